@@ -1,0 +1,266 @@
+// Finite-strain, rate-dependent crystal plasticity for the crystal layers
+// and the nanocrystalline reference (model-spec §1-3), prm name
+// "crystal plasticity".
+//
+// Kinematics and elasticity: F = Fe Fp, Ee = ½(FeᵀFe − I), S = ℂ:Ee with ℂ
+// in the lattice frame (cubic or hexagonal). The orientation R is folded
+// into the initial plastic deformation, Fp0 = Rᵀ (as in DAMASK), so slip
+// systems and ℂ never need rotating during an update; P = Fe S Fp⁻ᵀ.
+//
+// Flow: γ̇α = γ̇0 |τα/gα|ⁿ sgn τα with τα = S:(s0α⊗m0α) (Kalidindi et al.
+// 1992, as in PRISMS-Plasticity: it differs from the Mandel form by O(|Ee|),
+// i.e. < 2 % at 3 GPa, and keeps the local problem a function of S alone).
+//
+// Strength: gα = rα + τ_HP + τ_int,α with rα = τ0,family + g_d,α evolving
+// by Kalidindi-Bronkhorst-Anand hardening (MOOSE's
+// CrystalPlasticityKalidindiUpdate), τ_HP = k/√d and the crystal-glass
+// interface term of model-spec §2 on the current layer thickness
+// h = h0/|F⁻ᵀN0| and the current slip-plane angle.
+//
+// Integration of one (sub)step [t_n, t_n+1] (documented choice):
+//  - strengths gα are held at their start-of-(sub)step values (the barrier
+//    from F and Fe at the sub-step start) and rα is updated after the step
+//    with the implicit slip increments: rα,n+1 = rα,n + Σβ qαβ hβ(r_n)|Δγβ|;
+//  - the stress S solves R(S) = S − ℂ:Ee(S) = 0 by Newton with a
+//    backtracking line search, where Δγα(S) = Δt γ̇α(τα(S)) and
+//    Fp⁻¹_n+1 = Fp⁻¹_n exp(−Σ Δγα s0α⊗m0α) (exponential map, truncated
+//    Taylor series of order 10, det Fp = 1 to round-off; the map and its
+//    derivative are the same truncated series, so the tangent is exact);
+//  - sub-stepping (halving, F interpolated linearly) when the Newton fails
+//    or max|Δγ| exceeds "Maximum slip increment";
+//  - the consistent tangent dP/dF is analytic for the final sub-step; with
+//    more than one sub-step the dependence of the intermediate states on F
+//    is neglected (the tangent is then approximate, the stress is not).
+//
+// HCP→FCC transformation (model-spec §3): the FCC fraction f grows by
+//   ḟ = (1 − f) Σk (γ̇0,tr/γ_tr) ⟨τk/τc,tr⟩^ntr
+// over the six basal Shockley-partial directions a/3<1-100> (the first
+// option of model-spec §3; τc,tr ≈ Γ_sf/b_p plus the interface and
+// Hall-Petch barriers of the basal plane), integrated explicitly from the
+// converged old step (f_n+1 = 1 − (1 − f_n) exp(−Δt Σ rates)), so f is
+// constant during the implicit update and the tangent needs no df/dF term.
+// The transformation shear γ_tr Δf_k s_k⊗c is added to the parent's Fp (as
+// DAMASK's dislotwin adds twin shear to Lp); the new product volume
+// inherits the parent's Fp in Shoji-Nishiyama orientation and the initial
+// FCC strengths, mixed by volume into the product's state. Mixing is
+// iso-strain (DAMASK's isostrain homogenisation):
+//   P = (1 − f) P_hcp + f P_fcc,  dP/dF likewise.
+#ifndef micropillar_constitutive_crystal_crystal_plasticity_h
+#define micropillar_constitutive_crystal_crystal_plasticity_h
+
+#include <array>
+#include <deal.II/base/parameter_handler.h>
+#include <micropillar/constitutive/crystal/lattice.h>
+#include <micropillar/constitutive/crystal/microstructure.h>
+#include <micropillar/constitutive/interface.h>
+#include <string>
+#include <vector>
+
+namespace micropillar
+{
+  namespace constitutive
+  {
+    namespace crystal
+    {
+      /// Largest number of slip systems of one phase (HCP: 30).
+      constexpr unsigned int max_systems = 30;
+
+      class CrystalPlasticity : public Model
+      {
+      public:
+        /// Strength and KBA hardening of one slip family [MPa].
+        struct FamilyParameters
+        {
+          bool   active = true;
+          double tau0   = 100.; // initial CRSS τ0
+          double h0     = 500.; // hardening modulus
+          double gsat   = 300.; // saturation strength
+          double a      = 2.;   // hardening exponent
+        };
+
+        /// One phase (HCP parent or FCC).
+        struct PhaseParameters
+        {
+          // Elastic constants [MPa]; C13, C33 only for HCP.
+          double C11 = 0., C12 = 0., C13 = 0., C33 = 0., C44 = 0.;
+          double lattice_parameter = 2.5e-4; // a [µm]
+          double c_over_a          = 1.623;  // HCP only
+          double gamma_dot_0       = 1e-3;   // [1/s]
+          double rate_exponent     = 20.;
+          double latent_hardening  = 1.4; // q for non-coplanar systems
+          double hall_petch        = 0.;  // k [MPa µm^½] (resolved)
+          std::vector<FamilyParameters> families;
+        };
+
+        struct Parameters
+        {
+          Parameters();
+
+          /// "HCP" or "FCC".
+          std::string initial_phase = "HCP";
+          /// HCP→FCC transformation on (only with initial phase HCP).
+          bool            transformation = true;
+          PhaseParameters hcp, fcc;
+
+          // Transformation kinetics.
+          double tr_crss     = 150.; // τc,tr [MPa]
+          double tr_rate     = 1e-3; // γ̇0,tr [1/s]
+          double tr_exponent = 20.;
+          double tr_shear    = 0.35355339059327373; // γ_tr = 1/(2√2)
+
+          // Interface barrier (model-spec §2).
+          double barrier_shear_modulus = 87000.; // μ [MPa]
+          double barrier_poisson       = 0.3;    // ν
+          double cls_alpha             = 0.5;    // α_c (0: CLS term off)
+          double interface_beta        = 0.;     // β in β μ b / h
+          double interface_stress      = 0.;     // f_int [N/m]
+          double interface_spacing     = 0.;     // λ_int [µm] (0: off)
+
+          Microstructure::Parameters microstructure;
+
+          // Numerics.
+          double       max_slip_increment    = 0.01;
+          unsigned int max_substeps          = 256;
+          double       newton_tolerance      = 1e-12; // × C11
+          unsigned int max_newton_iterations = 40;
+        };
+
+        static void
+        declare_parameters(dealii::ParameterHandler &prm);
+
+        /// Parse and validate the subsection "crystal plasticity" (the
+        /// caller has entered it).
+        explicit CrystalPlasticity(dealii::ParameterHandler &prm);
+
+        explicit CrystalPlasticity(const Parameters &parameters);
+
+        unsigned int
+        n_state() const override;
+
+        void
+        initialise_state(const PointContext  &context,
+                         std::vector<double> &state) const override;
+
+        void
+        update(const Tensor2             &F,
+               const Tensor2             &F_old,
+               const double               dt,
+               const std::vector<double> &old_state,
+               std::vector<double>       &new_state,
+               UpdateResult              &result) const override;
+
+        /// grain_id, orientation_phi1/Phi/phi2 [deg, Bunge, parent phase],
+        /// c_axis_z (sample z-component of the parent's lattice z axis),
+        /// fcc_fraction, layer_thickness_ratio (h/h0; 1 outside layers),
+        /// accumulated_slip (volume average of Σα∫|γ̇α|dt).
+        std::vector<std::string>
+        output_names() const override;
+
+        void
+        output_values(const std::vector<double> &state,
+                      std::vector<double>       &values) const override;
+
+        /// Volume average over the phases of ∫ √(2/3) |sym Lp| dt, the von
+        /// Mises equivalent of the plastic stretching.
+        double
+        equivalent_plastic_strain(
+          const std::vector<double> &state) const override;
+
+        /// Voigt average (C11 − C12 + 3 C44)/5 of the initial phase [MPa].
+        double
+        shear_modulus() const override;
+
+        // ---- diagnostics (tests, not for the hot path) ----
+        enum class Phase
+        {
+          hcp = 0,
+          fcc = 1
+        };
+
+        /// Whether @p phase has a state block.
+        bool
+        has_phase(Phase phase) const;
+
+        /// Number of active slip systems of @p phase.
+        unsigned int
+        n_systems(Phase phase) const;
+
+        /// Family index of each active system of @p phase.
+        std::vector<unsigned int>
+        system_families(Phase phase) const;
+
+        /// Resolved shear stresses τα = S:(s0α⊗m0α) [MPa] of @p phase at F.
+        std::vector<double>
+        resolved_shear_stresses(Phase                      phase,
+                                const Tensor2             &F,
+                                const std::vector<double> &state) const;
+
+        /// Resolved shear stresses on the six basal partial directions of
+        /// the HCP parent at F [MPa].
+        std::array<double, 6>
+        partial_shear_stresses(const Tensor2             &F,
+                               const std::vector<double> &state) const;
+
+        /// Accumulated signed slip ∫γ̇α dt of each system of @p phase.
+        std::vector<double>
+        slips(Phase phase, const std::vector<double> &state) const;
+
+        const Parameters &
+        get_parameters() const
+        {
+          return prm;
+        }
+
+        /// Precomputed data of one phase (public only for the .cc helpers).
+        struct PhaseData
+        {
+          bool         present = false;
+          unsigned int n       = 0;
+          unsigned int offset  = 0; // start of the phase block in the state
+          std::array<Tensor2, max_systems>               N;  // s0⊗m0
+          std::array<std::array<double, 6>, max_systems> Pw; // τ = Pw·S
+          std::array<Vector3, max_systems>               m;
+          std::array<double, max_systems>       burgers, tau0, h0, gsat, a;
+          std::array<unsigned int, max_systems> family;
+          std::array<std::array<double, max_systems>, max_systems> q;
+          double Chat[6][6]; // S_voigt = Chat · E_tensor-components
+          double C11           = 0.;
+          double gamma_dot_0   = 1e-3;
+          double n_exp         = 20.;
+          int    n_int         = 20; // n if integer (fast power), else -1
+          double hall_petch    = 0.; // k/√d [MPa]
+          double basal_burgers = 0.;
+        };
+
+      private:
+        void
+        setup();
+
+        bool
+        update_phase(const PhaseData           &ph,
+                     const Tensor2             &F_old,
+                     const Tensor2             &F,
+                     const double               dt,
+                     const double               h0,
+                     const Vector3             &N0,
+                     const std::vector<double> &old_state,
+                     std::vector<double>       &new_state,
+                     Tensor2                   &P,
+                     Tensor4                   &A) const;
+
+        double
+        interface_barrier(double h, double sin_phi, double b) const;
+
+        Parameters             prm;
+        Microstructure         microstructure;
+        PhaseData              phases[2];
+        Tensor2                sn; // Shoji-Nishiyama Q
+        std::array<Vector3, 6> partials;
+        double                 fcc_r0[max_systems];
+        unsigned int           n_state_;
+      };
+    } // namespace crystal
+  }   // namespace constitutive
+} // namespace micropillar
+
+#endif

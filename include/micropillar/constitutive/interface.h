@@ -1,0 +1,126 @@
+// The material-point interface of micropillar.
+//
+// A constitutive model maps (F_{n+1}, F_n, dt, state_n) to (P, dP/dF,
+// state_{n+1}). It is const and reentrant: all history lives in the state
+// vector passed in and out, so one model object serves every quadrature
+// point on every thread. It knows nothing of DoFs, FEValues or MPI, which
+// is why every model can be unit-tested without a mesh (tests/unit/).
+//
+// Conventions
+//  - units: MPa for stresses and moduli, s for time, µm for lengths;
+//  - P is the first Piola-Kirchhoff stress, P_iJ;
+//  - the tangent is A_iJkL = dP_iJ / dF_kL (the full consistent tangent of
+//    the algorithm, not the continuum one);
+//  - the state is a flat vector of doubles of length n_state(); it is
+//    stored twice per point (old/new) by the solver, "new" becomes "old"
+//    only when a load step converges, and it is what checkpoints store.
+#ifndef micropillar_constitutive_interface_h
+#define micropillar_constitutive_interface_h
+
+#include <deal.II/base/point.h>
+#include <deal.II/base/tensor.h>
+
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace micropillar
+{
+  namespace constitutive
+  {
+    using Tensor2 = dealii::Tensor<2, 3, double>;
+    using Tensor4 = dealii::Tensor<4, 3, double>;
+
+    /**
+     * Where a material point sits; fixed when the state is initialised.
+     * Models use it for mesh-independent microstructure (grain lookup by
+     * reference position) and for interface barriers (layer thickness).
+     */
+    struct PointContext
+    {
+      /// Reference (undeformed) position [µm].
+      dealii::Point<3> X;
+      /// Material id of the cell holding the point.
+      unsigned int material_id = 0;
+      /// Index of the layer in the stack, counted from the pillar bottom;
+      /// invalid when the point is not in a layer stack (e.g. in the base).
+      unsigned int layer_index = std::numeric_limits<unsigned int>::max();
+      /// Reference thickness h0 of that layer [µm]; 0 when not in a stack.
+      double layer_thickness = 0.;
+      /// Reference unit normal N0 of the layers (the pillar axis).
+      dealii::Tensor<1, 3> layer_normal = dealii::Tensor<1, 3>({0., 0., 1.});
+    };
+
+    /// The result of one material-point update.
+    struct UpdateResult
+    {
+      /// First Piola-Kirchhoff stress [MPa].
+      Tensor2 P;
+      /// Consistent tangent dP_iJ/dF_kL [MPa].
+      Tensor4 dP_dF;
+      /// false when the local integration failed: the solver then cuts the
+      /// load step back; P, dP_dF and the new state are not to be used.
+      bool converged = true;
+    };
+
+    /**
+     * Abstract material-point update. See the file comment.
+     */
+    class Model
+    {
+    public:
+      virtual ~Model() = default;
+
+      /// Number of doubles in the per-point state vector.
+      virtual unsigned int
+      n_state() const = 0;
+
+      /// Write the initial state of a point at @p context into @p state
+      /// (already sized n_state()). Must depend on the context only, never
+      /// on the partition or the order of calls (rank independence).
+      virtual void
+      initialise_state(const PointContext &context,
+                       std::vector<double> &state) const = 0;
+
+      /// The stress update from F_old to F over the time step dt [s].
+      virtual void
+      update(const Tensor2             &F,
+             const Tensor2             &F_old,
+             const double               dt,
+             const std::vector<double> &old_state,
+             std::vector<double>       &new_state,
+             UpdateResult              &result) const = 0;
+
+      /// Names of the scalar fields derived from the state that go to the
+      /// field output (e.g. "fcc_fraction", "free_volume").
+      virtual std::vector<std::string>
+      output_names() const
+      {
+        return {};
+      }
+
+      /// Values of the fields named by output_names(), same order.
+      virtual void
+      output_values(const std::vector<double> & /*state*/,
+                    std::vector<double> &values) const
+      {
+        values.clear();
+      }
+
+      /// Equivalent (von Mises) plastic strain of the state; 0 for
+      /// elastic models.
+      virtual double
+      equivalent_plastic_strain(const std::vector<double> & /*state*/) const
+      {
+        return 0.;
+      }
+
+      /// An estimate of the small-strain shear modulus [MPa], used by the
+      /// solver only to scale tolerances and penalty-free preconditioners.
+      virtual double
+      shear_modulus() const = 0;
+    };
+  } // namespace constitutive
+} // namespace micropillar
+
+#endif

@@ -1,0 +1,156 @@
+// Pillar geometry: the prm-driven generator (layer stack, taper, base block,
+// fillet) and Gmsh import, with named boundary ids and one material id per
+// layer. The pillar axis is z; the pillar bottom (top of the base block, if
+// any) is at z = 0 and the punch face at z = height().
+#ifndef micropillar_geometry_pillar_h
+#define micropillar_geometry_pillar_h
+
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/point.h>
+#include <deal.II/grid/tria.h>
+#include <map>
+#include <micropillar/constitutive/interface.h>
+#include <string>
+#include <vector>
+
+namespace micropillar
+{
+  namespace geometry
+  {
+    /// Boundary ids of every mesh micropillar uses (generated or imported).
+    namespace boundary_id
+    {
+      constexpr dealii::types::boundary_id free_surface = 0;
+      constexpr dealii::types::boundary_id punch        = 1;
+      constexpr dealii::types::boundary_id bottom       = 2;
+    } // namespace boundary_id
+
+    /// Manifold id of the lateral free surface of a generated pillar (and
+    /// of its base block): a surface of revolution about the z axis, so that
+    /// global refinement puts new boundary vertices on the true cone,
+    /// cylinder or fillet instead of on the coarse polygon. Every other
+    /// object is flat. Imported Gmsh meshes carry no manifold.
+    namespace manifold_id
+    {
+      constexpr dealii::types::manifold_id free_surface = 1;
+    } // namespace manifold_id
+
+    /// One layer of the stack as built into the mesh.
+    struct Layer
+    {
+      std::string  material;
+      unsigned int material_id;
+      double       z_bottom;  // [µm]
+      double       thickness; // [µm]
+    };
+
+    class Pillar
+    {
+    public:
+      /// Declare the entries of subsection "Geometry".
+      static void
+      declare_parameters(dealii::ParameterHandler &prm);
+
+      /// Read subsection "Geometry". @p material_ids maps the material
+      /// names that may appear in the layer stack (and as base material) to
+      /// their material ids. Throws ExcMessage naming entry and value on
+      /// impossible input (taper that closes the pillar, a stack that names
+      /// an unknown material, a missing mesh file, ...).
+      void
+      parse_parameters(dealii::ParameterHandler                  &prm,
+                       const std::map<std::string, unsigned int> &material_ids);
+
+      /// Build the coarse mesh (works for a parallel::distributed
+      /// triangulation, too) with material and boundary ids set; @p tria is
+      /// cleared first. Generated meshes: hexahedra extruded from a disk of
+      /// 12 * 4^(Lateral refinement) cells, cell faces on every layer
+      /// interface, material id of the layer (base: the base material), and
+      /// with 'Curved free surface' the manifold manifold_id::free_surface
+      /// on the lateral boundary (its object is attached to @p tria). Gmsh
+      /// meshes are read as they are (flat).
+      void
+      create_triangulation(dealii::Triangulation<3> &tria) const;
+
+      /// The layer context of a point at reference position X that lies in a
+      /// cell of material @p material_id: for 0 <= z <= H the index and
+      /// reference thickness of the layer holding z (on an interface, the
+      /// neighbour of material @p material_id; a homogeneous pillar is one
+      /// layer of thickness H; Gmsh meshes: the layer of that material),
+      /// normal (0,0,1). Outside (the base): invalid index, thickness 0.
+      constitutive::PointContext
+      context(const dealii::Point<3> &X, const unsigned int material_id) const;
+
+      /// Pillar height L0 [µm] (the base is not included).
+      double
+      height() const;
+
+      /// Top diameter [µm].
+      double
+      top_diameter() const;
+
+      /// A0: the cross-section area at 20 % of the height below the top
+      /// [µm^2], as in the experiments' engineering stress.
+      double
+      reference_area() const;
+
+      /// The layers as meshed, bottom to top (one entry for a single
+      /// material pillar).
+      const std::vector<Layer> &
+      layers() const;
+
+      bool
+      has_base() const;
+
+      /// Taper angle theta [degrees]: r(z) = D/2 + (H - z) tan(theta).
+      double
+      taper_angle() const;
+
+      /// Outer radius of the generated pillar at height @p z in [0, H]
+      /// [µm]: the taper, widened by the fillet near z = 0 if there is one.
+      double
+      radius(const double z) const;
+
+    private:
+      // Set by parse_parameters; see declare_parameters for documentation.
+      std::string        mesh_source;
+      std::string        mesh_file;
+      double             diameter           = 1.;
+      double             pillar_height      = 2.;
+      double             taper_degrees      = 0.;
+      bool               base               = false;
+      double             base_radius        = 0.;
+      double             base_depth         = 0.;
+      double             fillet_radius      = 0.;
+      unsigned int       base_material_id   = 0;
+      unsigned int       cells_per_layer    = 1;
+      unsigned int       axial_cells        = 0;
+      unsigned int       lateral_refinement = 0;
+      std::vector<Layer> stack;
+
+      // Further settings (see declare_parameters).
+      bool homogeneous         = true;
+      bool curved_free_surface = true;
+
+      // Radius of the taper alone, r(z) = D/2 + (H - z) tan(theta) [µm].
+      double
+      taper_radius(const double z) const;
+
+      // Fillet geometry in the (r, z) half plane: the arc of radius
+      // fillet_radius centred at (fillet_centre_r, fillet_radius), from
+      // (fillet_centre_r, 0) on the base top to the tangent point at
+      // z = fillet_top on the pillar flank. Both 0 without a fillet.
+      double fillet_centre_r = 0.;
+      double fillet_top      = 0.;
+
+      // Generator and reader, both into a serial triangulation that
+      // create_triangulation() then copies.
+      void
+      generate(dealii::Triangulation<3> &tria) const;
+
+      void
+      read_mesh_file(dealii::Triangulation<3> &tria) const;
+    };
+  } // namespace geometry
+} // namespace micropillar
+
+#endif

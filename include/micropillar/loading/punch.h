@@ -1,0 +1,71 @@
+// The flat-punch test: displacement control at a constant engineering strain
+// rate up to a target strain, optional unloading, contact of the punch face
+// and support of the bottom.
+#ifndef micropillar_loading_punch_h
+#define micropillar_loading_punch_h
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <string>
+
+namespace micropillar
+{
+  namespace loading
+  {
+    struct PunchParameters
+    {
+      /// Engineering strain rate [1/s]; the punch speed is rate * L0.
+      double strain_rate = 5e-3;
+      /// Engineering strain at which loading stops [-].
+      double target_strain = 0.02;
+      /// Unload at the same rate after the target strain, until the force
+      /// vanishes.
+      bool unload = false;
+      /// "stuck": all displacement components of the punch face follow the
+      /// punch; "frictionless": only the axial one.
+      std::string punch_contact = "stuck";
+      /// "fixed": bottom face clamped; "frictionless": axial displacement
+      /// zero with the three in-plane rigid-body modes pinned at two
+      /// bottom vertices.
+      std::string bottom_support = "fixed";
+
+      static void
+      declare_parameters(dealii::ParameterHandler &prm);
+      void
+      parse_parameters(dealii::ParameterHandler &prm);
+    };
+
+    /// Punch position in time: loading at speed v up to d_target, then
+    /// (optionally) unloading at -v.
+    class FlatPunch
+    {
+    public:
+      FlatPunch(const PunchParameters &parameters, const double height);
+
+      /// Punch displacement (downward positive) [µm] at time t [s].
+      double
+      displacement(const double t) const;
+
+      /// Time [s] at which loading reaches the target strain.
+      double
+      loading_end_time() const;
+
+      /// Time [s] at which the whole programme ends (displacement back to
+      /// zero when unloading, else loading_end_time()).
+      double
+      end_time() const;
+
+      const PunchParameters &
+      parameters() const
+      {
+        return prm;
+      }
+
+    private:
+      PunchParameters prm;
+      double          height;
+    };
+  } // namespace loading
+} // namespace micropillar
+
+#endif

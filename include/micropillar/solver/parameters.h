@@ -1,0 +1,165 @@
+// Run parameters of a pillar test: one small struct per prm subsection with
+// declare_parameters / parse_parameters (as in deal.II step-44), and
+// RunParameters, which declares the whole file (including the geometry and
+// every registered constitutive model) and checks the cross-entry rules.
+#ifndef micropillar_solver_parameters_h
+#define micropillar_solver_parameters_h
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <micropillar/geometry/pillar.h>
+#include <micropillar/loading/punch.h>
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace micropillar
+{
+  namespace solver
+  {
+    /// subsection "Finite element"
+    struct FiniteElementParameters
+    {
+      /// "Q1", "Q1 F-bar" or "Q2".
+      std::string  formulation        = "Q1 F-bar";
+      unsigned int global_refinements = 0;
+
+      static void
+      declare_parameters(dealii::ParameterHandler &prm);
+      void
+      parse_parameters(dealii::ParameterHandler &prm);
+    };
+
+    /// subsection "Time stepping": adaptive strain increments.
+    struct TimeSteppingParameters
+    {
+      double       initial_increment = 1e-3; // engineering strain
+      double       minimum_increment = 1e-6;
+      double       maximum_increment = 5e-3;
+      double       growth_factor     = 1.5;
+      double       cutback_factor    = 0.5;
+      unsigned int fast_iterations   = 4;
+      unsigned int maximum_steps     = 100000;
+
+      static void
+      declare_parameters(dealii::ParameterHandler &prm);
+      void
+      parse_parameters(dealii::ParameterHandler &prm);
+    };
+
+    /// subsection "Newton"
+    struct NewtonParameters
+    {
+      unsigned int max_iterations        = 15;
+      double       relative_tolerance    = 1e-8;
+      double       absolute_tolerance    = 1e-9; // µN
+      bool         line_search           = true;
+      unsigned int max_line_search_steps = 5;
+
+      static void
+      declare_parameters(dealii::ParameterHandler &prm);
+      void
+      parse_parameters(dealii::ParameterHandler &prm);
+    };
+
+    /// subsection "Linear solver"
+    struct LinearSolverParameters
+    {
+      /// "PETSc" or "Trilinos".
+      std::string package = "Trilinos";
+      /// "AMG" (GMRES preconditioned by BoomerAMG with PETSc, ML with
+      /// Trilinos) or "direct" (MUMPS with PETSc, Amesos KLU with
+      /// Trilinos).
+      std::string  method             = "AMG";
+      double       relative_tolerance = 1e-8;
+      unsigned int max_iterations     = 1000;
+
+      static void
+      declare_parameters(dealii::ParameterHandler &prm);
+      void
+      parse_parameters(dealii::ParameterHandler &prm);
+    };
+
+    /// subsection "Output"
+    struct OutputParameters
+    {
+      /// Write PVTU fields every this many converged steps (0: never; the
+      /// last step is always written when > 0).
+      unsigned int field_interval = 0;
+      /// Print the Newton residuals of every iteration.
+      bool verbose = false;
+
+      static void
+      declare_parameters(dealii::ParameterHandler &prm);
+      void
+      parse_parameters(dealii::ParameterHandler &prm);
+    };
+
+    /// (material name, model name) pairs, in material-id order.
+    using MaterialList = std::vector<std::pair<std::string, std::string>>;
+
+    /// subsection "Materials": one constitutive model per named material;
+    /// the material id is the position in the list. Each material has its
+    /// own subsection "Materials/<name>" with its model's entries, so the
+    /// file is read in two passes (read_parameter_file()).
+    struct MaterialParameters
+    {
+      MaterialList materials;
+
+      std::map<std::string, unsigned int>
+      ids() const;
+
+      /// Declare "Materials/Models" and one subsection per material of
+      /// @p list with the entries of its model.
+      static void
+      declare_parameters(dealii::ParameterHandler &prm,
+                         const MaterialList       &list);
+      void
+      parse_parameters(dealii::ParameterHandler &prm);
+      /// Parse only the list in "Materials/Models" (checked).
+      static MaterialList
+      parse_list(const std::string &value);
+    };
+
+    struct RunParameters
+    {
+      std::string                output_directory = "output";
+      geometry::Pillar           pillar;
+      MaterialParameters         materials;
+      FiniteElementParameters    fe;
+      loading::PunchParameters   punch;
+      TimeSteppingParameters     time;
+      NewtonParameters           newton;
+      LinearSolverParameters     linear_solver;
+      OutputParameters           output;
+
+      /// Declare every entry of a run, including the geometry and, for each
+      /// material of @p list, the entries of its model.
+      static void
+      declare_parameters(dealii::ParameterHandler &prm,
+                         const MaterialList       &list);
+
+      /// The material list that shows every registered model once (used by
+      /// --print-parameters): "<model>: <model>" for each model.
+      static MaterialList
+      all_models_list();
+
+      /// Parse everything; throws ExcMessage naming the entry and value on
+      /// inconsistent input.
+      void
+      parse_parameters(dealii::ParameterHandler &prm);
+    };
+
+    /// Read @p filename in two passes (first the material list, then every
+    /// entry, strictly: unknown entries are errors) into @p prm and
+    /// @p params.
+    void
+    read_parameter_file(const std::string        &filename,
+                        dealii::ParameterHandler &prm,
+                        RunParameters            &params);
+  } // namespace solver
+} // namespace micropillar
+
+#endif

@@ -1,0 +1,1367 @@
+#include <algorithm>
+#include <cmath>
+#include <deal.II/base/exceptions.h>
+#include <deal.II/base/numbers.h>
+#include <deal.II/base/utilities.h>
+#include <micropillar/constitutive/crystal/crystal_plasticity.h>
+#include <micropillar/constitutive/registry.h>
+#include <sstream>
+
+namespace micropillar
+{
+  namespace constitutive
+  {
+    namespace crystal
+    {
+      namespace
+      {
+        // ---- state layout ----
+        // header: grain id, Euler angles of the parent [deg] (3), h0 [µm],
+        // N0 (3), h/h0 at the last F, FCC fraction f.
+        constexpr unsigned int i_grain = 0, i_euler = 1, i_h0 = 4, i_N0 = 5,
+                               i_ratio = 8, i_f = 9, n_header = 10;
+        // phase block: Fp⁻¹ (9, row-major), ε_p, Σ|γ|, r (n), γ (n).
+        constexpr unsigned int b_Fpi = 0, b_eps = 9, b_sum = 10, b_r = 11;
+
+        constexpr unsigned int taylor_terms = 11; // exp to order 10
+
+        const unsigned int vi[6] = {0, 1, 2, 1, 0, 0};
+        const unsigned int vj[6] = {0, 1, 2, 2, 2, 1};
+
+        inline void
+        sym6(const Tensor2 &X, double *x)
+        {
+          x[0] = X[0][0];
+          x[1] = X[1][1];
+          x[2] = X[2][2];
+          x[3] = 0.5 * (X[1][2] + X[2][1]);
+          x[4] = 0.5 * (X[0][2] + X[2][0]);
+          x[5] = 0.5 * (X[0][1] + X[1][0]);
+        }
+
+        inline Tensor2
+        from6(const double *s)
+        {
+          Tensor2 S;
+          S[0][0] = s[0];
+          S[1][1] = s[1];
+          S[2][2] = s[2];
+          S[1][2] = S[2][1] = s[3];
+          S[0][2] = S[2][0] = s[4];
+          S[0][1] = S[1][0] = s[5];
+          return S;
+        }
+
+        inline Tensor2
+        load9(const double *p)
+        {
+          Tensor2 T;
+          for (unsigned int i = 0; i < 3; ++i)
+            for (unsigned int j = 0; j < 3; ++j)
+              T[i][j] = p[3 * i + j];
+          return T;
+        }
+
+        inline void
+        store9(const Tensor2 &T, double *p)
+        {
+          for (unsigned int i = 0; i < 3; ++i)
+            for (unsigned int j = 0; j < 3; ++j)
+              p[3 * i + j] = T[i][j];
+        }
+
+        /// |x|^p for p = n - 1 with a fast path for integer n.
+        inline double
+        power(const double x, const int n_int, const double n_exp)
+        {
+          if (n_int > 0)
+          {
+            double       result = 1., base = x;
+            unsigned int e = static_cast<unsigned int>(n_int);
+            while (e)
+            {
+              if (e & 1u)
+                result *= base;
+              base *= base;
+              e >>= 1u;
+            }
+            return result;
+          }
+          return std::pow(x, n_exp);
+        }
+
+        /// exp(A) by the Horner form of its Taylor series; keeps the
+        /// partial products T_k for the directional derivative.
+        struct ExpMap
+        {
+          Tensor2 A;
+          Tensor2 T[taylor_terms + 1];
+
+          const Tensor2 &
+          compute(const Tensor2 &A_in)
+          {
+            A               = A_in;
+            const Tensor2 I = identity();
+            T[taylor_terms] = I;
+            for (unsigned int k = taylor_terms - 1; k >= 1; --k)
+              T[k] = I + (A * T[k + 1]) * (1. / k);
+            return T[1];
+          }
+
+          /// d exp(A)[H] of the same truncated series.
+          Tensor2
+          derivative(const Tensor2 &H) const
+          {
+            Tensor2 D; // dT_K = 0
+            for (unsigned int k = taylor_terms - 1; k >= 1; --k)
+              D = (H * T[k + 1] + A * D) * (1. / k);
+            return D;
+          }
+        };
+
+        /// Gauss elimination with partial pivoting, in place; solves for
+        /// n_rhs right-hand sides stored as columns of b (6 x n_rhs).
+        template <int n_rhs>
+        bool
+        solve6(double J[6][6], double b[6][n_rhs])
+        {
+          for (unsigned int c = 0; c < 6; ++c)
+          {
+            unsigned int p    = c;
+            double       best = std::abs(J[c][c]);
+            for (unsigned int r = c + 1; r < 6; ++r)
+              if (std::abs(J[r][c]) > best)
+              {
+                best = std::abs(J[r][c]);
+                p    = r;
+              }
+            if (!(best > 1e-300))
+              return false;
+            if (p != c)
+            {
+              for (unsigned int k = 0; k < 6; ++k)
+                std::swap(J[c][k], J[p][k]);
+              for (int k = 0; k < n_rhs; ++k)
+                std::swap(b[c][k], b[p][k]);
+            }
+            const double inv = 1. / J[c][c];
+            for (unsigned int r = c + 1; r < 6; ++r)
+            {
+              const double f = J[r][c] * inv;
+              if (f == 0.)
+                continue;
+              for (unsigned int k = c; k < 6; ++k)
+                J[r][k] -= f * J[c][k];
+              for (int k = 0; k < n_rhs; ++k)
+                b[r][k] -= f * b[c][k];
+            }
+          }
+          for (int c = 5; c >= 0; --c)
+          {
+            const double inv = 1. / J[c][c];
+            for (int k = 0; k < n_rhs; ++k)
+            {
+              double s = b[c][k];
+              for (int j = c + 1; j < 6; ++j)
+                s -= J[c][j] * b[j][k];
+              b[c][k] = s * inv;
+            }
+          }
+          return true;
+        }
+
+        /// Everything the local Newton needs at one iterate S.
+        struct Evaluation
+        {
+          double  S[6];
+          double  R[6];
+          double  rnorm  = 0.;
+          double  max_dg = 0.;
+          bool    ok     = false;
+          double  dg[max_systems];
+          double  c[max_systems]; // dΔγ/dτ
+          Tensor2 dL;             // Σ Δγ s⊗m
+          ExpMap  expmap;         // of -dL
+          Tensor2 E;              // exp(-dL)
+        };
+
+        /// Evaluate Δγ(S), E and R(S) = S − Ĉ:Ee(S).
+        void
+        evaluate(const CrystalPlasticity::PhaseData &ph,
+                 const double                       *S,
+                 const double                       *g,
+                 const double                        dt,
+                 const Tensor2                      &Ctr,
+                 const double                        dg_cap,
+                 Evaluation                         &ev)
+        {
+          std::copy(S, S + 6, ev.S);
+          ev.ok             = true;
+          ev.max_dg         = 0.;
+          ev.dL             = 0.;
+          const double rate = dt * ph.gamma_dot_0;
+          for (unsigned int a = 0; a < ph.n; ++a)
+          {
+            const double *P   = ph.Pw[a].data();
+            const double  tau = P[0] * S[0] + P[1] * S[1] + P[2] * S[2] +
+                               P[3] * S[3] + P[4] * S[4] + P[5] * S[5];
+            const double x  = std::abs(tau) / g[a];
+            const double p1 = power(x, ph.n_int - 1, ph.n_exp - 1.);
+            const double dg = rate * p1 * x;
+            ev.dg[a]        = tau < 0. ? -dg : dg;
+            ev.c[a]         = rate * ph.n_exp * p1 / g[a];
+            if (!(dg <= dg_cap)) // also catches NaN
+            {
+              ev.ok = false;
+              return;
+            }
+            ev.max_dg = std::max(ev.max_dg, dg);
+            if (dg > 0.)
+              ev.dL += ev.dg[a] * ph.N[a];
+          }
+          ev.E             = ev.expmap.compute(-ev.dL);
+          const Tensor2 Ce = dealii::transpose(ev.E) * Ctr * ev.E;
+          double        e[6];
+          sym6(Ce, e);
+          e[0] -= 1.;
+          e[1] -= 1.;
+          e[2] -= 1.;
+          ev.rnorm = 0.;
+          for (unsigned int p = 0; p < 6; ++p)
+          {
+            double s = 0.;
+            for (unsigned int q = 0; q < 6; ++q)
+              s += ph.Chat[p][q] * e[q];
+            ev.R[p]  = S[p] - 0.5 * s;
+            ev.rnorm = std::max(ev.rnorm, std::abs(ev.R[p]));
+          }
+        }
+
+        /// J = dR/dS at an evaluated point; also returns dE/dΔγα for the
+        /// systems that take part (c_α non-negligible).
+        unsigned int
+        jacobian(const CrystalPlasticity::PhaseData &ph,
+                 const Evaluation                   &ev,
+                 const Tensor2                      &Ctr,
+                 double                              J[6][6],
+                 unsigned int                       *active,
+                 Tensor2                            *D)
+        {
+          for (unsigned int p = 0; p < 6; ++p)
+            for (unsigned int q = 0; q < 6; ++q)
+              J[p][q] = (p == q) ? 1. : 0.;
+          const Tensor2 M        = dealii::transpose(ev.E) * Ctr;
+          unsigned int  n_active = 0;
+          for (unsigned int a = 0; a < ph.n; ++a)
+          {
+            // c·C11 is the relative weight of the system in J.
+            if (ev.c[a] * ph.C11 < 1e-15)
+              continue;
+            const Tensor2 Da = ev.expmap.derivative(-ph.N[a]);
+            double        G[6], col[6];
+            sym6(M * Da, G);
+            for (unsigned int p = 0; p < 6; ++p)
+            {
+              double s = 0.;
+              for (unsigned int q = 0; q < 6; ++q)
+                s += ph.Chat[p][q] * G[q];
+              col[p] = s * ev.c[a];
+            }
+            const double *P = ph.Pw[a].data();
+            for (unsigned int p = 0; p < 6; ++p)
+              for (unsigned int q = 0; q < 6; ++q)
+                J[p][q] -= col[p] * P[q];
+            active[n_active] = a;
+            D[n_active]      = Da;
+            ++n_active;
+          }
+          return n_active;
+        }
+      } // namespace
+
+
+      // ------------------------------------------------------------------
+      // Parameters
+      // ------------------------------------------------------------------
+      CrystalPlasticity::Parameters::Parameters()
+      {
+        // HCP: pure Co at room temperature (Simmons & Wang 1971 handbook
+        // values, textbook recollection; no data exist for HCP CrCoNi).
+        hcp.C11               = 307000.;
+        hcp.C12               = 165000.;
+        hcp.C13               = 103000.;
+        hcp.C33               = 358000.;
+        hcp.C44               = 75500.;
+        hcp.lattice_parameter = 2.507e-4;
+        hcp.c_over_a          = 1.623;
+        hcp.hall_petch        = 160.;
+        // CRSS placeholders in the Co-like order basal < prismatic <
+        // pyramidal <a> < <c+a>; to be calibrated.
+        const double tau0[5] = {100., 200., 250., 500., 500.};
+        const double gsat[5] = {300., 500., 600., 1000., 1000.};
+        hcp.families.resize(5);
+        for (unsigned int f = 0; f < 5; ++f)
+        {
+          hcp.families[f].tau0 = tau0[f];
+          hcp.families[f].gsat = gsat[f];
+        }
+        // FCC CrCoNi: C11 ≈ 250, C12 ≈ 150, C44 ≈ 140 GPa (model-spec §1
+        // recollection of Laplanche et al. 2020, Scripta Mater. 177, 44; the
+        // paper's table could not be retrieved here), a = 0.357 nm.
+        fcc.C11               = 250000.;
+        fcc.C12               = 150000.;
+        fcc.C44               = 140000.;
+        fcc.lattice_parameter = 3.57e-4;
+        // Hall-Petch k ≈ 490 MPa µm^½ (axial, CrCoNi) / Taylor factor 3.06.
+        fcc.hall_petch = 160.;
+        fcc.families.resize(1);
+        fcc.families[0].tau0 = 65.;
+        fcc.families[0].gsat = 300.;
+      }
+
+      namespace
+      {
+        void
+        declare_family(dealii::ParameterHandler                  &prm,
+                       const std::string                         &name,
+                       const CrystalPlasticity::FamilyParameters &d)
+        {
+          using dealii::Patterns::Double;
+          prm.enter_subsection(name);
+          prm.declare_entry("Critical resolved shear stress",
+                            std::to_string(d.tau0),
+                            Double(0.),
+                            "Initial lattice strength τ0 of the family "
+                            "[MPa], before Hall-Petch and interface terms.");
+          prm.declare_entry("Hardening modulus",
+                            std::to_string(d.h0),
+                            Double(0.),
+                            "KBA hardening modulus h0 [MPa].");
+          prm.declare_entry("Saturation strength",
+                            std::to_string(d.gsat),
+                            Double(0.),
+                            "KBA saturation strength gsat [MPa]; must "
+                            "exceed the critical resolved shear stress.");
+          prm.declare_entry("Hardening exponent",
+                            std::to_string(d.a),
+                            Double(0.),
+                            "KBA exponent a [-].");
+          prm.leave_subsection();
+        }
+
+        void
+        declare_phase(dealii::ParameterHandler                 &prm,
+                      const bool                                hcp,
+                      const CrystalPlasticity::PhaseParameters &d)
+        {
+          using dealii::Patterns::Double;
+          prm.declare_entry("C11",
+                            std::to_string(d.C11),
+                            Double(0.),
+                            "Elastic constant C11 [MPa], lattice frame.");
+          prm.declare_entry("C12",
+                            std::to_string(d.C12),
+                            Double(),
+                            "Elastic constant C12 [MPa].");
+          if (hcp)
+          {
+            prm.declare_entry("C13",
+                              std::to_string(d.C13),
+                              Double(),
+                              "Elastic constant C13 [MPa].");
+            prm.declare_entry("C33",
+                              std::to_string(d.C33),
+                              Double(0.),
+                              "Elastic constant C33 [MPa] (along c).");
+          }
+          prm.declare_entry("C44",
+                            std::to_string(d.C44),
+                            Double(0.),
+                            "Elastic constant C44 [MPa].");
+          prm.declare_entry("Lattice parameter",
+                            std::to_string(d.lattice_parameter),
+                            Double(0.),
+                            "Lattice parameter a [µm]; sets the Burgers "
+                            "vectors of the interface barrier.");
+          if (hcp)
+            prm.declare_entry("c over a",
+                              std::to_string(d.c_over_a),
+                              Double(0.),
+                              "Axial ratio c/a [-] of the HCP lattice.");
+          prm.declare_entry("Reference slip rate",
+                            std::to_string(d.gamma_dot_0),
+                            Double(0.),
+                            "γ̇0 of the power law [1/s].");
+          prm.declare_entry("Rate exponent",
+                            std::to_string(d.rate_exponent),
+                            Double(1.),
+                            "n of the power law [-]; integer values are "
+                            "evaluated faster.");
+          prm.declare_entry("Latent hardening",
+                            std::to_string(d.latent_hardening),
+                            Double(0.),
+                            "q for non-coplanar system pairs [-] "
+                            "(coplanar pairs: 1).");
+          prm.declare_entry("Hall-Petch coefficient",
+                            std::to_string(d.hall_petch),
+                            Double(0.),
+                            "k of τ_HP = k/√d [MPa µm^½] on the resolved "
+                            "shear stress; d = Microstructure/Mean grain "
+                            "size (0 for a single crystal).");
+          const std::vector<std::string> &names =
+            hcp ? hcp_family_names() : fcc_family_names();
+          std::string all;
+          for (const auto &n : names)
+            all += (all.empty() ? "" : "|") + n;
+          std::string def;
+          for (const auto &n : names)
+            def += (def.empty() ? "" : ", ") + n;
+          prm.declare_entry("Active families",
+                            def,
+                            dealii::Patterns::MultipleSelection(all),
+                            "Comma-separated slip families that may slip.");
+          for (unsigned int f = 0; f < names.size(); ++f)
+            declare_family(prm, names[f], d.families[f]);
+        }
+
+        Vector3
+        parse_vector(const std::string &s)
+        {
+          const auto v = dealii::Utilities::string_to_double(
+            dealii::Utilities::split_string_list(s, ','));
+          return Vector3({v[0], v[1], v[2]});
+        }
+      } // namespace
+
+      void
+      CrystalPlasticity::declare_parameters(dealii::ParameterHandler &prm)
+      {
+        using namespace dealii::Patterns;
+        const Parameters d;
+        prm.declare_entry("Initial phase",
+                          "HCP",
+                          Selection("HCP|FCC"),
+                          "Lattice of the crystal at the start: HCP (crystal "
+                          "layers, may transform) or FCC (nanocrystalline "
+                          "reference).");
+        prm.declare_entry("Transformation",
+                          "true",
+                          Bool(),
+                          "HCP→FCC transformation by basal Shockley partials "
+                          "(only with Initial phase = HCP).");
+        prm.enter_subsection("HCP");
+        declare_phase(prm, true, d.hcp);
+        prm.leave_subsection();
+        prm.enter_subsection("FCC");
+        declare_phase(prm, false, d.fcc);
+        prm.leave_subsection();
+
+        prm.enter_subsection("Transformation kinetics");
+        prm.declare_entry("Critical resolved shear stress",
+                          std::to_string(d.tr_crss),
+                          Double(0.),
+                          "τc,tr ≈ Γ_sf/b_p on the basal partials [MPa] "
+                          "(22 mJ/m² / 0.146 nm ≈ 150 MPa).");
+        prm.declare_entry("Reference rate",
+                          std::to_string(d.tr_rate),
+                          Double(0.),
+                          "γ̇0,tr [1/s].");
+        prm.declare_entry("Rate exponent",
+                          std::to_string(d.tr_exponent),
+                          Double(1.),
+                          "n_tr [-].");
+        prm.declare_entry("Characteristic shear",
+                          std::to_string(d.tr_shear),
+                          Double(0.),
+                          "γ_tr [-], 1/(2√2) for the HCP→FCC shear.");
+        prm.leave_subsection();
+
+        prm.enter_subsection("Interface barrier");
+        prm.declare_entry("Shear modulus",
+                          std::to_string(d.barrier_shear_modulus),
+                          Double(0.),
+                          "μ of the barrier terms [MPa].");
+        prm.declare_entry("Poisson ratio",
+                          std::to_string(d.barrier_poisson),
+                          Double(-1., 0.5),
+                          "ν of the CLS term [-].");
+        prm.declare_entry("CLS core parameter",
+                          std::to_string(d.cls_alpha),
+                          Double(0.),
+                          "α_c of τ_CLS = μb/(8πh')·(4−ν)/(1−ν)·ln(α_c h'/b) "
+                          "[-], h' = h/sin φ (Misra, Hirth, Hoagland 2005); "
+                          "0 switches the CLS term off.");
+        prm.declare_entry("Interface stress",
+                          std::to_string(d.interface_stress),
+                          Double(),
+                          "f_int of the −f_int/h term of the CLS model "
+                          "[N/m].");
+        prm.declare_entry("Interface dislocation spacing",
+                          std::to_string(d.interface_spacing),
+                          Double(0.),
+                          "λ_int of the μb/((1−ν)λ_int) term [µm]; 0: off.");
+        prm.declare_entry("Interface strength coefficient",
+                          std::to_string(d.interface_beta),
+                          Double(0.),
+                          "β of the extra interface barrier β μ b/h [-] "
+                          "(applies to every system).");
+        prm.leave_subsection();
+
+        prm.enter_subsection("Microstructure");
+        prm.declare_entry("Type",
+                          "single crystal",
+                          Selection("single crystal|columnar|equiaxed"),
+                          "Grains: one crystal; columnar (2D Voronoi in x-y, "
+                          "new grains in every layer); equiaxed (3D "
+                          "Voronoi).");
+        prm.declare_entry("Mean grain size",
+                          "0.02",
+                          Double(0.),
+                          "Equivalent circle (columnar) or sphere (equiaxed) "
+                          "diameter of the mean grain [µm]; also the d of "
+                          "the Hall-Petch term.");
+        prm.declare_entry("Seed", "1", Integer(0), "Seed of the grain hash.");
+        prm.declare_entry("Texture",
+                          "fibre",
+                          Selection("fibre|random"),
+                          "Grain orientations: fibre or uniform on SO(3).");
+        prm.declare_entry("Fibre axis",
+                          "0, 0, 1",
+                          List(Double(), 3, 3),
+                          "Sample-frame fibre axis [-].");
+        prm.declare_entry("Fibre crystal direction",
+                          "0, 0, 1",
+                          List(Double(), 3, 3),
+                          "Lattice-frame direction along the fibre axis "
+                          "(HCP: 0,0,1 is c; FCC: 1,1,1 for a <111> fibre).");
+        prm.declare_entry("Tilt spread",
+                          "5",
+                          Double(0.),
+                          "Standard deviation of each tilt component of the "
+                          "fibre [deg].");
+        prm.declare_entry("Euler angles",
+                          "0, 0, 0",
+                          List(Double(), 3, 3),
+                          "Bunge Euler angles of the single crystal [deg].");
+        prm.leave_subsection();
+
+        prm.enter_subsection("Numerics");
+        prm.declare_entry("Maximum slip increment",
+                          std::to_string(d.max_slip_increment),
+                          Double(0.),
+                          "Sub-step when max|Δγ| exceeds this [-].");
+        prm.declare_entry("Maximum substeps",
+                          std::to_string(d.max_substeps),
+                          Integer(1),
+                          "Sub-steps per update before failing.");
+        prm.declare_entry("Newton tolerance",
+                          "1e-12",
+                          Double(0.),
+                          "Local Newton tolerance on S, relative to C11 [-].");
+        prm.declare_entry("Maximum Newton iterations",
+                          std::to_string(d.max_newton_iterations),
+                          Integer(1),
+                          "Local Newton iterations [-].");
+        prm.leave_subsection();
+      }
+
+      namespace
+      {
+        void
+        parse_phase(dealii::ParameterHandler           &prm,
+                    const bool                          hcp,
+                    CrystalPlasticity::PhaseParameters &p)
+        {
+          p.C11 = prm.get_double("C11");
+          p.C12 = prm.get_double("C12");
+          if (hcp)
+          {
+            p.C13      = prm.get_double("C13");
+            p.C33      = prm.get_double("C33");
+            p.c_over_a = prm.get_double("c over a");
+          }
+          p.C44               = prm.get_double("C44");
+          p.lattice_parameter = prm.get_double("Lattice parameter");
+          p.gamma_dot_0       = prm.get_double("Reference slip rate");
+          p.rate_exponent     = prm.get_double("Rate exponent");
+          p.latent_hardening  = prm.get_double("Latent hardening");
+          p.hall_petch        = prm.get_double("Hall-Petch coefficient");
+          const std::vector<std::string> &names =
+            hcp ? hcp_family_names() : fcc_family_names();
+          const auto active =
+            dealii::Utilities::split_string_list(prm.get("Active families"),
+                                                 ',');
+          p.families.resize(names.size());
+          for (unsigned int f = 0; f < names.size(); ++f)
+          {
+            auto &fp = p.families[f];
+            fp.active =
+              std::find(active.begin(), active.end(), names[f]) != active.end();
+            prm.enter_subsection(names[f]);
+            fp.tau0 = prm.get_double("Critical resolved shear stress");
+            fp.h0   = prm.get_double("Hardening modulus");
+            fp.gsat = prm.get_double("Saturation strength");
+            fp.a    = prm.get_double("Hardening exponent");
+            prm.leave_subsection();
+          }
+        }
+      } // namespace
+
+      CrystalPlasticity::CrystalPlasticity(dealii::ParameterHandler &prm_in)
+          : CrystalPlasticity(
+              [&prm_in]()
+              {
+                auto      &prm = prm_in;
+                Parameters p;
+                p.initial_phase  = prm.get("Initial phase");
+                p.transformation = prm.get_bool("Transformation");
+                prm.enter_subsection("HCP");
+                parse_phase(prm, true, p.hcp);
+                prm.leave_subsection();
+                prm.enter_subsection("FCC");
+                parse_phase(prm, false, p.fcc);
+                prm.leave_subsection();
+                prm.enter_subsection("Transformation kinetics");
+                p.tr_crss = prm.get_double("Critical resolved shear stress");
+                p.tr_rate = prm.get_double("Reference rate");
+                p.tr_exponent = prm.get_double("Rate exponent");
+                p.tr_shear    = prm.get_double("Characteristic shear");
+                prm.leave_subsection();
+                prm.enter_subsection("Interface barrier");
+                p.barrier_shear_modulus = prm.get_double("Shear modulus");
+                p.barrier_poisson       = prm.get_double("Poisson ratio");
+                p.cls_alpha             = prm.get_double("CLS core parameter");
+                p.interface_stress      = prm.get_double("Interface stress");
+                p.interface_spacing =
+                  prm.get_double("Interface dislocation spacing");
+                p.interface_beta =
+                  prm.get_double("Interface strength coefficient");
+                prm.leave_subsection();
+                prm.enter_subsection("Microstructure");
+                const std::string type = prm.get("Type");
+                p.microstructure.type =
+                  type == "columnar"
+                    ? Microstructure::Type::columnar
+                    : (type == "equiaxed"
+                         ? Microstructure::Type::equiaxed
+                         : Microstructure::Type::single_crystal);
+                p.microstructure.grain_size = prm.get_double("Mean grain size");
+                p.microstructure.seed       = prm.get_integer("Seed");
+                p.microstructure.texture    = prm.get("Texture") == "random"
+                                                ? Microstructure::Texture::random
+                                                : Microstructure::Texture::fibre;
+                p.microstructure.fibre_axis =
+                  parse_vector(prm.get("Fibre axis"));
+                p.microstructure.fibre_crystal_direction =
+                  parse_vector(prm.get("Fibre crystal direction"));
+                p.microstructure.tilt_spread = prm.get_double("Tilt spread");
+                const Vector3 e = parse_vector(prm.get("Euler angles"));
+                p.microstructure.euler_angles = {{e[0], e[1], e[2]}};
+                prm.leave_subsection();
+                prm.enter_subsection("Numerics");
+                p.max_slip_increment = prm.get_double("Maximum slip increment");
+                p.max_substeps       = prm.get_integer("Maximum substeps");
+                p.newton_tolerance   = prm.get_double("Newton tolerance");
+                p.max_newton_iterations =
+                  prm.get_integer("Maximum Newton iterations");
+                prm.leave_subsection();
+                return p;
+              }())
+      {
+      }
+
+      CrystalPlasticity::CrystalPlasticity(const Parameters &parameters)
+          : prm(parameters)
+          , microstructure(parameters.microstructure)
+      {
+        setup();
+      }
+
+      void
+      CrystalPlasticity::setup()
+      {
+        // Input checks, collected and thrown once.
+        std::ostringstream err;
+        const std::string  sec = "crystal plasticity/";
+        if (prm.initial_phase != "HCP" && prm.initial_phase != "FCC")
+          err << "  " << sec << "Initial phase = " << prm.initial_phase
+              << ": must be HCP or FCC.\n";
+        const bool use_hcp = prm.initial_phase == "HCP";
+        const bool use_fcc = !use_hcp || prm.transformation;
+        auto       check_phase =
+          [&](const PhaseParameters &p, const std::string &name, const bool hcp)
+        {
+          const std::string s = sec + name + "/";
+          if (hcp)
+          {
+            if (!(p.C11 > std::abs(p.C12) &&
+                  p.C33 * (p.C11 + p.C12) > 2. * p.C13 * p.C13 && p.C44 > 0.))
+              err << "  " << s << "C11, C12, C13, C33, C44 = " << p.C11 << ", "
+                  << p.C12 << ", " << p.C13 << ", " << p.C33 << ", " << p.C44
+                  << ": not positive definite (need C11 > |C12|, "
+                     "C33(C11+C12) > 2 C13², C44 > 0).\n";
+          }
+          else if (!(p.C11 > p.C12 && p.C11 + 2. * p.C12 > 0. && p.C44 > 0.))
+            err << "  " << s << "C11, C12, C44 = " << p.C11 << ", " << p.C12
+                << ", " << p.C44
+                << ": not positive definite (need C11 > C12, C11 + 2 C12 > "
+                   "0, C44 > 0).\n";
+          if (!(p.lattice_parameter > 0.))
+            err << "  " << s << "Lattice parameter = " << p.lattice_parameter
+                << ": must be > 0.\n";
+          if (!(p.gamma_dot_0 > 0.) || !(p.rate_exponent >= 1.))
+            err << "  " << s
+                << "Reference slip rate / Rate exponent = " << p.gamma_dot_0
+                << " / " << p.rate_exponent << ": need γ̇0 > 0 and n ≥ 1.\n";
+          bool        any   = false;
+          const auto &names = hcp ? hcp_family_names() : fcc_family_names();
+          for (unsigned int f = 0; f < p.families.size(); ++f)
+          {
+            const auto &fp = p.families[f];
+            any            = any || fp.active;
+            if (fp.active && !(fp.tau0 > 0. && fp.gsat > fp.tau0))
+              err << "  " << s << names[f]
+                  << ": Critical resolved shear stress = " << fp.tau0
+                  << ", Saturation strength = " << fp.gsat
+                  << ": need 0 < τ0 < gsat.\n";
+          }
+          if (!any)
+            err << "  " << s << "Active families is empty: activate at least "
+                << "one family.\n";
+        };
+        if (use_hcp)
+          check_phase(prm.hcp, "HCP", true);
+        if (use_fcc)
+          check_phase(prm.fcc, "FCC", false);
+        if (prm.transformation && use_hcp &&
+            !(prm.tr_crss > 0. && prm.tr_rate > 0. && prm.tr_shear > 0.))
+          err << "  " << sec
+              << "Transformation kinetics: Critical resolved shear stress, "
+                 "Reference rate and Characteristic shear must be > 0.\n";
+        if (!(prm.max_slip_increment > 0.))
+          err << "  " << sec
+              << "Numerics/Maximum slip increment = " << prm.max_slip_increment
+              << ": must be > 0.\n";
+        AssertThrow(err.str().empty(),
+                    dealii::ExcMessage("Invalid crystal plasticity input:\n" +
+                                       err.str()));
+
+        const double d =
+          prm.microstructure.type == Microstructure::Type::single_crystal
+            ? 0.
+            : prm.microstructure.grain_size;
+
+        unsigned int offset = n_header;
+        for (unsigned int ip = 0; ip < 2; ++ip)
+        {
+          const bool             hcp = (ip == 0);
+          PhaseData             &ph  = phases[ip];
+          const PhaseParameters &pp  = hcp ? prm.hcp : prm.fcc;
+          ph.present                 = hcp ? use_hcp : use_fcc;
+          if (!ph.present)
+            continue;
+          const std::vector<SlipSystem> all =
+            hcp ? hcp_slip_systems(pp.c_over_a, pp.lattice_parameter)
+                : fcc_slip_systems(pp.lattice_parameter);
+          const Matrix6 C =
+            hcp ? hexagonal_stiffness(pp.C11, pp.C12, pp.C13, pp.C33, pp.C44)
+                : cubic_stiffness(pp.C11, pp.C12, pp.C44);
+          for (unsigned int p = 0; p < 6; ++p)
+            for (unsigned int q = 0; q < 6; ++q)
+              ph.Chat[p][q] = C[p][q] * (q >= 3 ? 2. : 1.);
+          ph.C11           = pp.C11;
+          ph.gamma_dot_0   = pp.gamma_dot_0;
+          ph.n_exp         = pp.rate_exponent;
+          ph.n_int         = (std::abs(pp.rate_exponent -
+                               std::round(pp.rate_exponent)) < 1e-14 &&
+                      pp.rate_exponent <= 256.)
+                               ? static_cast<int>(std::round(pp.rate_exponent))
+                               : -1;
+          ph.hall_petch    = d > 0. ? pp.hall_petch / std::sqrt(d) : 0.;
+          ph.basal_burgers = pp.lattice_parameter;
+          ph.n             = 0;
+          for (const auto &sys : all)
+          {
+            const FamilyParameters &fp = pp.families[sys.family];
+            if (!fp.active)
+              continue;
+            const unsigned int a = ph.n++;
+            ph.N[a]              = dealii::outer_product(sys.s, sys.m);
+            double sN[6];
+            sym6(ph.N[a], sN);
+            for (unsigned int p = 0; p < 6; ++p)
+              ph.Pw[a][p] = sN[p] * (p >= 3 ? 2. : 1.);
+            ph.m[a]       = sys.m;
+            ph.burgers[a] = sys.burgers;
+            ph.tau0[a]    = fp.tau0;
+            ph.h0[a]      = fp.h0;
+            ph.gsat[a]    = fp.gsat;
+            ph.a[a]       = fp.a;
+            ph.family[a]  = sys.family;
+          }
+          for (unsigned int a = 0; a < ph.n; ++a)
+            for (unsigned int b = 0; b < ph.n; ++b)
+              ph.q[a][b] = std::abs(ph.m[a] * ph.m[b]) > 1. - 1e-10
+                             ? 1.
+                             : pp.latent_hardening;
+          ph.offset = offset;
+          offset += b_r + 2 * ph.n;
+        }
+        n_state_ = offset;
+        sn       = shoji_nishiyama();
+        partials = hcp_partial_directions();
+      }
+
+      // ------------------------------------------------------------------
+      // State
+      // ------------------------------------------------------------------
+      unsigned int
+      CrystalPlasticity::n_state() const
+      {
+        return n_state_;
+      }
+
+      void
+      CrystalPlasticity::initialise_state(const PointContext  &context,
+                                          std::vector<double> &state) const
+      {
+        state.assign(n_state_, 0.);
+        const Microstructure::Grain g = microstructure.lookup(context);
+        state[i_grain]                = g.id;
+        const auto e                  = rotation_to_euler(g.R);
+        for (unsigned int i = 0; i < 3; ++i)
+          state[i_euler + i] = e[i] * 180. / dealii::numbers::PI;
+        state[i_h0]       = context.layer_thickness;
+        const double norm = context.layer_normal.norm();
+        for (unsigned int i = 0; i < 3; ++i)
+          state[i_N0 + i] =
+            norm > 0. ? context.layer_normal[i] / norm : (i == 2 ? 1. : 0.);
+        state[i_ratio]       = 1.;
+        const bool start_fcc = prm.initial_phase == "FCC";
+        state[i_f]           = start_fcc ? 1. : 0.;
+        for (unsigned int ip = 0; ip < 2; ++ip)
+        {
+          const PhaseData &ph = phases[ip];
+          if (!ph.present)
+            continue;
+          double *b = state.data() + ph.offset;
+          // Fp0 = R_phaseᵀ, so Fp0⁻¹ = R_phase; the FCC product of an HCP
+          // parent is in Shoji-Nishiyama orientation, R_fcc = R_hcp Q.
+          store9((ip == 1 && !start_fcc) ? Tensor2(g.R * sn) : g.R, b + b_Fpi);
+          for (unsigned int a = 0; a < ph.n; ++a)
+            b[b_r + a] = ph.tau0[a];
+        }
+      }
+
+      double
+      CrystalPlasticity::interface_barrier(const double h,
+                                           const double sin_phi,
+                                           const double b) const
+      {
+        const double mu  = prm.barrier_shear_modulus;
+        const double nu  = prm.barrier_poisson;
+        double       tau = 0.;
+        if (prm.cls_alpha > 0. && sin_phi > 1e-6)
+        {
+          const double hp = h / sin_phi;
+          const double x  = prm.cls_alpha * hp / b;
+          if (x > 1.)
+            tau += mu * b / (8. * dealii::numbers::PI * hp) * (4. - nu) /
+                   (1. - nu) * std::log(x);
+        }
+        // f_int [N/m] / h [µm] is in MPa.
+        tau -= prm.interface_stress / h;
+        if (prm.interface_spacing > 0.)
+          tau += mu * b / ((1. - nu) * prm.interface_spacing);
+        return std::max(0., tau) + prm.interface_beta * mu * b / h;
+      }
+
+      // ------------------------------------------------------------------
+      // Update
+      // ------------------------------------------------------------------
+      bool
+      CrystalPlasticity::update_phase(const PhaseData &ph,
+                                      const Tensor2   &F_old,
+                                      const Tensor2   &F,
+                                      const double     dt,
+                                      const double     h0,
+                                      const Vector3   &N0,
+                                      const std::vector<double> &,
+                                      std::vector<double> &new_state,
+                                      Tensor2             &P,
+                                      Tensor4             &A) const
+      {
+        double            *blk = new_state.data() + ph.offset;
+        const unsigned int n   = ph.n;
+        Tensor2            Fpi = load9(blk + b_Fpi);
+        double             r[max_systems], gam[max_systems];
+        std::copy(blk + b_r, blk + b_r + n, r);
+        std::copy(blk + b_r + n, blk + b_r + 2 * n, gam);
+        double eps = blk[b_eps], sum = blk[b_sum];
+
+        const double  tol    = prm.newton_tolerance * ph.C11;
+        const double  dg_cap = std::max(0.05, 5. * prm.max_slip_increment);
+        const Tensor2 I      = identity();
+
+        double       theta = 0., dtheta = 1.;
+        unsigned int count = 0;
+        Tensor2      Fa    = F_old;
+        Evaluation   ev[2];
+        while (theta < 1.)
+        {
+          if (++count > prm.max_substeps || dtheta < 1e-8)
+            return false;
+          const double  th1  = std::min(1., theta + dtheta);
+          const bool    last = th1 >= 1.;
+          const Tensor2 Fb   = last ? F : F_old + th1 * (F - F_old);
+          const double  dts  = dt * (th1 - theta);
+
+          // Strengths, held at the sub-step start.
+          double g[max_systems];
+          for (unsigned int a = 0; a < n; ++a)
+            g[a] = r[a] + ph.hall_petch;
+          const Tensor2 Fea = Fa * Fpi;
+          if (h0 > 0.)
+          {
+            const Vector3 nint_raw = dealii::transpose(dealii::invert(Fa)) * N0;
+            const double  h        = h0 / nint_raw.norm();
+            const Vector3 nint     = nint_raw / nint_raw.norm();
+            const Tensor2 FeaiT    = dealii::transpose(dealii::invert(Fea));
+            for (unsigned int a = 0; a < n; ++a)
+            {
+              const Vector3 ns = FeaiT * ph.m[a];
+              const double  c  = std::min(1., std::abs(ns * nint) / ns.norm());
+              g[a] +=
+                interface_barrier(h, std::sqrt(1. - c * c), ph.burgers[a]);
+            }
+          }
+
+          const Tensor2 Atr = Fb * Fpi;
+          const Tensor2 Ctr = dealii::transpose(Atr) * Atr;
+          // Start from the stress at the sub-step start.
+          double S[6];
+          {
+            double e[6], ee[6];
+            sym6(dealii::transpose(Fea) * Fea - I, e);
+            for (unsigned int p = 0; p < 6; ++p)
+              ee[p] = 0.5 * e[p];
+            for (unsigned int p = 0; p < 6; ++p)
+            {
+              S[p] = 0.;
+              for (unsigned int q = 0; q < 6; ++q)
+                S[p] += ph.Chat[p][q] * ee[q];
+            }
+          }
+          unsigned int cur = 0;
+          evaluate(ph, S, g, dts, Ctr, dg_cap, ev[cur]);
+          bool         converged = false;
+          double       J[6][6];
+          unsigned int active[max_systems];
+          Tensor2      D[max_systems];
+          unsigned int n_active = 0;
+          if (ev[cur].ok)
+            for (unsigned int it = 0; it < prm.max_newton_iterations; ++it)
+            {
+              n_active = jacobian(ph, ev[cur], Ctr, J, active, D);
+              if (ev[cur].rnorm <= tol)
+              {
+                converged = true;
+                break;
+              }
+              double dS[6][1];
+              for (unsigned int p = 0; p < 6; ++p)
+                dS[p][0] = -ev[cur].R[p];
+              if (!solve6<1>(J, dS))
+                break;
+              // Backtracking line search on max|R|.
+              double lambda   = 1.;
+              bool   accepted = false;
+              for (unsigned int ls = 0; ls < 20; ++ls, lambda *= 0.5)
+              {
+                double St[6];
+                for (unsigned int p = 0; p < 6; ++p)
+                  St[p] = ev[cur].S[p] + lambda * dS[p][0];
+                evaluate(ph, St, g, dts, Ctr, dg_cap, ev[1 - cur]);
+                if (ev[1 - cur].ok && (ev[1 - cur].rnorm < ev[cur].rnorm ||
+                                       ev[1 - cur].rnorm <= tol))
+                {
+                  accepted = true;
+                  break;
+                }
+              }
+              if (!accepted)
+                break;
+              cur = 1 - cur;
+            }
+          const Evaluation &e = ev[cur];
+          if (!converged || e.max_dg > prm.max_slip_increment)
+          {
+            dtheta *= 0.5;
+            continue;
+          }
+
+          // Commit the sub-step.
+          const Tensor2 Fpi_old = Fpi;
+          Fpi                   = Fpi_old * e.E;
+          double hb[max_systems];
+          for (unsigned int b = 0; b < n; ++b)
+          {
+            const double x = 1. - r[b] / ph.gsat[b];
+            hb[b]          = ph.h0[b] * std::pow(std::abs(x), ph.a[b]) *
+                    (x < 0. ? -1. : 1.) * std::abs(e.dg[b]);
+          }
+          for (unsigned int a = 0; a < n; ++a)
+          {
+            double s = 0.;
+            for (unsigned int b = 0; b < n; ++b)
+              s += ph.q[a][b] * hb[b];
+            r[a] += s;
+            gam[a] += e.dg[a];
+            sum += std::abs(e.dg[a]);
+          }
+          eps += std::sqrt(2. / 3.) * (0.5 * (e.dL + dealii::transpose(e.dL))).norm();
+          theta = th1;
+          Fa    = Fb;
+
+          if (!last)
+            continue;
+
+          // Stress and consistent tangent of the final sub-step.
+          const Tensor2 Sm   = from6(e.S);
+          const Tensor2 Fe   = Atr * e.E;
+          const Tensor2 Sref = Fpi * Sm * dealii::transpose(Fpi);
+          P                  = Fb * Sref;
+
+          double B[6][9];
+          for (unsigned int k = 0; k < 3; ++k)
+            for (unsigned int l = 0; l < 3; ++l)
+            {
+              double  x[6];
+              Tensor2 X;
+              for (unsigned int i = 0; i < 3; ++i)
+                for (unsigned int j = 0; j < 3; ++j)
+                  X[i][j] = Fe[k][i] * Fpi[l][j];
+              sym6(X, x);
+              for (unsigned int p = 0; p < 6; ++p)
+              {
+                double s = 0.;
+                for (unsigned int q = 0; q < 6; ++q)
+                  s += ph.Chat[p][q] * x[q];
+                B[p][3 * k + l] = s;
+              }
+            }
+          if (!solve6<9>(J, B))
+            return false;
+          // dΔγα/dF for the systems in J.
+          double dgam[max_systems][9];
+          for (unsigned int s = 0; s < n_active; ++s)
+          {
+            const unsigned int a  = active[s];
+            const double      *Pa = ph.Pw[a].data();
+            for (unsigned int kl = 0; kl < 9; ++kl)
+            {
+              double v = 0.;
+              for (unsigned int p = 0; p < 6; ++p)
+                v += Pa[p] * B[p][kl];
+              dgam[s][kl] = e.c[a] * v;
+            }
+          }
+          const Tensor2 SEt   = Sm * dealii::transpose(e.E);
+          const Tensor2 ES    = e.E * Sm;
+          const Tensor2 FpioT = dealii::transpose(Fpi_old);
+          for (unsigned int k = 0; k < 3; ++k)
+            for (unsigned int l = 0; l < 3; ++l)
+            {
+              const unsigned int kl = 3 * k + l;
+              Tensor2            dE;
+              for (unsigned int s = 0; s < n_active; ++s)
+                dE += dgam[s][kl] * D[s];
+              double ds[6];
+              for (unsigned int p = 0; p < 6; ++p)
+                ds[p] = B[p][kl];
+              const Tensor2 inner = dE * SEt +
+                                    e.E * from6(ds) * dealii::transpose(e.E) +
+                                    ES * dealii::transpose(dE);
+              const Tensor2 dP = Fb * (Fpi_old * inner * FpioT);
+              for (unsigned int i = 0; i < 3; ++i)
+              {
+                for (unsigned int j = 0; j < 3; ++j)
+                  A[i][j][k][l] = dP[i][j];
+                // d(F)/dF_kl Sref
+                if (i == k)
+                  for (unsigned int j = 0; j < 3; ++j)
+                    A[i][j][k][l] += Sref[l][j];
+              }
+            }
+        }
+
+        store9(Fpi, blk + b_Fpi);
+        std::copy(r, r + n, blk + b_r);
+        std::copy(gam, gam + n, blk + b_r + n);
+        blk[b_eps] = eps;
+        blk[b_sum] = sum;
+        return true;
+      }
+
+      void
+      CrystalPlasticity::update(const Tensor2             &F,
+                                const Tensor2             &F_old,
+                                const double               dt,
+                                const std::vector<double> &old_state,
+                                std::vector<double>       &new_state,
+                                UpdateResult              &result) const
+      {
+        result.converged = false;
+        if (new_state.size() != n_state_)
+          new_state.resize(n_state_);
+        std::copy(old_state.begin(),
+                  old_state.begin() + n_state_,
+                  new_state.begin());
+        const double  h0 = old_state[i_h0];
+        const Vector3 N0(
+          {old_state[i_N0], old_state[i_N0 + 1], old_state[i_N0 + 2]});
+        double           f   = old_state[i_f];
+        const PhaseData &hcp = phases[0], &fcc = phases[1];
+
+        if (prm.transformation && hcp.present && fcc.present && f < 1. &&
+            dt > 0.)
+        {
+          // Explicit step of the FCC fraction from the converged old
+          // state (the tangent of this step then has no df/dF term).
+          double       *bh   = new_state.data() + hcp.offset;
+          const Tensor2 Fpih = load9(bh + b_Fpi);
+          const Tensor2 Fe   = F_old * Fpih;
+          double        e[6], S[6];
+          sym6(dealii::transpose(Fe) * Fe - identity(),
+               e);
+          for (unsigned int p = 0; p < 6; ++p)
+          {
+            S[p] = 0.;
+            for (unsigned int q = 0; q < 6; ++q)
+              S[p] += 0.5 * hcp.Chat[p][q] * e[q];
+          }
+          // Basal-plane barrier (same terms as slip on the basal plane).
+          double tau_c = prm.tr_crss + hcp.hall_petch;
+          if (h0 > 0.)
+          {
+            const Vector3 ni = dealii::transpose(dealii::invert(F_old)) * N0;
+            const Vector3 nb =
+              dealii::transpose(dealii::invert(Fe)) * Vector3({0., 0., 1.});
+            const double c =
+              std::min(1., std::abs(ni * nb) / (ni.norm() * nb.norm()));
+            tau_c += interface_barrier(h0 / ni.norm(),
+                                       std::sqrt(1. - c * c),
+                                       hcp.basal_burgers / std::sqrt(3.));
+          }
+          double rate[6], total = 0.;
+          for (unsigned int k = 0; k < 6; ++k)
+          {
+            // τk = S:(s_k ⊗ e_z) with s_k in the basal plane.
+            const double tau = partials[k][0] * S[4] + partials[k][1] * S[3];
+            rate[k]          = tau > 0. ? prm.tr_rate / prm.tr_shear *
+                                   std::pow(tau / tau_c, prm.tr_exponent)
+                                        : 0.;
+            total += rate[k];
+          }
+          if (total > 0. && std::isfinite(total))
+          {
+            const double df = (1. - f) * (1. - std::exp(-dt * total));
+            Tensor2      Ltr;
+            for (unsigned int k = 0; k < 6; ++k)
+              Ltr += (df * rate[k] / total * prm.tr_shear) *
+                     dealii::outer_product(partials[k], Vector3({0., 0., 1.}));
+            ExpMap        em;
+            const Tensor2 Fpih_new = Fpih * em.compute(-Ltr);
+            store9(Fpih_new, bh + b_Fpi);
+            // Product: the new volume inherits the parent's Fp in
+            // Shoji-Nishiyama orientation and the initial strengths.
+            double      *bf    = new_state.data() + fcc.offset;
+            const double f_new = f + df;
+            Tensor2      Fpif =
+              (f / f_new) * load9(bf + b_Fpi) + (df / f_new) * (Fpih_new * sn);
+            Fpif *= 1. / std::cbrt(dealii::determinant(Fpif));
+            store9(Fpif, bf + b_Fpi);
+            for (unsigned int a = 0; a < fcc.n; ++a)
+              bf[b_r + a] = (f * bf[b_r + a] + df * fcc.tau0[a]) / f_new;
+            bf[b_eps]      = (f * bf[b_eps] + df * bh[b_eps]) / f_new;
+            f              = f_new;
+            new_state[i_f] = f;
+          }
+        }
+
+        result.P     = 0.;
+        result.dP_dF = 0.;
+        Tensor2 P;
+        Tensor4 A;
+        for (unsigned int ip = 0; ip < 2; ++ip)
+        {
+          const PhaseData &ph = phases[ip];
+          const double     w  = ip == 0 ? 1. - f : f;
+          if (!ph.present || !(w > 0.))
+            continue;
+          if (!update_phase(
+                ph, F_old, F, dt, h0, N0, old_state, new_state, P, A))
+            return;
+          if (w == 1.)
+          {
+            result.P     = P;
+            result.dP_dF = A;
+          }
+          else
+          {
+            result.P += w * P;
+            result.dP_dF += w * A;
+          }
+        }
+        new_state[i_ratio] = h0 > 0. ? layer_thickness_ratio(F, N0) : 1.;
+        result.converged   = true;
+      }
+
+      // ------------------------------------------------------------------
+      // Output and diagnostics
+      // ------------------------------------------------------------------
+      std::vector<std::string>
+      CrystalPlasticity::output_names() const
+      {
+        return {"grain_id",
+                "orientation_phi1",
+                "orientation_Phi",
+                "orientation_phi2",
+                "c_axis_z",
+                "fcc_fraction",
+                "layer_thickness_ratio",
+                "accumulated_slip"};
+      }
+
+      void
+      CrystalPlasticity::output_values(const std::vector<double> &state,
+                                       std::vector<double>       &values) const
+      {
+        values.resize(8);
+        values[0] = state[i_grain];
+        for (unsigned int i = 0; i < 3; ++i)
+          values[1 + i] = state[i_euler + i];
+        values[4] = std::cos(state[i_euler + 1] * dealii::numbers::PI / 180.);
+        values[5] = state[i_f];
+        values[6] = state[i_ratio];
+        const double f = state[i_f];
+        double       s = 0.;
+        for (unsigned int ip = 0; ip < 2; ++ip)
+          if (phases[ip].present)
+            s += (ip == 0 ? 1. - f : f) * state[phases[ip].offset + b_sum];
+        values[7] = s;
+      }
+
+      double
+      CrystalPlasticity::equivalent_plastic_strain(
+        const std::vector<double> &state) const
+      {
+        const double f = state[i_f];
+        double       s = 0.;
+        for (unsigned int ip = 0; ip < 2; ++ip)
+          if (phases[ip].present)
+            s += (ip == 0 ? 1. - f : f) * state[phases[ip].offset + b_eps];
+        return s;
+      }
+
+      double
+      CrystalPlasticity::shear_modulus() const
+      {
+        const bool             hcp = prm.initial_phase == "HCP";
+        const PhaseParameters &p   = hcp ? prm.hcp : prm.fcc;
+        const double C33 = hcp ? p.C33 : p.C11, C13 = hcp ? p.C13 : p.C12,
+                     C66 = hcp ? 0.5 * (p.C11 - p.C12) : p.C44;
+        // Voigt average G = [Σ Cii − Σ Cij(i<j) + 3 Σ C44..66]/15.
+        return (2. * p.C11 + C33 - p.C12 - 2. * C13 + 3. * (2. * p.C44 + C66)) /
+               15.;
+      }
+
+      bool
+      CrystalPlasticity::has_phase(const Phase phase) const
+      {
+        return phases[static_cast<int>(phase)].present;
+      }
+
+      unsigned int
+      CrystalPlasticity::n_systems(const Phase phase) const
+      {
+        return phases[static_cast<int>(phase)].n;
+      }
+
+      std::vector<unsigned int>
+      CrystalPlasticity::system_families(const Phase phase) const
+      {
+        const PhaseData &ph = phases[static_cast<int>(phase)];
+        return std::vector<unsigned int>(ph.family.begin(),
+                                         ph.family.begin() + ph.n);
+      }
+
+      std::vector<double>
+      CrystalPlasticity::resolved_shear_stresses(
+        const Phase                phase,
+        const Tensor2             &F,
+        const std::vector<double> &state) const
+      {
+        const PhaseData &ph = phases[static_cast<int>(phase)];
+        AssertThrow(ph.present, dealii::ExcMessage("Phase not present."));
+        const Tensor2 Fe = F * load9(state.data() + ph.offset + b_Fpi);
+        double        e[6], S[6];
+        sym6(dealii::transpose(Fe) * Fe - identity(),
+             e);
+        for (unsigned int p = 0; p < 6; ++p)
+        {
+          S[p] = 0.;
+          for (unsigned int q = 0; q < 6; ++q)
+            S[p] += 0.5 * ph.Chat[p][q] * e[q];
+        }
+        std::vector<double> tau(ph.n);
+        for (unsigned int a = 0; a < ph.n; ++a)
+          for (unsigned int p = 0; p < 6; ++p)
+            tau[a] += ph.Pw[a][p] * S[p];
+        return tau;
+      }
+
+      std::array<double, 6>
+      CrystalPlasticity::partial_shear_stresses(
+        const Tensor2             &F,
+        const std::vector<double> &state) const
+      {
+        const PhaseData &ph = phases[0];
+        AssertThrow(ph.present, dealii::ExcMessage("No HCP phase."));
+        const Tensor2 Fe = F * load9(state.data() + ph.offset + b_Fpi);
+        const Tensor2 E  = 0.5 * (dealii::transpose(Fe) * Fe -
+                                 identity());
+        double        e[6], S[6];
+        sym6(2. * E, e);
+        for (unsigned int p = 0; p < 6; ++p)
+        {
+          S[p] = 0.;
+          for (unsigned int q = 0; q < 6; ++q)
+            S[p] += 0.5 * ph.Chat[p][q] * e[q];
+        }
+        std::array<double, 6> tau;
+        for (unsigned int k = 0; k < 6; ++k)
+          tau[k] = partials[k][0] * S[4] + partials[k][1] * S[3];
+        return tau;
+      }
+
+      std::vector<double>
+      CrystalPlasticity::slips(const Phase                phase,
+                               const std::vector<double> &state) const
+      {
+        const PhaseData &ph = phases[static_cast<int>(phase)];
+        const double    *b  = state.data() + ph.offset + b_r + ph.n;
+        return std::vector<double>(b, b + ph.n);
+      }
+
+      MICROPILLAR_REGISTER_MODEL(
+        CrystalPlasticity,
+        "crystal plasticity",
+        "Finite-strain rate-dependent crystal plasticity (FCC 12 or HCP 30 "
+        "slip systems, KBA hardening, Hall-Petch and crystal-glass interface "
+        "barriers on the current layer thickness), HCP→FCC transformation "
+        "by basal Shockley partials with iso-strain mixing, and mesh-"
+        "independent columnar or equiaxed Voronoi grains.")
+    } // namespace crystal
+  }   // namespace constitutive
+} // namespace micropillar

@@ -1,0 +1,79 @@
+#include <micropillar/loading/punch.h>
+
+#include <algorithm>
+
+namespace micropillar
+{
+  namespace loading
+  {
+    void
+    PunchParameters::declare_parameters(dealii::ParameterHandler &prm)
+    {
+      using namespace dealii;
+      prm.declare_entry("Strain rate",
+                        "5e-3",
+                        Patterns::Double(1e-12),
+                        "Engineering strain rate of the punch [1/s]; the "
+                        "punch moves at rate * height.");
+      prm.declare_entry("Target strain",
+                        "0.02",
+                        Patterns::Double(1e-12, 0.9),
+                        "Engineering strain (punch displacement / height) "
+                        "at which loading stops [-].");
+      prm.declare_entry("Unload",
+                        "false",
+                        Patterns::Bool(),
+                        "Unload at the same rate after the target strain, "
+                        "until the punch force vanishes.");
+      prm.declare_entry("Punch contact",
+                        "stuck",
+                        Patterns::Selection("stuck|frictionless"),
+                        "Contact of the punch face: stuck (no slip) or "
+                        "frictionless (axial displacement only).");
+      prm.declare_entry(
+        "Bottom support",
+        "fixed",
+        Patterns::Selection("fixed|frictionless"),
+        "Support of the bottom face (base bottom, or pillar bottom without a "
+        "base): fixed (clamped) or frictionless (axial displacement zero, "
+        "rigid-body modes pinned at two bottom vertices on one x-line).");
+    }
+
+    void
+    PunchParameters::parse_parameters(dealii::ParameterHandler &prm)
+    {
+      strain_rate    = prm.get_double("Strain rate");
+      target_strain  = prm.get_double("Target strain");
+      unload         = prm.get_bool("Unload");
+      punch_contact  = prm.get("Punch contact");
+      bottom_support = prm.get("Bottom support");
+    }
+
+    FlatPunch::FlatPunch(const PunchParameters &parameters, const double height)
+      : prm(parameters)
+      , height(height)
+    {}
+
+    double
+    FlatPunch::loading_end_time() const
+    {
+      return prm.target_strain / prm.strain_rate;
+    }
+
+    double
+    FlatPunch::end_time() const
+    {
+      return prm.unload ? 2. * loading_end_time() : loading_end_time();
+    }
+
+    double
+    FlatPunch::displacement(const double t) const
+    {
+      const double v = prm.strain_rate * height;
+      const double t1 = loading_end_time();
+      if (t <= t1)
+        return v * t;
+      return std::max(0., v * (2. * t1 - t));
+    }
+  } // namespace loading
+} // namespace micropillar

@@ -1,0 +1,360 @@
+#include <deal.II/base/exceptions.h>
+#include <deal.II/base/utilities.h>
+
+#include <micropillar/constitutive/registry.h>
+#include <micropillar/solver/parameters.h>
+
+namespace micropillar
+{
+  namespace solver
+  {
+    using namespace dealii;
+
+    void
+    FiniteElementParameters::declare_parameters(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Finite element");
+      prm.declare_entry(
+        "Formulation",
+        "Q1 F-bar",
+        Patterns::Selection("Q1|Q1 F-bar|Q2"),
+        "Displacement element: Q1 (trilinear, full integration: locks under "
+        "isochoric plastic flow), Q1 F-bar (trilinear with the volumetric "
+        "part of F taken at the cell centre, de Souza Neto et al. 1996: "
+        "locking-free), or Q2 (triquadratic, 3x3x3 Gauss).");
+      prm.declare_entry("Global refinements",
+                        "0",
+                        Patterns::Integer(0, 6),
+                        "Uniform refinements of the coarse pillar mesh (each "
+                        "halves the cell size in every direction).");
+      prm.leave_subsection();
+    }
+
+    void
+    FiniteElementParameters::parse_parameters(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Finite element");
+      formulation        = prm.get("Formulation");
+      global_refinements = prm.get_integer("Global refinements");
+      prm.leave_subsection();
+    }
+
+    void
+    TimeSteppingParameters::declare_parameters(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Time stepping");
+      prm.declare_entry("Initial strain increment",
+                        "1e-3",
+                        Patterns::Double(1e-12),
+                        "Engineering-strain increment of the first step [-] "
+                        "(time step = increment / strain rate).");
+      prm.declare_entry("Minimum strain increment",
+                        "1e-6",
+                        Patterns::Double(1e-14),
+                        "The run stops with a message when a step must be cut "
+                        "below this increment [-].");
+      prm.declare_entry("Maximum strain increment",
+                        "5e-3",
+                        Patterns::Double(1e-12),
+                        "Upper bound of the adaptive increment [-].");
+      prm.declare_entry("Growth factor",
+                        "1.5",
+                        Patterns::Double(1.),
+                        "Factor on the increment after a step that converged "
+                        "in at most 'Fast Newton iterations' iterations.");
+      prm.declare_entry("Cutback factor",
+                        "0.5",
+                        Patterns::Double(0.01, 0.99),
+                        "Factor on the increment after a failed step.");
+      prm.declare_entry("Fast Newton iterations",
+                        "4",
+                        Patterns::Integer(1),
+                        "A step converging in this many iterations or fewer "
+                        "lets the increment grow.");
+      prm.declare_entry("Maximum steps",
+                        "100000",
+                        Patterns::Integer(1),
+                        "Stop (as a failure) after this many converged steps.");
+      prm.leave_subsection();
+    }
+
+    void
+    TimeSteppingParameters::parse_parameters(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Time stepping");
+      initial_increment = prm.get_double("Initial strain increment");
+      minimum_increment = prm.get_double("Minimum strain increment");
+      maximum_increment = prm.get_double("Maximum strain increment");
+      growth_factor     = prm.get_double("Growth factor");
+      cutback_factor    = prm.get_double("Cutback factor");
+      fast_iterations   = prm.get_integer("Fast Newton iterations");
+      maximum_steps     = prm.get_integer("Maximum steps");
+      prm.leave_subsection();
+      AssertThrow(minimum_increment <= initial_increment &&
+                    initial_increment <= maximum_increment,
+                  ExcMessage("Time stepping: need Minimum strain increment (" +
+                             std::to_string(minimum_increment) +
+                             ") <= Initial strain increment (" +
+                             std::to_string(initial_increment) +
+                             ") <= Maximum strain increment (" +
+                             std::to_string(maximum_increment) + ")."));
+    }
+
+    void
+    NewtonParameters::declare_parameters(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Newton");
+      prm.declare_entry("Maximum iterations",
+                        "15",
+                        Patterns::Integer(1),
+                        "Newton iterations before a step counts as failed and "
+                        "is cut back.");
+      prm.declare_entry(
+        "Relative tolerance",
+        "1e-8",
+        Patterns::Double(0.),
+        "Converged when the l2 norm of the residual on the free DoFs is below "
+        "this times the l2 norm of the reaction forces on the constrained "
+        "DoFs [-] (or below the absolute tolerance).");
+      prm.declare_entry("Absolute tolerance",
+                        "1e-9",
+                        Patterns::Double(0.),
+                        "Absolute residual tolerance [µN].");
+      prm.declare_entry("Line search",
+                        "true",
+                        Patterns::Bool(),
+                        "Backtracking line search on the residual norm.");
+      prm.declare_entry("Maximum line search steps",
+                        "5",
+                        Patterns::Integer(0, 20),
+                        "Halvings of the Newton step before the smallest one "
+                        "is accepted.");
+      prm.leave_subsection();
+    }
+
+    void
+    NewtonParameters::parse_parameters(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Newton");
+      max_iterations        = prm.get_integer("Maximum iterations");
+      relative_tolerance    = prm.get_double("Relative tolerance");
+      absolute_tolerance    = prm.get_double("Absolute tolerance");
+      line_search           = prm.get_bool("Line search");
+      max_line_search_steps = prm.get_integer("Maximum line search steps");
+      prm.leave_subsection();
+    }
+
+    void
+    LinearSolverParameters::declare_parameters(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Linear solver");
+      prm.declare_entry("Package",
+                        "Trilinos",
+                        Patterns::Selection("PETSc|Trilinos"),
+                        "Linear-algebra package for the matrix, vectors and "
+                        "solvers.");
+      prm.declare_entry(
+        "Method",
+        "AMG",
+        Patterns::Selection("AMG|direct"),
+        "AMG: GMRES preconditioned by algebraic multigrid (BoomerAMG with "
+        "PETSc, ML with Trilinos); direct: sparse direct solver (MUMPS with "
+        "PETSc, Amesos KLU with Trilinos), for small problems.");
+      prm.declare_entry("Relative tolerance",
+                        "1e-8",
+                        Patterns::Double(0.),
+                        "Relative residual tolerance of the Krylov solver.");
+      prm.declare_entry("Maximum iterations",
+                        "1000",
+                        Patterns::Integer(1),
+                        "Krylov iterations before the Newton step counts as "
+                        "failed.");
+      prm.leave_subsection();
+    }
+
+    void
+    LinearSolverParameters::parse_parameters(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Linear solver");
+      package            = prm.get("Package");
+      method             = prm.get("Method");
+      relative_tolerance = prm.get_double("Relative tolerance");
+      max_iterations     = prm.get_integer("Maximum iterations");
+      prm.leave_subsection();
+    }
+
+    void
+    OutputParameters::declare_parameters(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Output");
+      prm.declare_entry("Field output interval",
+                        "0",
+                        Patterns::Integer(0),
+                        "Write PVTU fields every this many converged steps "
+                        "(and at the last step); 0 writes none.");
+      prm.declare_entry("Verbose",
+                        "false",
+                        Patterns::Bool(),
+                        "Print the residual of every Newton iteration.");
+      prm.leave_subsection();
+    }
+
+    void
+    OutputParameters::parse_parameters(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Output");
+      field_interval = prm.get_integer("Field output interval");
+      verbose        = prm.get_bool("Verbose");
+      prm.leave_subsection();
+    }
+
+    std::map<std::string, unsigned int>
+    MaterialParameters::ids() const
+    {
+      std::map<std::string, unsigned int> result;
+      for (unsigned int i = 0; i < materials.size(); ++i)
+        result[materials[i].first] = i;
+      return result;
+    }
+
+    void
+    MaterialParameters::declare_parameters(ParameterHandler   &prm,
+                                           const MaterialList &list)
+    {
+      prm.enter_subsection("Materials");
+      for (const auto &m : list)
+        {
+          prm.enter_subsection(m.first);
+          constitutive::Registry::declare_parameters(m.second, prm);
+          prm.leave_subsection();
+        }
+      prm.declare_entry(
+        "Models",
+        "pillar: neo-Hookean",
+        Patterns::Anything(),
+        "Comma-separated list of 'material name: model name'. The material "
+        "id of a material is its position in this list (0, 1, ...); the "
+        "geometry's layer stack refers to the names, a Gmsh mesh to the ids "
+        "(physical volume tags). Models: " +
+          constitutive::Registry::selection_pattern() +
+          ". Each material reads its model's parameters from its own "
+          "subsection Materials/<material name>.");
+      prm.leave_subsection();
+    }
+
+    void
+    MaterialParameters::parse_parameters(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Materials");
+      const std::string value = prm.get("Models");
+      prm.leave_subsection();
+      materials = parse_list(value);
+    }
+
+    MaterialList
+    MaterialParameters::parse_list(const std::string &value)
+    {
+      MaterialList materials;
+      for (const std::string &item : Utilities::split_string_list(value, ','))
+        {
+          const auto colon = item.find(':');
+          AssertThrow(colon != std::string::npos,
+                      ExcMessage("Materials/Models = " + value + ": item <" +
+                                 item +
+                                 "> must read 'material name: model name'."));
+          const std::string name  = Utilities::trim(item.substr(0, colon));
+          const std::string model = Utilities::trim(item.substr(colon + 1));
+          AssertThrow(!name.empty(),
+                      ExcMessage("Materials/Models = " + value +
+                                 ": empty material name in <" + item + ">."));
+          AssertThrow(constitutive::Registry::has(model),
+                      ExcMessage("Materials/Models = " + value +
+                                 ": unknown model <" + model +
+                                 "> for material <" + name +
+                                 ">. Valid models: " +
+                                 constitutive::Registry::selection_pattern()));
+          for (const auto &m : materials)
+            AssertThrow(m.first != name,
+                        ExcMessage("Materials/Models = " + value +
+                                   ": material <" + name +
+                                   "> appears twice."));
+          materials.emplace_back(name, model);
+        }
+      AssertThrow(!materials.empty(),
+                  ExcMessage("Materials/Models is empty: give at least one "
+                             "'material name: model name'."));
+      return materials;
+    }
+
+    MaterialList
+    RunParameters::all_models_list()
+    {
+      MaterialList list;
+      for (const auto &name : constitutive::Registry::names())
+        list.emplace_back(name, name);
+      return list;
+    }
+
+    void
+    RunParameters::declare_parameters(ParameterHandler   &prm,
+                                      const MaterialList &list)
+    {
+      prm.declare_entry("Output directory",
+                        "output",
+                        Patterns::FileName(Patterns::FileName::output),
+                        "Directory for stress_strain.csv, the PVTU fields "
+                        "and run_status.txt; created if missing.");
+      prm.enter_subsection("Geometry");
+      geometry::Pillar::declare_parameters(prm);
+      prm.leave_subsection();
+      MaterialParameters::declare_parameters(prm, list);
+      FiniteElementParameters::declare_parameters(prm);
+      prm.enter_subsection("Loading");
+      loading::PunchParameters::declare_parameters(prm);
+      prm.leave_subsection();
+      TimeSteppingParameters::declare_parameters(prm);
+      NewtonParameters::declare_parameters(prm);
+      LinearSolverParameters::declare_parameters(prm);
+      OutputParameters::declare_parameters(prm);
+    }
+
+    void
+    RunParameters::parse_parameters(ParameterHandler &prm)
+    {
+      output_directory = prm.get("Output directory");
+      AssertThrow(!output_directory.empty(),
+                  ExcMessage("Output directory is empty."));
+      materials.parse_parameters(prm);
+      prm.enter_subsection("Geometry");
+      pillar.parse_parameters(prm, materials.ids());
+      prm.leave_subsection();
+      fe.parse_parameters(prm);
+      prm.enter_subsection("Loading");
+      punch.parse_parameters(prm);
+      prm.leave_subsection();
+      time.parse_parameters(prm);
+      newton.parse_parameters(prm);
+      linear_solver.parse_parameters(prm);
+      output.parse_parameters(prm);
+    }
+
+    void
+    read_parameter_file(const std::string &filename,
+                        ParameterHandler  &prm,
+                        RunParameters     &params)
+    {
+      MaterialList list;
+      {
+        ParameterHandler first_pass;
+        RunParameters::declare_parameters(first_pass, {});
+        first_pass.parse_input(filename, "", /*skip_undefined=*/true);
+        first_pass.enter_subsection("Materials");
+        list = MaterialParameters::parse_list(first_pass.get("Models"));
+        first_pass.leave_subsection();
+      }
+      RunParameters::declare_parameters(prm, list);
+      prm.parse_input(filename);
+      params.parse_parameters(prm);
+    }
+  } // namespace solver
+} // namespace micropillar

@@ -1,0 +1,84 @@
+"""Shared helpers of the regression tests (tests/regression/*_test.py).
+
+Each regression test is a script run by ctest as
+    /usr/bin/python3 SCRIPT.py MICROPILLAR_EXE WORKDIR
+It writes prm files (a template from tests/regression/*.prm with entries
+overridden by postprocess.convergence.set_prm_entry), runs the real
+executable (directly for one rank, under mpirun for more), and asserts on
+stress_strain.csv. A failed assertion exits non-zero.
+"""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT))
+
+from postprocess import convergence, curves  # noqa: E402
+
+
+def args():
+    """(executable, work directory) from the command line."""
+    if len(sys.argv) < 3:
+        sys.exit("usage: SCRIPT.py MICROPILLAR_EXE WORKDIR")
+    work = Path(sys.argv[2])
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    return Path(sys.argv[1]), work
+
+
+def write_prm(template, path, overrides):
+    """Copy tests/regression/TEMPLATE with 'Sub/Entry' -> value overrides."""
+    text = (HERE / template).read_text()
+    for entry, value in overrides.items():
+        text = convergence.set_prm_entry(text, entry, str(value))
+    Path(path).write_text(text)
+    return Path(path)
+
+
+def run(exe, prm, n_ranks=1, check=True):
+    """Run micropillar on prm; returns the CompletedProcess."""
+    cmd = [str(exe), str(prm)]
+    env = dict(os.environ)
+    if n_ranks > 1:
+        env.update(convergence.mpi_env())
+        cmd = ["mpirun", "-np", str(n_ranks)] + \
+            (["--oversubscribe"] if n_ranks > 2 else []) + cmd
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env,
+                       timeout=1800)
+    if check and p.returncode != 0:
+        print(p.stdout[-4000:])
+        print(p.stderr[-4000:])
+        sys.exit(f"FAILED: {' '.join(cmd)} exited with {p.returncode}")
+    return p
+
+
+def simulate(exe, work, name, template, overrides, n_ranks=1):
+    """Write a prm, run it, return its curve (postprocess.curves.Curve)."""
+    out = work / name
+    overrides = dict(overrides)
+    overrides["Output directory"] = str(out)
+    prm = write_prm(template, work / f"{name}.prm", overrides)
+    run(exe, prm, n_ranks)
+    status = (out / "run_status.txt").read_text().strip()
+    check(status == "completed", f"{name}: run status is '{status}'")
+    return curves.read_curve(out)
+
+
+FAILURES = []
+
+
+def check(condition, message):
+    """Record a failed check (printed, and the script exits 1 at finish())."""
+    print(("ok:     " if condition else "FAILED: ") + message)
+    if not condition:
+        FAILURES.append(message)
+
+
+def finish():
+    n = len(FAILURES)
+    print(f"{n} check(s) failed" if n else "all checks passed")
+    sys.exit(1 if n else 0)

@@ -1,0 +1,624 @@
+// Tests of geometry::Pillar: layer ids and conforming interfaces, boundary
+// ids, taper, base block, fillet, reference area, tiling rule, context,
+// input errors, the Gmsh example and a parallel::distributed triangulation.
+// Has its own main() because the distributed test needs MPI.
+#include <algorithm>
+#include <cmath>
+#include <deal.II/base/mpi.h>
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/distributed/tria.h>
+#include <deal.II/grid/grid_tools.h>
+#include <deal.II/grid/tria.h>
+#include <deal.II/grid/tria_accessor.h>
+#include <deal.II/grid/tria_iterator.h>
+#include <gtest/gtest.h>
+#include <map>
+#include <micropillar/geometry/pillar.h>
+#include <set>
+#include <sstream>
+#include <string>
+
+using namespace dealii;
+using micropillar::geometry::Pillar;
+namespace boundary_id = micropillar::geometry::boundary_id;
+
+namespace
+{
+  const std::map<std::string, unsigned int> material_ids = {{"crystal", 0},
+                                                            {"glass", 1},
+                                                            {"substrate", 2}};
+
+  std::string
+  meshes_dir()
+  {
+    const std::string file = __FILE__;
+    return file.substr(0, file.rfind('/')) + "/../../meshes/";
+  }
+
+  /// Parse subsection Geometry with the given entries changed.
+  Pillar
+  make_pillar(const std::map<std::string, std::string> &entries)
+  {
+    ParameterHandler prm;
+    prm.enter_subsection("Geometry");
+    Pillar::declare_parameters(prm);
+    for (const auto &e : entries)
+      prm.set(e.first, e.second);
+    Pillar pillar;
+    pillar.parse_parameters(prm, material_ids);
+    prm.leave_subsection();
+    return pillar;
+  }
+
+  /// The what() of the exception thrown by parsing @p entries ("" if none).
+  std::string
+  error_of(const std::map<std::string, std::string> &entries)
+  {
+    try
+    {
+      make_pillar(entries);
+    }
+    catch (const std::exception &e)
+    {
+      // deal.II wraps long messages: compare with single spaces.
+      std::istringstream words(e.what());
+      std::string        word, text;
+      while (words >> word)
+        text += (text.empty() ? "" : " ") + word;
+      return text;
+    }
+    return "";
+  }
+
+  const std::map<std::string, std::string> laminate = {
+    {"Top diameter", "1.2"},
+    {"Height", "2.4"},
+    {"Layer stack", "crystal:0.018, glass:0.012"},
+    {"Lateral refinement", "0"},
+    {"Cells per layer", "1"}};
+
+  double
+  radius_of(const Point<3> &p)
+  {
+    return std::hypot(p[0], p[1]);
+  }
+
+  /// Every cell lies inside one layer, and has that layer's material.
+  void
+  check_layers(const Pillar &pillar, const Triangulation<3> &tria)
+  {
+    const auto  &layers         = pillar.layers();
+    const double tol            = 1e-10;
+    unsigned int n_pillar_cells = 0;
+    for (const auto &cell : tria.active_cell_iterators())
+    {
+      const double zc = cell->center()[2];
+      if (zc < 0.)
+        continue;
+      ++n_pillar_cells;
+      const auto it = std::find_if(layers.begin(),
+                                   layers.end(),
+                                   [zc](const auto &l) {
+                                     return zc >= l.z_bottom &&
+                                            zc <= l.z_bottom + l.thickness;
+                                   });
+      ASSERT_NE(it, layers.end()) << "cell centre z = " << zc;
+      EXPECT_EQ(cell->material_id(), it->material_id);
+      for (const unsigned int v : cell->vertex_indices())
+      {
+        EXPECT_GE(cell->vertex(v)[2], it->z_bottom - tol);
+        EXPECT_LE(cell->vertex(v)[2], it->z_bottom + it->thickness + tol);
+      }
+    }
+    EXPECT_GT(n_pillar_cells, 0u);
+  }
+
+  /// No two vertices of @p tria coincide.
+  unsigned int
+  n_duplicated_vertices(const Triangulation<3> &tria)
+  {
+    std::vector<Point<3>> v = tria.get_vertices();
+    std::sort(v.begin(),
+              v.end(),
+              [](const Point<3> &a, const Point<3> &b)
+              {
+                return a[2] < b[2] ||
+                       (a[2] == b[2] &&
+                        (a[0] < b[0] || (a[0] == b[0] && a[1] < b[1])));
+              });
+    unsigned int n = 0;
+    for (unsigned int i = 0; i < v.size(); ++i)
+      for (unsigned int j = i + 1; j < v.size() && v[j][2] - v[i][2] < 1e-10;
+           ++j)
+        if (v[i].distance(v[j]) < 1e-10)
+          ++n;
+    return n;
+  }
+} // namespace
+
+
+TEST(GeometryPillar, LaminateMaterialIdsAndConformingInterfaces)
+{
+  const Pillar pillar = make_pillar(laminate);
+  ASSERT_EQ(pillar.layers().size(), 160u);
+  for (unsigned int l = 0; l < pillar.layers().size(); ++l)
+  {
+    const auto &layer = pillar.layers()[l];
+    EXPECT_EQ(layer.material, l % 2 == 0 ? "crystal" : "glass");
+    EXPECT_EQ(layer.material_id, l % 2);
+    EXPECT_NEAR(layer.thickness, l % 2 == 0 ? 0.018 : 0.012, 1e-12);
+  }
+  EXPECT_NEAR(pillar.layers().back().z_bottom +
+                pillar.layers().back().thickness,
+              2.4,
+              1e-12);
+
+  Triangulation<3> tria;
+  pillar.create_triangulation(tria);
+  EXPECT_EQ(tria.n_active_cells(), 160u * 12u);
+  check_layers(pillar, tria);
+}
+
+
+TEST(GeometryPillar, TwoCellsPerLayerWithTaperAndBase)
+{
+  auto entries                  = laminate;
+  entries["Height"]             = "0.3";
+  entries["Cells per layer"]    = "2";
+  entries["Lateral refinement"] = "1";
+  entries["Taper angle"]        = "3";
+  entries["Base"]               = "true";
+  entries["Base radius"]        = "2";
+  entries["Base depth"]         = "1";
+  entries["Base material"]      = "substrate";
+  const Pillar     pillar       = make_pillar(entries);
+  Triangulation<3> tria;
+  pillar.create_triangulation(tria);
+  check_layers(pillar, tria);
+  unsigned int n_pillar = 0;
+  for (const auto &cell : tria.active_cell_iterators())
+  {
+    if (cell->center()[2] > 0.)
+      ++n_pillar;
+    else
+      EXPECT_EQ(cell->material_id(), 2u);
+  }
+  EXPECT_EQ(n_pillar, 20u * 2u * 48u);
+}
+
+
+TEST(GeometryPillar, BoundaryIds)
+{
+  for (const bool with_base : {false, true})
+  {
+    auto entries            = laminate;
+    entries["Height"]       = "0.12";
+    entries["Base"]         = with_base ? "true" : "false";
+    entries["Base radius"]  = "3";
+    entries["Base depth"]   = "1.5";
+    const Pillar     pillar = make_pillar(entries);
+    Triangulation<3> tria;
+    pillar.create_triangulation(tria);
+    const double z_bottom = with_base ? -1.5 : 0.;
+
+    std::map<types::boundary_id, unsigned int> count;
+    for (const auto &cell : tria.active_cell_iterators())
+      for (const auto &face : cell->face_iterators())
+        if (face->at_boundary())
+        {
+          ++count[face->boundary_id()];
+          bool top = true, bottom = true;
+          for (const unsigned int v : face->vertex_indices())
+          {
+            top    = top && std::abs(face->vertex(v)[2] - 0.12) < 1e-12;
+            bottom = bottom && std::abs(face->vertex(v)[2] - z_bottom) < 1e-12;
+          }
+          if (top)
+            EXPECT_EQ(face->boundary_id(), boundary_id::punch);
+          else if (bottom)
+            EXPECT_EQ(face->boundary_id(), boundary_id::bottom);
+          else
+            EXPECT_EQ(face->boundary_id(), boundary_id::free_surface);
+        }
+    EXPECT_EQ(count.size(), 3u);
+    EXPECT_EQ(count[boundary_id::punch], 12u);
+  }
+}
+
+
+TEST(GeometryPillar, TaperRadii)
+{
+  const double theta            = 5.;
+  auto         entries          = laminate;
+  entries["Layer stack"]        = "crystal";
+  entries["Taper angle"]        = "5";
+  entries["Lateral refinement"] = "1";
+  const Pillar pillar           = make_pillar(entries);
+  EXPECT_EQ(pillar.layers().size(), 1u);
+  Triangulation<3> tria;
+  pillar.create_triangulation(tria);
+
+  const double r_top    = 0.6;
+  const double r_bottom = 0.6 + 2.4 * std::tan(theta * M_PI / 180.);
+  double       max_top = 0., max_bottom = 0.;
+  for (const auto &v : tria.get_vertices())
+  {
+    EXPECT_LE(radius_of(v), pillar.radius(v[2]) + 1e-12);
+    if (std::abs(v[2] - 2.4) < 1e-12)
+      max_top = std::max(max_top, radius_of(v));
+    if (std::abs(v[2]) < 1e-12)
+      max_bottom = std::max(max_bottom, radius_of(v));
+  }
+  EXPECT_NEAR(max_top, r_top, 1e-12);
+  EXPECT_NEAR(max_bottom, r_bottom, 1e-12);
+  // Boundary vertices lie on the cone, interior ones inside.
+  for (const auto &cell : tria.active_cell_iterators())
+    for (const auto &face : cell->face_iterators())
+      if (face->at_boundary() &&
+          face->boundary_id() == boundary_id::free_surface)
+      {
+        for (const unsigned int v : face->vertex_indices())
+          EXPECT_NEAR(radius_of(face->vertex(v)),
+                      r_top + (2.4 - face->vertex(v)[2]) *
+                                std::tan(theta * M_PI / 180.),
+                      1e-12);
+      }
+}
+
+
+TEST(GeometryPillar, BaseIsMergedWithoutDuplicates)
+{
+  auto entries           = laminate;
+  entries["Layer stack"] = "crystal";
+  entries["Taper angle"] = "2";
+  entries["Base"]        = "true";
+  entries["Base radius"] = "3";
+  entries["Base depth"]  = "2";
+  const Pillar pillar    = make_pillar(entries);
+  EXPECT_TRUE(pillar.has_base());
+  Triangulation<3> tria;
+  pillar.create_triangulation(tria);
+
+  EXPECT_EQ(n_duplicated_vertices(tria), 0u);
+  // Every vertex is used, so none is left unconnected by a failed merge.
+  const std::vector<bool> &used = tria.get_used_vertices();
+  EXPECT_EQ(std::count(used.begin(), used.end(), true),
+            static_cast<long>(tria.n_vertices()));
+
+  // The foot of the pillar is interior: no boundary face at z = 0 lies
+  // inside the foot radius; the base's top annulus is free surface.
+  const double r_foot = pillar.radius(0.);
+  double       z_min  = 0.;
+  for (const auto &v : tria.get_vertices())
+    z_min = std::min(z_min, v[2]);
+  EXPECT_NEAR(z_min, -2., 1e-12);
+  unsigned int n_internal_foot_faces = 0;
+  for (const auto &cell : tria.active_cell_iterators())
+  {
+    if (cell->center()[2] < 0.)
+    {
+      EXPECT_EQ(cell->material_id(), 0u);
+    }
+    for (const unsigned int f : cell->face_indices())
+    {
+      const auto     face = cell->face(f);
+      const Point<3> c    = face->center();
+      if (std::abs(c[2]) > 1e-12 ||
+          std::abs(face->vertex(0)[2] - face->vertex(3)[2]) > 1e-12)
+        continue;
+      if (radius_of(c) < r_foot)
+      {
+        EXPECT_FALSE(face->at_boundary());
+        ++n_internal_foot_faces;
+      }
+      else
+      {
+        EXPECT_TRUE(face->at_boundary());
+        EXPECT_EQ(face->boundary_id(), boundary_id::free_surface);
+      }
+    }
+  }
+  EXPECT_EQ(n_internal_foot_faces, 2u * 12u); // seen from both sides
+  double r_max = 0.;
+  for (const auto &v : tria.get_vertices())
+    r_max = std::max(r_max, radius_of(v));
+  EXPECT_NEAR(r_max, 3., 1e-12);
+
+  // The context of a base point is not in a layer.
+  const auto base_point = pillar.context(Point<3>(0.1, 0., -0.5), 0);
+  EXPECT_EQ(base_point.layer_index, numbers::invalid_unsigned_int);
+  EXPECT_EQ(base_point.layer_thickness, 0.);
+}
+
+
+TEST(GeometryPillar, Fillet)
+{
+  auto entries             = laminate;
+  entries["Layer stack"]   = "crystal";
+  entries["Base"]          = "true";
+  entries["Base radius"]   = "3";
+  entries["Fillet radius"] = "0.3";
+  const Pillar     pillar  = make_pillar(entries);
+  Triangulation<3> tria;
+  pillar.create_triangulation(tria);
+  EXPECT_EQ(n_duplicated_vertices(tria), 0u);
+  // No taper: a quarter circle centred at (0.6 + 0.3, 0.3).
+  const double r_c = 0.9, z_c = 0.3, rho = 0.3;
+  EXPECT_NEAR(pillar.radius(0.), r_c, 1e-12);
+  EXPECT_NEAR(pillar.radius(0.3), 0.6, 1e-12);
+  unsigned int n_on_arc = 0;
+  for (const auto &cell : tria.active_cell_iterators())
+    for (const auto &face : cell->face_iterators())
+      if (face->at_boundary())
+        for (const unsigned int v : face->vertex_indices())
+        {
+          const Point<3> p = face->vertex(v);
+          if (p[2] > 1e-12 && p[2] < z_c - 1e-12 && radius_of(p) < r_c)
+          {
+            EXPECT_NEAR(std::hypot(radius_of(p) - r_c, p[2] - z_c), rho, 1e-12);
+            ++n_on_arc;
+          }
+        }
+  EXPECT_GT(n_on_arc, 0u);
+}
+
+
+TEST(GeometryPillar, ReferenceAreaAndContext)
+{
+  auto entries           = laminate;
+  entries["Taper angle"] = "3";
+  const Pillar pillar    = make_pillar(entries);
+  const double r         = 0.6 + 0.2 * 2.4 * std::tan(3. * M_PI / 180.);
+  EXPECT_NEAR(pillar.reference_area(), M_PI * r * r, 1e-12);
+  EXPECT_DOUBLE_EQ(pillar.height(), 2.4);
+  EXPECT_DOUBLE_EQ(pillar.top_diameter(), 1.2);
+  EXPECT_FALSE(pillar.has_base());
+
+  for (const unsigned int l : {0u, 1u, 77u, 159u})
+  {
+    const auto    &layer = pillar.layers()[l];
+    const Point<3> X(0.1, -0.2, layer.z_bottom + 0.5 * layer.thickness);
+    const auto     c = pillar.context(X, layer.material_id);
+    EXPECT_EQ(c.layer_index, l);
+    EXPECT_DOUBLE_EQ(c.layer_thickness, layer.thickness);
+    EXPECT_EQ(c.material_id, layer.material_id);
+    EXPECT_EQ(c.X, X);
+    EXPECT_DOUBLE_EQ(c.layer_normal[2], 1.);
+  }
+  // On the interface between layers 0 (crystal) and 1 (glass) the material
+  // decides.
+  const Point<3> X(0., 0., 0.018);
+  EXPECT_EQ(pillar.context(X, 0).layer_index, 0u);
+  EXPECT_EQ(pillar.context(X, 1).layer_index, 1u);
+}
+
+
+TEST(GeometryPillar, TilingRule)
+{
+  auto entries            = laminate;
+  entries["Top diameter"] = "0.05";
+  // Three whole periods.
+  entries["Height"] = "0.09";
+  EXPECT_EQ(make_pillar(entries).layers().size(), 6u);
+  // Remnant 0.010 of a 0.018 crystal layer: >= half, kept as a cut layer.
+  entries["Height"] = "0.1";
+  {
+    const Pillar pillar = make_pillar(entries);
+    ASSERT_EQ(pillar.layers().size(), 7u);
+    EXPECT_EQ(pillar.layers().back().material, "crystal");
+    EXPECT_NEAR(pillar.layers().back().thickness, 0.01, 1e-12);
+    Triangulation<3> tria;
+    pillar.create_triangulation(tria);
+    check_layers(pillar, tria);
+  }
+  // Remnant 0.005 < 0.009: merged into the glass layer below (0.017).
+  entries["Height"] = "0.095";
+  {
+    const Pillar pillar = make_pillar(entries);
+    ASSERT_EQ(pillar.layers().size(), 6u);
+    EXPECT_EQ(pillar.layers().back().material, "glass");
+    EXPECT_NEAR(pillar.layers().back().thickness, 0.017, 1e-12);
+    Triangulation<3> tria;
+    pillar.create_triangulation(tria);
+    check_layers(pillar, tria);
+  }
+  // A stack thicker than the pillar: one cut layer.
+  entries["Height"]      = "0.01";
+  entries["Layer stack"] = "glass:0.05";
+  ASSERT_EQ(make_pillar(entries).layers().size(), 1u);
+  EXPECT_NEAR(make_pillar(entries).layers()[0].thickness, 0.01, 1e-12);
+}
+
+
+TEST(GeometryPillar, HomogeneousPillar)
+{
+  auto entries                  = laminate;
+  entries["Layer stack"]        = ""; // the material with id 0
+  entries["Lateral refinement"] = "1";
+  const Pillar pillar           = make_pillar(entries);
+  ASSERT_EQ(pillar.layers().size(), 1u);
+  EXPECT_EQ(pillar.layers()[0].material, "crystal");
+  EXPECT_DOUBLE_EQ(pillar.layers()[0].thickness, 2.4);
+  Triangulation<3> tria;
+  pillar.create_triangulation(tria);
+  // 48 cells per cross-section, mean size 0.6 sqrt(pi/48) = 0.153 µm,
+  // round(2.4/0.153) = 16 slabs.
+  EXPECT_EQ(tria.n_active_cells(), 48u * 16u);
+  const auto c = pillar.context(Point<3>(0., 0., 1.), 0);
+  EXPECT_EQ(c.layer_index, 0u);
+  EXPECT_DOUBLE_EQ(c.layer_thickness, 2.4);
+
+  entries["Axial cells"] = "5";
+  Triangulation<3> tria5;
+  make_pillar(entries).create_triangulation(tria5);
+  EXPECT_EQ(tria5.n_active_cells(), 48u * 5u);
+}
+
+
+TEST(GeometryPillar, BadInputNamesEntryAndValue)
+{
+  std::string what = error_of({{"Height", "-1"}});
+  EXPECT_NE(what.find("Geometry/Height = -1"), std::string::npos) << what;
+
+  what =
+    error_of({{"Top diameter", "1"}, {"Height", "2"}, {"Taper angle", "-20"}});
+  EXPECT_NE(what.find("Geometry/Taper angle = -20"), std::string::npos) << what;
+  EXPECT_NE(what.find("closes"), std::string::npos) << what;
+
+  what = error_of(
+    {{"Top diameter", "1.2"}, {"Base", "true"}, {"Base radius", "0.5"}});
+  EXPECT_NE(what.find("Geometry/Base radius = 0.5"), std::string::npos) << what;
+
+  what = error_of({{"Layer stack", "crystal:0.018, steel:0.012"}});
+  EXPECT_NE(what.find("Geometry/Layer stack = crystal:0.018, steel:0.012"),
+            std::string::npos)
+    << what;
+  EXPECT_NE(what.find("<steel>"), std::string::npos) << what;
+  EXPECT_NE(what.find("crystal, glass, substrate"), std::string::npos) << what;
+
+  what = error_of(
+    {{"Mesh source", "gmsh"}, {"Mesh file", "/nonexistent/pillar.msh"}});
+  EXPECT_NE(what.find("Geometry/Mesh file = /nonexistent/pillar.msh: file "
+                      "not found"),
+            std::string::npos)
+    << what;
+
+  what = error_of({{"Layer stack", "crystal:0.018, glass:-1"}});
+  EXPECT_NE(what.find("Geometry/Layer stack"), std::string::npos) << what;
+  what = error_of({{"Layer stack", "crystal:0.018, glass"}});
+  EXPECT_NE(what.find("needs a thickness"), std::string::npos) << what;
+  what = error_of({{"Fillet radius", "0.1"}});
+  EXPECT_NE(what.find("Geometry/Fillet radius = 0.1"), std::string::npos)
+    << what;
+  what = error_of({{"Base", "true"}, {"Base material", "steel"}});
+  EXPECT_NE(what.find("Geometry/Base material = steel"), std::string::npos)
+    << what;
+
+  // Several errors are reported together.
+  what = error_of({{"Height", "-1"}, {"Top diameter", "0"}});
+  EXPECT_NE(what.find("Geometry/Height = -1"), std::string::npos) << what;
+  EXPECT_NE(what.find("Geometry/Top diameter = 0"), std::string::npos) << what;
+}
+
+
+TEST(GeometryPillar, GmshExampleLoads)
+{
+  const std::map<std::string, std::string> entries = {
+    {"Mesh source", "gmsh"},
+    {"Mesh file", meshes_dir() + "pillar_on_base.msh"},
+    {"Top diameter", "1.2"},
+    {"Height", "2.4"},
+    {"Taper angle", "2"}};
+  ParameterHandler prm;
+  prm.enter_subsection("Geometry");
+  Pillar::declare_parameters(prm);
+  for (const auto &e : entries)
+    prm.set(e.first, e.second);
+  Pillar pillar;
+  pillar.parse_parameters(prm, {{"pillar", 0}, {"base", 1}});
+  EXPECT_TRUE(pillar.has_base());
+  ASSERT_EQ(pillar.layers().size(), 1u);
+  EXPECT_EQ(pillar.layers()[0].material, "pillar");
+  EXPECT_NEAR(pillar.layers()[0].thickness, 2.4, 1e-9);
+
+  Triangulation<3> tria;
+  pillar.create_triangulation(tria);
+  EXPECT_GT(tria.n_active_cells(), 100u);
+  EXPECT_LT(tria.n_active_cells(), 1000u);
+  double z_min = 0.;
+  for (const auto &v : tria.get_vertices())
+    z_min = std::min(z_min, v[2]);
+  std::map<types::boundary_id, unsigned int> count;
+  for (const auto &cell : tria.active_cell_iterators())
+  {
+    EXPECT_EQ(cell->material_id(), cell->center()[2] > 0. ? 0u : 1u);
+    for (const auto &face : cell->face_iterators())
+      if (face->at_boundary())
+      {
+        ++count[face->boundary_id()];
+        const double z = face->center()[2];
+        if (face->boundary_id() == boundary_id::punch)
+        {
+          EXPECT_NEAR(z, 2.4, 1e-9);
+        }
+        else if (face->boundary_id() == boundary_id::bottom)
+        {
+          EXPECT_NEAR(z, z_min, 1e-9);
+        }
+      }
+  }
+  EXPECT_EQ(count.size(), 3u);
+  EXPECT_GT(count[boundary_id::punch], 0u);
+  EXPECT_GT(count[boundary_id::bottom], 0u);
+
+  // A mismatched height is caught.
+  prm.set("Height", "2");
+  EXPECT_THROW(pillar.parse_parameters(prm, {{"pillar", 0}, {"base", 1}}),
+               std::exception);
+  // An unknown material id (1 is not in the list) is caught.
+  prm.set("Height", "2.4");
+  EXPECT_THROW(pillar.parse_parameters(prm, {{"pillar", 0}}), std::exception);
+}
+
+
+TEST(GeometryPillar, DistributedTriangulation)
+{
+  auto entries            = laminate;
+  entries["Height"]       = "0.3";
+  entries["Base"]         = "true";
+  entries["Base radius"]  = "3";
+  const Pillar     pillar = make_pillar(entries);
+  Triangulation<3> serial;
+  pillar.create_triangulation(serial);
+
+  parallel::distributed::Triangulation<3> tria(MPI_COMM_WORLD);
+  pillar.create_triangulation(tria);
+  EXPECT_EQ(tria.n_global_active_cells(), serial.n_active_cells());
+  tria.refine_global(1);
+  EXPECT_EQ(tria.n_global_active_cells(), 8 * serial.n_active_cells());
+  // Refinement keeps the punch face flat and on z = H.
+  for (const auto &cell : tria.active_cell_iterators())
+    if (cell->is_locally_owned())
+      for (const auto &face : cell->face_iterators())
+        if (face->at_boundary() && face->boundary_id() == boundary_id::punch)
+        {
+          for (const unsigned int v : face->vertex_indices())
+            EXPECT_NEAR(face->vertex(v)[2], 0.3, 1e-12);
+        }
+}
+
+
+TEST(GeometryPillar, CurvedSurfaceUnderRefinement)
+{
+  auto entries            = laminate;
+  entries["Layer stack"]  = "crystal";
+  entries["Taper angle"]  = "4";
+  const Pillar     pillar = make_pillar(entries);
+  Triangulation<3> tria;
+  pillar.create_triangulation(tria);
+  tria.refine_global(2);
+  for (const auto &cell : tria.active_cell_iterators())
+    for (const auto &face : cell->face_iterators())
+      if (face->at_boundary() &&
+          face->boundary_id() == boundary_id::free_surface)
+      {
+        for (const unsigned int v : face->vertex_indices())
+          EXPECT_NEAR(radius_of(face->vertex(v)),
+                      pillar.radius(face->vertex(v)[2]),
+                      1e-10);
+      }
+  // The refined cross-section approaches the circle: volume of the cone
+  // frustum within 1 % (a 32-gon holds 99.4 % of the area).
+  const double r0 = pillar.radius(0.), r1 = 0.6, H = 2.4;
+  const double V = M_PI * H / 3. * (r0 * r0 + r0 * r1 + r1 * r1);
+  EXPECT_NEAR(GridTools::volume(tria) / V, 1., 0.01);
+}
+
+
+int
+main(int argc, char **argv)
+{
+  Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}
