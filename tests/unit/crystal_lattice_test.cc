@@ -44,6 +44,22 @@ TEST(CrystalLattice, HcpSystemsOrthonormalAndCounted)
   EXPECT_EQ(count[2], 6u);
   EXPECT_EQ(count[3], 12u);
   EXPECT_EQ(count[4], 6u);
+  // Distinct planes per family: pyramidal <a> 6, pyramidal-I 6 (two
+  // directions each), pyramidal-II 6.
+  for (const unsigned int fam : {2u, 3u, 4u})
+    {
+      std::vector<Vector3> planes;
+      for (const auto &s : systems)
+        if (s.family == fam)
+          {
+            bool seen = false;
+            for (const auto &p : planes)
+              seen = seen || std::abs(std::abs(p * s.m) - 1.) < 1e-12;
+            if (!seen)
+              planes.push_back(s.m);
+          }
+      EXPECT_EQ(planes.size(), 6u) << "family " << fam;
+    }
   // basal planes are (0001); prismatic normals lie in the basal plane.
   for (unsigned int i = 0; i < 3; ++i)
     EXPECT_NEAR(std::abs(systems[i].m[2]), 1., 1e-14);

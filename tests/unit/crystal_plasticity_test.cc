@@ -211,7 +211,7 @@ TEST(CrystalPlasticity, TangentWithInterfaceBarrier)
   c.layer_thickness = 0.018;
   Tensor2             F_old;
   const double        dt = 0.5;
-  const auto          s  = drive(m, 30, dt, F_old, c);
+  const auto          s  = drive(m, 60, dt, F_old, c);
   const Tensor2       F  = F_old + dt * velocity_gradient();
   std::vector<double> s_new;
   ASSERT_TRUE(run_update(m, F, F_old, dt, s, &s_new).converged);

@@ -484,7 +484,9 @@ TEST(FreeVolumeGlass, DefaultHomogeneousCompression)
     const double eps = rate * dt * step;
     const double sig = -uniaxial_step(m, -eps, dt, F_old, s, mu);
     if (step == 1)
+    {
       EXPECT_NEAR(sig / eps, p.youngs_modulus, 0.01 * p.youngs_modulus);
+    }
     peak = std::max(peak, sig);
     last = sig;
   }

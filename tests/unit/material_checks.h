@@ -5,6 +5,7 @@
 #ifndef micropillar_tests_material_checks_h
 #define micropillar_tests_material_checks_h
 
+#include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/base/tensor.h>
 
 #include <micropillar/constitutive/interface.h>

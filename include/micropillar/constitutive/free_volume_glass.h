@@ -50,7 +50,10 @@ namespace micropillar
      *       + 2G (1 - G c) N x N - sqrt(2) G c beta K N x I,
      *
      * N = s_trial/|s_trial|, c = d dg / d td_trial from the implicit
-     * function theorem on (R1, R2); dP/dF follows from the kernel.
+     * function theorem on (R1, R2); dP/dF follows from the kernel. At a
+     * zero deviator (F = I) the viscous limit of D is used (beta = 0). A step
+     * with dt <= 0 is elastic and leaves xi unchanged. A failed local Newton
+     * sets UpdateResult::converged = false (the solver cuts back).
      *
      * Non-local hook: the diffusion term div(D_xi grad xi) of Huang et al.
      * is not part of the point update. free_volume_rate() is the local

@@ -6,6 +6,8 @@
 #include <micropillar/constitutive/crystal/crystal_plasticity.h>
 #include <micropillar/constitutive/registry.h>
 #include <sstream>
+#include <cstdio>
+#include <cstdlib>
 
 namespace micropillar
 {
@@ -952,6 +954,26 @@ namespace micropillar
                 S[p] += ph.Chat[p][q] * ee[q];
             }
           }
+          // An over-stressed start (e.g. product volume just formed from
+          // the parent) would give an unusable first iterate: scale it
+          // back to the flow stress at which Δγ = Δγ_max.
+          {
+            double x_max = 0.;
+            for (unsigned int a = 0; a < n; ++a)
+              {
+                double tau = 0.;
+                for (unsigned int p = 0; p < 6; ++p)
+                  tau += ph.Pw[a][p] * S[p];
+                x_max = std::max(x_max, std::abs(tau) / g[a]);
+              }
+            const double x_flow =
+              std::pow(prm.max_slip_increment /
+                         std::max(dts * ph.gamma_dot_0, 1e-300),
+                       1. / ph.n_exp);
+            if (x_max > x_flow)
+              for (unsigned int p = 0; p < 6; ++p)
+                S[p] *= x_flow / x_max;
+          }
           unsigned int cur = 0;
           evaluate(ph, S, g, dts, Ctr, dg_cap, ev[cur]);
           bool         converged = false;
@@ -996,6 +1018,9 @@ namespace micropillar
           const Evaluation &e = ev[cur];
           if (!converged || e.max_dg > prm.max_slip_increment)
           {
+              if (std::getenv("CP_DEBUG"))
+                std::fprintf(stderr, "phase off %u theta %g dth %g conv %d ok %d rnorm %g maxdg %g\n", ph.offset, theta, dtheta, (int)converged, (int)e.ok, e.rnorm, e.max_dg);
+              if (std::getenv("CP_DEBUG")) { for (unsigned a=0;a<n;++a) std::fprintf(stderr," g %g dg %g r %g |", g[a], e.dg[a], r[a]); std::fprintf(stderr,"\nS %g %g %g %g %g %g\n",S[0],S[1],S[2],S[3],S[4],S[5]);}
             dtheta *= 0.5;
             continue;
           }
