@@ -174,13 +174,13 @@ namespace micropillar
                         "3",
                         Double(0.),
                         "Number n_D of atomic jumps to annihilate a free "
-                        "volume of v* [-] (Huang et al. 2002: 3-10).");
+                        "volume of v* [-] (model-spec §4: 3).");
       prm.declare_entry("Activation energy",
                         "0.4",
                         Double(0.),
                         "Activation energy Delta G of an atomic jump [eV] "
                         "(range 0.2-0.5 eV, model-spec §4). Only the sum "
-                        "1/xi_0 + Delta G/kT sets the yield stress.");
+                        "1/xi_0 + Delta G/kT sets the flow stress at xi_0.");
       prm.declare_entry("Temperature",
                         "298",
                         Double(0.),
@@ -287,14 +287,24 @@ namespace micropillar
     }
 
     double
-    FreeVolumeGlass::free_volume_rate(const double td, const double xi) const
+    FreeVolumeGlass::free_volume_rate(const double td,
+                                      const double xi,
+                                      double      *d_dtd,
+                                      double      *d_dxi) const
     {
-      const double x  = kappa * std::max(td, 0.);
-      const double sh = std::sinh(0.5 * x);
-      const double cm = 2. * sh * sh; // cosh(x) - 1 without cancellation
-      return parameters.attempt_frequency / parameters.alpha *
-             std::exp(-1. / xi - q_activation) *
-             (creation_factor * cm / xi - 1. / parameters.n_jumps);
+      const double x   = kappa * std::max(td, 0.);
+      const double sh  = std::sinh(0.5 * x);
+      const double cm  = 2. * sh * sh; // cosh(x) - 1 without cancellation
+      const double pre = parameters.attempt_frequency / parameters.alpha *
+                         std::exp(-1. / xi - q_activation);
+      const double bracket =
+        creation_factor * cm / xi - 1. / parameters.n_jumps;
+      if (d_dtd != nullptr)
+        *d_dtd =
+          td > 0. ? pre * creation_factor * std::sinh(x) * kappa / xi : 0.;
+      if (d_dxi != nullptr)
+        *d_dxi = pre * (bracket / (xi * xi) - creation_factor * cm / (xi * xi));
+      return pre * bracket;
     }
 
     namespace

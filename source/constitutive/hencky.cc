@@ -79,10 +79,15 @@ namespace micropillar
       }
 
       SymTensor2
-      log(const SymTensor2 &A, SymTensor4 *dlnA_dA)
+      log(const SymTensor2                    &A,
+          SymTensor4                          *dlnA_dA,
+          std::array<dealii::Tensor<1, 3>, 3> *directions)
       {
         const Eigen e = eigen(A);
-        SymTensor2  result;
+        if (directions != nullptr)
+          for (unsigned int a = 0; a < 3; ++a)
+            (*directions)[a] = e[a].second;
+        SymTensor2 result;
         for (unsigned int a = 0; a < 3; ++a)
         {
           AssertThrow(e[a].first > 0.,
@@ -144,13 +149,35 @@ namespace micropillar
       {
         const Tensor2 Be_full = F * Tensor2(Cp_inv_old) * dealii::transpose(F);
         const SymTensor2 Be   = dealii::symmetrize(Be_full);
-        eps                   = 0.5 * hencky::log(Be, &dlnB_dB);
+        eps                   = 0.5 * hencky::log(Be, &dlnB_dB, &directions);
       }
 
       SymTensor2
       plastic_metric_inverse(const Trial &trial, const SymTensor2 &eps_e)
       {
-        const SymTensor2 Be = hencky::exp(2. * eps_e);
+        // Components of eps_e in the trial principal frame; a diagonal
+        // matrix there means coaxial, and exp needs no new eigenproblem.
+        const auto &n = trial.directions;
+        double      e[3][3];
+        double      off = 0.;
+        for (unsigned int a = 0; a < 3; ++a)
+          for (unsigned int b = 0; b < 3; ++b)
+          {
+            e[a][b] = n[a] * (eps_e * n[b]);
+            if (a != b)
+              off = std::max(off, std::abs(e[a][b]));
+          }
+        SymTensor2 Be;
+        if (off <= 1e-13 * (1. + eps_e.norm()))
+          for (unsigned int a = 0; a < 3; ++a)
+          {
+            const double v = std::exp(2. * e[a][a]);
+            for (unsigned int i = 0; i < 3; ++i)
+              for (unsigned int j = i; j < 3; ++j)
+                Be[i][j] += v * n[a][i] * n[a][j];
+          }
+        else
+          Be = hencky::exp(2. * eps_e);
         return dealii::symmetrize(trial.F_inv * Tensor2(Be) *
                                   dealii::transpose(trial.F_inv));
       }

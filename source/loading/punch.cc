@@ -37,6 +37,14 @@ namespace micropillar
         "Support of the bottom face (base bottom, or pillar bottom without a "
         "base): fixed (clamped) or frictionless (axial displacement zero, "
         "rigid-body modes pinned at two bottom vertices on one x-line).");
+      prm.declare_entry(
+        "Machine stiffness",
+        "0",
+        Patterns::Double(0.),
+        "Stiffness of the testing machine in series with the pillar [µN/µm]; "
+        "0 = rigid. With a finite value the load programme drives the "
+        "machine and the punch displacement d_p solves d_p + F(d_p)/k = d_m, "
+        "so that load drops can show.");
     }
 
     void
@@ -47,6 +55,7 @@ namespace micropillar
       unload         = prm.get_bool("Unload");
       punch_contact  = prm.get("Punch contact");
       bottom_support = prm.get("Bottom support");
+      machine_stiffness = prm.get_double("Machine stiffness");
     }
 
     FlatPunch::FlatPunch(const PunchParameters &parameters, const double height)

@@ -42,4 +42,25 @@ E_eff = 1.0 / (0.5 / E + 0.5 / E_stiff)
 secant = c.stress[1] / c.strain[1]
 t.check(abs(secant / E_eff - 1) < strain_tol,
         f"layer stack: stiffness {secant:.1f} MPa vs series {E_eff:.1f} MPa")
+
+# Machine spring in series: d_p + F/k = d_machine on every row, and the
+# machine-displacement stiffness is that of the two springs in series.
+import math
+k_machine = 20000.0  # µN/µm
+c = t.simulate(exe, work, "machine", "elastic_pillar.prm",
+               {"Loading/Machine stiffness": k_machine})
+d_p, F, d_m = c.columns["displacement"], c.columns["force"], \
+    c.columns["machine_displacement"]
+residual = max(abs(d_p + F / k_machine - d_m)[1:] / d_m[1:])
+t.check(residual < 1e-6, f"machine spring: |d_p + F/k - d_m|/d_m = "
+        f"{residual:.1e}")
+secant = c.stress[1] / c.strain[1]
+t.check(abs(secant / E - 1) < strain_tol,
+        f"machine spring: pillar stiffness still {secant:.1f} MPa")
+A = F[1] / c.stress[1]  # A0 of the mesh
+k_pillar = E * A / 2.0
+k_series = 1.0 / (1.0 / k_machine + 1.0 / k_pillar)
+t.check(abs(F[1] / d_m[1] / k_series - 1) < strain_tol,
+        f"machine spring: F/d_machine {F[1] / d_m[1]:.1f} vs series "
+        f"{k_series:.1f} µN/µm")
 t.finish()

@@ -2,3 +2,4 @@
 micropillar_regression(elastic_stiffness elastic_stiffness_test.py)
 micropillar_regression(j2_pillar j2_pillar_test.py)
 micropillar_regression(bad_input bad_input_test.py)
+micropillar_regression(cutback cutback_test.py)

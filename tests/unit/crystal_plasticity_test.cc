@@ -2,16 +2,14 @@
 // consistent tangent, objectivity, Schmid yield of an FCC [001] crystal,
 // <c+a>-only slip of c-axis HCP, layer thinning, barrier and prm parsing.
 // material_checks.h uses SymmetricTensor without including its header.
+#include <cmath>
+#include <cstdio>
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/symmetric_tensor.h>
-
-#include <micropillar/constitutive/crystal/crystal_plasticity.h>
-#include <micropillar/constitutive/registry.h>
-
 #include <gtest/gtest.h>
 #include <material_checks.h>
-
-#include <cmath>
+#include <micropillar/constitutive/crystal/crystal_plasticity.h>
+#include <micropillar/constitutive/registry.h>
 
 using namespace micropillar;
 using namespace micropillar::constitutive;
@@ -78,16 +76,16 @@ namespace
         Tensor2            &F_reached,
         const PointContext &c = PointContext())
   {
-    std::vector<double> s = fresh_state(m, c), s_new;
+    std::vector<double> s     = fresh_state(m, c), s_new;
     Tensor2             F_old = identity();
     for (unsigned int k = 1; k <= n; ++k)
-      {
-        const Tensor2      F = identity() + (k * dt) * velocity_gradient();
-        const UpdateResult r = run_update(m, F, F_old, dt, s, &s_new);
-        EXPECT_TRUE(r.converged) << "step " << k;
-        s     = s_new;
-        F_old = F;
-      }
+    {
+      const Tensor2      F = identity() + (k * dt) * velocity_gradient();
+      const UpdateResult r = run_update(m, F, F_old, dt, s, &s_new);
+      EXPECT_TRUE(r.converged) << "step " << k;
+      s     = s_new;
+      F_old = F;
+    }
     F_reached = F_old;
     return s;
   }
@@ -106,28 +104,28 @@ namespace
     std::vector<double> s_new;
     double              sigma = 0.;
     for (unsigned int k = 1; k <= n_steps; ++k)
+    {
+      Tensor2 F = F_old;
+      F[2][2]   = 1. - strain_rate * k * dt;
+      UpdateResult r;
+      for (unsigned int it = 0; it < 30; ++it)
       {
-        Tensor2 F   = F_old;
-        F[2][2]     = 1. - strain_rate * k * dt;
-        UpdateResult r;
-        for (unsigned int it = 0; it < 30; ++it)
-          {
-            r = run_update(m, F, F_old, dt, state, &s_new);
-            EXPECT_TRUE(r.converged);
-            if (std::abs(r.P[0][0]) + std::abs(r.P[1][1]) < 1e-9)
-              break;
-            const double a = r.dP_dF[0][0][0][0], b = r.dP_dF[0][0][1][1],
-                         c = r.dP_dF[1][1][0][0], d = r.dP_dF[1][1][1][1];
-            const double det = a * d - b * c;
-            F[0][0] -= (d * r.P[0][0] - b * r.P[1][1]) / det;
-            F[1][1] -= (-c * r.P[0][0] + a * r.P[1][1]) / det;
-          }
-        const Tensor2 sig =
-          (1. / dealii::determinant(F)) * r.P * dealii::transpose(F);
-        sigma = sig[2][2];
-        state = s_new;
-        F_old = F;
+        r = run_update(m, F, F_old, dt, state, &s_new);
+        EXPECT_TRUE(r.converged);
+        if (std::abs(r.P[0][0]) + std::abs(r.P[1][1]) < 1e-9)
+          break;
+        const double a = r.dP_dF[0][0][0][0], b = r.dP_dF[0][0][1][1],
+                     c = r.dP_dF[1][1][0][0], d = r.dP_dF[1][1][1][1];
+        const double det = a * d - b * c;
+        F[0][0] -= (d * r.P[0][0] - b * r.P[1][1]) / det;
+        F[1][1] -= (-c * r.P[0][0] + a * r.P[1][1]) / det;
       }
+      const Tensor2 sig =
+        (1. / dealii::determinant(F)) * r.P * dealii::transpose(F);
+      sigma = sig[2][2];
+      state = s_new;
+      F_old = F;
+    }
     return sigma;
   }
 
@@ -152,10 +150,10 @@ TEST(CrystalPlasticity, TangentFccPlastic)
   // Largest slip increment of the step stays below the sub-step limit.
   std::vector<double> s_new;
   ASSERT_TRUE(run_update(m, F, F_old, dt, s, &s_new).converged);
-  EXPECT_GT(m.equivalent_plastic_strain(s_new) -
-              m.equivalent_plastic_strain(s),
+  EXPECT_GT(m.equivalent_plastic_strain(s_new) - m.equivalent_plastic_strain(s),
             1e-4);
   const double err = tangent_error(m, F, F_old, dt, s);
+  std::printf("FCC tangent error %.3e\n", err);
   EXPECT_LT(err, 1e-6) << "FCC tangent error " << err;
 }
 
@@ -168,10 +166,10 @@ TEST(CrystalPlasticity, TangentHcpPlastic)
   const Tensor2           F  = F_old + dt * velocity_gradient();
   std::vector<double>     s_new;
   ASSERT_TRUE(run_update(m, F, F_old, dt, s, &s_new).converged);
-  EXPECT_GT(m.equivalent_plastic_strain(s_new) -
-              m.equivalent_plastic_strain(s),
+  EXPECT_GT(m.equivalent_plastic_strain(s_new) - m.equivalent_plastic_strain(s),
             1e-4);
   const double err = tangent_error(m, F, F_old, dt, s);
+  std::printf("HCP tangent error %.3e\n", err);
   EXPECT_LT(err, 1e-6) << "HCP tangent error " << err;
 }
 
@@ -193,6 +191,10 @@ TEST(CrystalPlasticity, TangentWhileTransforming)
   EXPECT_LT(v_new[5], 0.99);
   EXPECT_GT(v_new[5] - v_old[5], 1e-5) << "transformation not active";
   const double err = tangent_error(m, F, F_old, dt, s);
+  std::printf("HCP+FCC (f = %.4f -> %.4f) tangent error %.3e\n",
+              v_old[5],
+              v_new[5],
+              err);
   EXPECT_LT(err, 1e-6) << "mixed tangent error " << err;
 }
 
@@ -215,10 +217,11 @@ TEST(CrystalPlasticity, TangentWithInterfaceBarrier)
   const Tensor2       F  = F_old + dt * velocity_gradient();
   std::vector<double> s_new;
   ASSERT_TRUE(run_update(m, F, F_old, dt, s, &s_new).converged);
-  EXPECT_GT(m.equivalent_plastic_strain(s_new) -
-              m.equivalent_plastic_strain(s),
+  EXPECT_GT(m.equivalent_plastic_strain(s_new) - m.equivalent_plastic_strain(s),
             1e-5);
-  EXPECT_LT(tangent_error(m, F, F_old, dt, s), 1e-6);
+  const double err = tangent_error(m, F, F_old, dt, s);
+  std::printf("FCC with interface barrier: tangent error %.3e\n", err);
+  EXPECT_LT(err, 1e-6);
 }
 
 TEST(CrystalPlasticity, Objectivity)
@@ -226,34 +229,40 @@ TEST(CrystalPlasticity, Objectivity)
   auto p    = hcp_crystal(10., 40., 25., true);
   p.tr_crss = 80.;
   for (const auto &params : {fcc_crystal(20., 35., 50.), p})
-    {
-      const CrystalPlasticity m(params);
-      Tensor2                 F_old;
-      const double            dt = 0.5;
-      const auto              s  = drive(m, 10, dt, F_old);
-      const Tensor2           F  = F_old + dt * velocity_gradient();
-      const Tensor2 Q = rotation(dealii::Tensor<1, 3>({1., -2., 0.5}), 1.1);
-      EXPECT_LT(objectivity_error(m, F, F_old, dt, s, Q), 1e-10);
-    }
+  {
+    const CrystalPlasticity m(params);
+    Tensor2                 F_old;
+    const double            dt = 0.5;
+    const auto              s  = drive(m, 10, dt, F_old);
+    const Tensor2           F  = F_old + dt * velocity_gradient();
+    const Tensor2 Q = rotation(dealii::Tensor<1, 3>({1., -2., 0.5}), 1.1);
+    EXPECT_LT(objectivity_error(m, F, F_old, dt, s, Q), 1e-10);
+  }
 }
 
 TEST(CrystalPlasticity, Fcc001SchmidYield)
 {
   // No hardening, no barriers: steady uniaxial flow along [001] has 8
   // systems at Schmid factor m = 1/√6 = 0.408, each at γ̇ = ε̇/(8m), so
-  //   σ = (τ0/m) (ε̇/(8 m γ̇0))^(1/n) = (τ0/m) · 0.94249
+  //   σ = (τ0/m) (ε̇/(8 m γ̇0))^(1/n) = (τ0/m) · 0.94254
   // for ε̇ = γ̇0 = 1e-3 /s, n = 20.
-  auto p = fcc_crystal(0., 0., 0.);
+  auto p                 = fcc_crystal(0., 0., 0.);
   p.fcc.families[0].tau0 = 100.;
   p.fcc.families[0].h0   = 0.;
   const CrystalPlasticity m(p);
-  auto                    s     = fresh_state(m);
-  const double            rate  = 1e-3;
-  const double            sigma = uniaxial_z(m, s, rate, 0.2, 75);
+  auto                    s      = fresh_state(m);
+  const double            rate   = 1e-3;
+  const double            sigma  = uniaxial_z(m, s, rate, 0.2, 75);
   const double            schmid = 1. / std::sqrt(6.);
   const double rate_factor = std::pow(rate / (8. * schmid * 1e-3), 1. / 20.);
-  EXPECT_NEAR(rate_factor, 0.94249, 1e-4);
+  EXPECT_NEAR(rate_factor, 0.94254, 1e-5);
   const double expected = -100. / schmid * rate_factor;
+  std::printf("FCC [001]: sigma = %.3f MPa, expected %.3f MPa (tau0/m = "
+              "%.3f, rate factor %.5f)\n",
+              sigma,
+              expected,
+              -100. / schmid,
+              rate_factor);
   EXPECT_NEAR(sigma / expected, 1., 0.01)
     << "sigma " << sigma << " expected " << expected;
   // All eight loaded systems slip equally, the other four not at all.
@@ -261,10 +270,10 @@ TEST(CrystalPlasticity, Fcc001SchmidYield)
   unsigned int n_act = 0;
   for (const double g : slip)
     if (std::abs(g) > 1e-4)
-      {
-        ++n_act;
-        EXPECT_NEAR(std::abs(g), max_abs_slip(slip), 1e-6);
-      }
+    {
+      ++n_act;
+      EXPECT_NEAR(std::abs(g), max_abs_slip(slip), 1e-6);
+    }
   EXPECT_EQ(n_act, 8u);
 }
 
@@ -282,10 +291,10 @@ TEST(CrystalPlasticity, HcpCAxisSlipsOnCPlusAOnly)
   double     ca   = 0.;
   for (unsigned int a = 0; a < fam.size(); ++a)
     if (fam[a] <= 2) // basal, prismatic, pyramidal <a>
-      {
-        EXPECT_LT(std::abs(slip[a]), 1e-14) << "system " << a;
-        EXPECT_LT(std::abs(tau[a]), 1e-9 * std::abs(sigma)) << "system " << a;
-      }
+    {
+      EXPECT_LT(std::abs(slip[a]), 1e-14) << "system " << a;
+      EXPECT_LT(std::abs(tau[a]), 1e-9 * std::abs(sigma)) << "system " << a;
+    }
     else
       ca = std::max(ca, std::abs(slip[a]));
   EXPECT_GT(ca, 1e-3);
@@ -301,23 +310,23 @@ TEST(CrystalPlasticity, LayerThicknessRatioOutput)
 {
   const CrystalPlasticity m(fcc_crystal(0., 0., 0.));
   PointContext            c;
-  c.layer_thickness = 0.018;
-  c.layer_index     = 0;
-  auto          s   = fresh_state(m, c);
-  const double  lambda = 0.97;
-  Tensor2       F;
+  c.layer_thickness   = 0.018;
+  c.layer_index       = 0;
+  auto         s      = fresh_state(m, c);
+  const double lambda = 0.97;
+  Tensor2      F;
   F[0][0] = F[1][1] = 1. / std::sqrt(lambda);
   F[2][2]           = lambda;
   std::vector<double> s_new, v;
   // Ten steps (to keep the slip increments small).
   Tensor2 F_old = identity();
   for (unsigned int k = 1; k <= 10; ++k)
-    {
-      const Tensor2 Fk = identity() + (k / 10.) * (F - identity());
-      ASSERT_TRUE(run_update(m, Fk, F_old, 3., s, &s_new).converged);
-      s     = s_new;
-      F_old = Fk;
-    }
+  {
+    const Tensor2 Fk = identity() + (k / 10.) * (F - identity());
+    ASSERT_TRUE(run_update(m, Fk, F_old, 3., s, &s_new).converged);
+    s     = s_new;
+    F_old = Fk;
+  }
   m.output_values(s, v);
   const auto names = m.output_names();
   ASSERT_EQ(names[6], "layer_thickness_ratio");
@@ -328,18 +337,18 @@ TEST(CrystalPlasticity, LayerThicknessRatioOutput)
 
 TEST(CrystalPlasticity, InterfaceBarrierRaisesStrength)
 {
-  auto p             = fcc_crystal(0., 0., 0.);
+  auto p               = fcc_crystal(0., 0., 0.);
   p.fcc.families[0].h0 = 0.;
   const CrystalPlasticity m(p);
   auto                    s_free = fresh_state(m);
   PointContext            c;
-  c.layer_index     = 0;
-  c.layer_thickness = 0.018;
-  auto         s_thin   = fresh_state(m, c);
-  c.layer_thickness     = 0.036;
-  auto         s_thick  = fresh_state(m, c);
-  const double sig_free = uniaxial_z(m, s_free, 1e-3, 1., 20);
-  const double sig_thin = uniaxial_z(m, s_thin, 1e-3, 1., 20);
+  c.layer_index          = 0;
+  c.layer_thickness      = 0.018;
+  auto s_thin            = fresh_state(m, c);
+  c.layer_thickness      = 0.036;
+  auto         s_thick   = fresh_state(m, c);
+  const double sig_free  = uniaxial_z(m, s_free, 1e-3, 1., 20);
+  const double sig_thin  = uniaxial_z(m, s_thin, 1e-3, 1., 20);
   const double sig_thick = uniaxial_z(m, s_thick, 1e-3, 1., 20);
   EXPECT_LT(sig_thin, sig_thick - 100.);
   EXPECT_LT(sig_thick, sig_free - 100.);
@@ -389,7 +398,7 @@ TEST(CrystalPlasticity, SubsteppingLargeIncrement)
   const auto              s_small = drive(m, 40, 0.5, F_small);
   auto                    s       = fresh_state(m);
   std::vector<double>     s_new;
-  const UpdateResult      r = run_update(m, F_small, identity(), 20., s, &s_new);
+  const UpdateResult r = run_update(m, F_small, identity(), 20., s, &s_new);
   ASSERT_TRUE(r.converged);
   std::vector<double> s2;
   const UpdateResult  r_small =

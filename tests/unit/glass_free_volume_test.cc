@@ -496,3 +496,25 @@ TEST(FreeVolumeGlass, DefaultHomogeneousCompression)
   EXPECT_LT(peak, 2200.);
   EXPECT_LT(last, 0.9 * peak);
 }
+
+// Derivatives of the local source term (for a solver with xi as a field).
+TEST(FreeVolumeGlass, SourceTermDerivatives)
+{
+  const FreeVolumeGlass m{FreeVolumeGlass::Parameters()};
+  for (const double td : {300., 1000., 1200.})
+    for (const double xi : {0.03, 0.047, 0.07})
+    {
+      double       d_td = 0., d_xi = 0.;
+      const double r = m.free_volume_rate(td, xi, &d_td, &d_xi);
+      EXPECT_EQ(r, m.free_volume_rate(td, xi));
+      const double h_td = 1e-4 * td, h_xi = 1e-6 * xi;
+      const double fd_td = (m.free_volume_rate(td + h_td, xi) -
+                            m.free_volume_rate(td - h_td, xi)) /
+                           (2. * h_td);
+      const double fd_xi = (m.free_volume_rate(td, xi + h_xi) -
+                            m.free_volume_rate(td, xi - h_xi)) /
+                           (2. * h_xi);
+      EXPECT_NEAR(d_td, fd_td, 1e-6 * std::abs(fd_td));
+      EXPECT_NEAR(d_xi, fd_xi, 1e-6 * std::abs(fd_xi));
+    }
+}

@@ -126,3 +126,33 @@ TEST(HenckyKernel, ElasticStressIsHenckyLaw)
     }
   EXPECT_LT(max_err, 1e-6 * 1000.);
 }
+
+TEST(HenckyKernel, PlasticMetricCoaxialAndGeneral)
+{
+  Tensor2 F = dealii::unit_symmetric_tensor<3>();
+  F[0][0]   = 1.1;
+  F[0][1]   = 0.2;
+  F[2][1]   = -0.1;
+  const hencky::Trial trial(F, dealii::unit_symmetric_tensor<3>());
+  // Coaxial eps_e (scaled deviator of the trial strain): fast path.
+  const SymTensor2 eps_c =
+    dealii::trace(trial.eps) / 3. * dealii::unit_symmetric_tensor<3>() +
+    0.7 * dealii::deviator(trial.eps);
+  const SymTensor2 Be_c = hencky::exp(2. * eps_c);
+  const Tensor2    Fi   = dealii::invert(F);
+  const SymTensor2 ref_c =
+    dealii::symmetrize(Fi * Tensor2(Be_c) * dealii::transpose(Fi));
+  EXPECT_LT((hencky::plastic_metric_inverse(trial, eps_c) - ref_c).norm(),
+            1e-13);
+  // Non-coaxial eps_e: general path.
+  const SymTensor2 eps_g = spd(0.01, -0.02, 0.005, 0.03);
+  const SymTensor2 ref_g = dealii::symmetrize(
+    Fi * Tensor2(hencky::exp(2. * eps_g)) * dealii::transpose(Fi));
+  EXPECT_LT((hencky::plastic_metric_inverse(trial, eps_g) - ref_g).norm(),
+            1e-13);
+  // No plastic flow: Cp^-1 of the trial state is recovered.
+  EXPECT_LT((hencky::plastic_metric_inverse(trial, trial.eps) -
+             dealii::unit_symmetric_tensor<3>())
+              .norm(),
+            1e-13);
+}

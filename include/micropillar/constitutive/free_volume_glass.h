@@ -160,9 +160,14 @@ namespace micropillar
       plastic_shear_rate(const double td, const double xi) const;
 
       /// Local source term xidot(td, xi) [1/s] of the free-volume equation
-      /// (without the diffusion term; see the class comment).
+      /// (without the diffusion term; see the class comment), and if asked
+      /// its derivatives d xidot / d td [1/(MPa s)] and d xidot / d xi
+      /// [1/s], for a solver that carries xi as a field.
       double
-      free_volume_rate(const double td, const double xi) const;
+      free_volume_rate(const double td,
+                       const double xi,
+                       double      *d_dtd = nullptr,
+                       double      *d_dxi = nullptr) const;
 
       /// Initial free volume xi_0(X) at the reference position X [µm].
       double

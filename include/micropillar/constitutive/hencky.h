@@ -94,18 +94,25 @@ namespace micropillar
         SymTensor2 Cp_inv_old;
         SymTensor2 eps;
         SymTensor4 dlnB_dB;
+        /// Orthonormal eigenvectors of Be_trial (principal directions).
+        std::array<dealii::Tensor<1, 3>, 3> directions;
       };
 
       /// ln(A) of a symmetric positive definite tensor and, if @p dlnA_dA
       /// is not null, its derivative (spectral formula of the file comment).
       SymTensor2
-      log(const SymTensor2 &A, SymTensor4 *dlnA_dA = nullptr);
+      log(const SymTensor2                    &A,
+          SymTensor4                          *dlnA_dA    = nullptr,
+          std::array<dealii::Tensor<1, 3>, 3> *directions = nullptr);
 
       /// exp(A) of a symmetric tensor.
       SymTensor2
       exp(const SymTensor2 &A);
 
-      /// Cp^-1 = F^-1 exp(2 eps_e) F^-T, the plastic metric to store.
+      /// Cp^-1 = F^-1 exp(2 eps_e) F^-T, the plastic metric to store. When
+      /// eps_e is coaxial with eps_trial (radial returns of isotropic
+      /// models) the trial principal directions are reused; otherwise the
+      /// general exponential is evaluated.
       SymTensor2
       plastic_metric_inverse(const Trial &trial, const SymTensor2 &eps_e);
 

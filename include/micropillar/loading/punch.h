@@ -28,6 +28,12 @@ namespace micropillar
       /// zero with the three in-plane rigid-body modes pinned at two
       /// bottom vertices.
       std::string bottom_support = "fixed";
+      /// Stiffness of the testing machine in series with the pillar
+      /// [µN/µm]; 0 means a rigid machine (the punch follows the programme
+      /// exactly). With a finite stiffness the programme drives the machine
+      /// (crosshead) displacement d_m and the punch moves by d_p with
+      /// d_p + F(d_p)/k = d_m, so softening shows as a load drop.
+      double machine_stiffness = 0.;
 
       static void
       declare_parameters(dealii::ParameterHandler &prm);
@@ -42,7 +48,8 @@ namespace micropillar
     public:
       FlatPunch(const PunchParameters &parameters, const double height);
 
-      /// Punch displacement (downward positive) [µm] at time t [s].
+      /// Programmed displacement (downward positive) [µm] at time t [s]:
+      /// of the punch for a rigid machine, else of the machine crosshead.
       double
       displacement(const double t) const;
 

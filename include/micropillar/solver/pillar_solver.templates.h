@@ -8,6 +8,7 @@
 #include <deal.II/base/quadrature_point_data.h>
 #include <deal.II/base/timer.h>
 #include <deal.II/base/utilities.h>
+#include <deal.II/base/mpi.h>
 #include <deal.II/distributed/tria.h>
 #include <deal.II/dofs/dof_handler.h>
 #include <deal.II/dofs/dof_tools.h>
@@ -28,6 +29,7 @@
 #include <micropillar/output/curve_file.h>
 #include <micropillar/solver/linear_solver.h>
 #include <micropillar/solver/pillar_solver.h>
+#include <micropillar/solver/point_history.h>
 
 #include <cmath>
 #include <iomanip>
@@ -52,15 +54,6 @@ namespace micropillar
     {
       using Vector       = TrilinosWrappers::MPI::Vector;
       using SparseMatrix = TrilinosWrappers::SparseMatrix;
-    };
-
-    /// History of one quadrature point: the state before (old) and after
-    /// (new) the current step, and the converged fields for output.
-    struct PointHistory
-    {
-      std::vector<double> old_state;
-      std::vector<double> new_state;
-      SymmetricTensor<2, 3> cauchy; // [MPa], at the last assembly
     };
 
     template <typename LA>
@@ -105,8 +98,20 @@ namespace micropillar
       residual_norms();
       void
       apply_boundary_values(const double punch_displacement, VectorType &u);
+      /// Newton solve of the step to time + dt with the punch at
+      /// @p punch_displacement, starting from the extrapolated predictor or
+      /// (@p from_current) from the current iterate.
       StepResult
-      solve_step(const double punch_displacement, const double dt);
+      solve_step(const double punch_displacement,
+                 const double dt,
+                 const bool   from_current = false);
+      /// The step with a machine spring: a secant iteration on the punch
+      /// displacement d_p with d_p + F(d_p)/k = d_machine, each evaluation a
+      /// Newton solve. Returns the converged punch displacement in @p d_p.
+      StepResult
+      solve_step_with_machine(const double d_machine,
+                              const double dt,
+                              double      &d_p);
       void
       accept_step();
       double
@@ -150,8 +155,11 @@ namespace micropillar
 
       loading::FlatPunch punch;
       double             time             = 0.;
-      double             displacement_old = 0.;
-      double             last_increment   = 0.;
+      double             displacement_old = 0.; // punch, last step
+      double             machine_displacement_old = 0.;
+      double             force_old                = 0.;
+      double             pillar_stiffness         = 0.; // secant dF/dd_p
+      double             last_increment           = 0.;
     };
 
 
@@ -649,15 +657,17 @@ namespace micropillar
 
     template <typename LA>
     typename PillarSolver<LA>::StepResult
-    PillarSolver<LA>::solve_step(const double d_new, const double dt)
+    PillarSolver<LA>::solve_step(const double d_new,
+                                 const double dt,
+                                 const bool   from_current)
     {
       StepResult result;
       // Predictor: extrapolate the last converged increment, scaled to the
       // new punch increment; then impose the punch position exactly.
       const double d_increment = d_new - displacement_old;
       VectorType   u(locally_owned, comm);
-      u = solution_old;
-      if (last_increment != 0.)
+      u = from_current ? solution : solution_old;
+      if (!from_current && last_increment != 0.)
         {
           VectorType du(locally_owned, comm);
           du = solution_old;
@@ -745,6 +755,51 @@ namespace micropillar
               return result;
             }
         }
+    }
+
+
+    template <typename LA>
+    typename PillarSolver<LA>::StepResult
+    PillarSolver<LA>::solve_step_with_machine(const double d_machine,
+                                              const double dt,
+                                              double      &d_p)
+    {
+      const double k = params.punch.machine_stiffness;
+      // Start from the last secant stiffness of the pillar (0 at first).
+      double S = std::max(0., pillar_stiffness);
+      double x0 =
+        displacement_old + (d_machine - machine_displacement_old) * k / (k + S);
+      StepResult total;
+      StepResult s = solve_step(x0, dt);
+      total.iterations += s.iterations;
+      if (!s.converged)
+        return s;
+      double       g0  = x0 + punch_force() / k - d_machine;
+      const double tol = 1e-10 * params.pillar.height() +
+                         1e-7 * std::abs(d_machine - machine_displacement_old);
+      for (unsigned int it = 0; it < 30; ++it)
+        {
+          if (std::abs(g0) <= tol)
+            {
+              d_p              = x0;
+              total.converged  = true;
+              return total;
+            }
+          // g'(d_p) = 1 + S/k; kept positive (a snap-back is not followed).
+          const double slope = std::max(1. + S / k, 0.05);
+          const double x1    = x0 - g0 / slope;
+          s                  = solve_step(x1, dt, true);
+          total.iterations += s.iterations;
+          if (!s.converged)
+            return s;
+          const double g1 = x1 + punch_force() / k - d_machine;
+          if (x1 != x0)
+            S = k * ((g1 - g0) / (x1 - x0) - 1.);
+          x0 = x1;
+          g0 = g1;
+        }
+      total.reason = "the machine-spring iteration did not converge";
+      return total;
     }
 
 
@@ -891,15 +946,18 @@ namespace micropillar
       const double rate   = params.punch.strain_rate;
       const bool   root   = Utilities::MPI::this_mpi_process(comm) == 0;
 
-      std::vector<std::string> extra = {"equivalent_plastic_strain"};
+      std::vector<std::string> extra = {"machine_displacement",
+                                        "equivalent_plastic_strain"};
       extra.insert(extra.end(), output_names.begin(), output_names.end());
       output::CurveFile curve(params.output_directory, extra, comm);
       curve.set_status("running");
 
       solution_old   = 0.;
       solution_older = 0.;
-      std::vector<double> averages(extra.size(), 0.);
-      curve.write_row(0, 0., 0., 0., 0., 0., 0, 0., averages);
+      std::vector<double> averages(extra.size() - 1, 0.), row;
+      row.push_back(0.);
+      row.insert(row.end(), averages.begin(), averages.end());
+      curve.write_row(0, 0., 0., 0., 0., 0., 0, 0., row);
 
       const double t_load   = punch.loading_end_time();
       const double t_end    = punch.end_time();
@@ -924,9 +982,12 @@ namespace micropillar
           const double t_next_event = time < t_load * (1. - 1e-12) ? t_load : t_end;
           if (time + dt > t_next_event * (1. - 1e-9))
             dt = t_next_event - time;
-          const double d_new = punch.displacement(time + dt);
-
-          const StepResult s = solve_step(d_new, dt);
+          const double d_programme = punch.displacement(time + dt);
+          double       d_new       = d_programme;
+          const StepResult s =
+            params.punch.machine_stiffness > 0. ?
+              solve_step_with_machine(d_programme, dt, d_new) :
+              solve_step(d_new, dt);
           if (!s.converged)
             {
               increment *= params.time.cutback_factor;
@@ -950,13 +1011,19 @@ namespace micropillar
           ++step;
           time += dt;
           last_increment   = d_new - displacement_old;
-          displacement_old = d_new;
           const double force  = punch_force();
+          if (last_increment != 0.)
+            pillar_stiffness = (force - force_old) / last_increment;
+          displacement_old         = d_new;
+          machine_displacement_old = d_programme;
+          force_old                = force;
           const double strain = d_new / height;
           const double stress = force / area;
           volume_averages(averages);
+          row.assign(1, d_programme);
+          row.insert(row.end(), averages.begin(), averages.end());
           curve.write_row(
-            step, time, d_new, force, strain, stress, s.iterations, dt, averages);
+            step, time, d_new, force, strain, stress, s.iterations, dt, row);
           pcout << "step " << std::setw(5) << step << "  strain "
                 << std::setw(10) << std::setprecision(5) << strain
                 << "  stress " << std::setw(10) << std::setprecision(6)
@@ -982,6 +1049,30 @@ namespace micropillar
         }
 
       timer.print_wall_time_statistics(comm);
+      {
+        // Machine-readable summary for benchmarks/pillar_benchmark.sh.
+        const auto times = timer.get_summary_data(TimerOutput::total_wall_time);
+        const auto calls = timer.get_summary_data(TimerOutput::n_calls);
+        auto get = [](const std::map<std::string, double> &m,
+                      const std::string                    &key) {
+          const auto it = m.find(key);
+          return it == m.end() ? 0. : it->second;
+        };
+        Utilities::System::MemoryStats mem;
+        Utilities::System::get_memory_stats(mem);
+        const double rss_mb = mem.VmHWM / 1024.;
+        pcout << "run_summary: steps=" << step
+              << " assemblies=" << get(calls, "assembly")
+              << " linear_solves=" << get(calls, "linear solve")
+              << " assembly_s="
+              << Utilities::MPI::max(get(times, "assembly"), comm)
+              << " linear_solve_s="
+              << Utilities::MPI::max(get(times, "linear solve"), comm)
+              << " wall_s=" << wall.wall_time()
+              << " peak_rss_mb_max_rank=" << Utilities::MPI::max(rss_mb, comm)
+              << " peak_rss_mb_total=" << Utilities::MPI::sum(rss_mb, comm)
+              << std::endl;
+      }
       if (exit_code == success)
         {
           curve.set_status("completed");

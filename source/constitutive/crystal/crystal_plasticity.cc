@@ -6,8 +6,6 @@
 #include <micropillar/constitutive/crystal/crystal_plasticity.h>
 #include <micropillar/constitutive/registry.h>
 #include <sstream>
-#include <cstdio>
-#include <cstdlib>
 
 namespace micropillar
 {
@@ -96,16 +94,24 @@ namespace micropillar
         /// partial products T_k for the directional derivative.
         struct ExpMap
         {
-          Tensor2 A;
-          Tensor2 T[taylor_terms + 1];
+          Tensor2      A;
+          Tensor2      T[taylor_terms + 1];
+          unsigned int K = taylor_terms; // series to order K - 1
 
+          /// The order is the smallest with |A|^K/K! < 1e-18 (at most 10);
+          /// the derivative below is that of the same truncated series.
           const Tensor2 &
           compute(const Tensor2 &A_in)
           {
-            A               = A_in;
+            A                 = A_in;
+            const double norm = A.norm();
+            double       term = norm;
+            K                 = 2;
+            while (K < taylor_terms && term > 1e-18)
+              term *= norm / K++;
             const Tensor2 I = identity();
-            T[taylor_terms] = I;
-            for (unsigned int k = taylor_terms - 1; k >= 1; --k)
+            T[K]            = I;
+            for (unsigned int k = K - 1; k >= 1; --k)
               T[k] = I + (A * T[k + 1]) * (1. / k);
             return T[1];
           }
@@ -115,9 +121,40 @@ namespace micropillar
           derivative(const Tensor2 &H) const
           {
             Tensor2 D; // dT_K = 0
-            for (unsigned int k = taylor_terms - 1; k >= 1; --k)
+            for (unsigned int k = K - 1; k >= 1; --k)
               D = (H * T[k + 1] + A * D) * (1. / k);
             return D;
+          }
+
+          /// The same derivative as a 9x9 matrix acting on row-major vec(H):
+          /// D_k = (R_{T_k+1} + L_A D_k+1)/k, cheaper than derivative() when
+          /// it is applied to many directions.
+          void
+          jacobian(double J[9][9]) const
+          {
+            double Dn[9][9];
+            for (unsigned int r = 0; r < 9; ++r)
+              for (unsigned int c = 0; c < 9; ++c)
+                J[r][c] = 0.;
+            for (unsigned int k = K - 1; k >= 1; --k)
+            {
+              const double   inv = 1. / k;
+              const Tensor2 &Tn  = T[k + 1];
+              for (unsigned int i = 0; i < 3; ++i)
+                for (unsigned int j = 0; j < 3; ++j)
+                  for (unsigned int c = 0; c < 9; ++c)
+                    Dn[3 * i + j][c] = A[i][0] * J[j][c] +
+                                       A[i][1] * J[3 + j][c] +
+                                       A[i][2] * J[6 + j][c];
+              // (H T)_ij = Σ_p H_ip T_pj
+              for (unsigned int i = 0; i < 3; ++i)
+                for (unsigned int j = 0; j < 3; ++j)
+                  for (unsigned int p = 0; p < 3; ++p)
+                    Dn[3 * i + j][3 * i + p] += Tn[p][j];
+              for (unsigned int r = 0; r < 9; ++r)
+                for (unsigned int c = 0; c < 9; ++c)
+                  J[r][c] = Dn[r][c] * inv;
+            }
           }
         };
 
@@ -254,13 +291,26 @@ namespace micropillar
               J[p][q] = (p == q) ? 1. : 0.;
           const Tensor2 M        = dealii::transpose(ev.E) * Ctr;
           unsigned int  n_active = 0;
+          double        Jexp[9][9];
           for (unsigned int a = 0; a < ph.n; ++a)
           {
-            // c·C11 is the relative weight of the system in J.
-            if (ev.c[a] * ph.C11 < 1e-15)
+            // c·C11 is the relative weight of the system in J; dropping
+            // weights below 1e-9 changes J (and the tangent) by less.
+            if (ev.c[a] * ph.C11 < 1e-9)
               continue;
-            const Tensor2 Da = ev.expmap.derivative(-ph.N[a]);
-            double        G[6], col[6];
+            if (n_active == 0)
+              ev.expmap.jacobian(Jexp);
+            Tensor2 Da;
+            for (unsigned int i = 0; i < 3; ++i)
+              for (unsigned int j = 0; j < 3; ++j)
+              {
+                const double *row = Jexp[3 * i + j];
+                double        v   = 0.;
+                for (unsigned int q = 0; q < 9; ++q)
+                  v -= row[q] * ph.N[a][q / 3][q % 3];
+                Da[i][j] = v;
+              }
+            double G[6], col[6];
             sym6(M * Da, G);
             for (unsigned int p = 0; p < 6; ++p)
             {
@@ -960,12 +1010,12 @@ namespace micropillar
           {
             double x_max = 0.;
             for (unsigned int a = 0; a < n; ++a)
-              {
-                double tau = 0.;
-                for (unsigned int p = 0; p < 6; ++p)
-                  tau += ph.Pw[a][p] * S[p];
-                x_max = std::max(x_max, std::abs(tau) / g[a]);
-              }
+            {
+              double tau = 0.;
+              for (unsigned int p = 0; p < 6; ++p)
+                tau += ph.Pw[a][p] * S[p];
+              x_max = std::max(x_max, std::abs(tau) / g[a]);
+            }
             const double x_flow =
               std::pow(prm.max_slip_increment /
                          std::max(dts * ph.gamma_dot_0, 1e-300),
@@ -1018,9 +1068,6 @@ namespace micropillar
           const Evaluation &e = ev[cur];
           if (!converged || e.max_dg > prm.max_slip_increment)
           {
-              if (std::getenv("CP_DEBUG"))
-                std::fprintf(stderr, "phase off %u theta %g dth %g conv %d ok %d rnorm %g maxdg %g\n", ph.offset, theta, dtheta, (int)converged, (int)e.ok, e.rnorm, e.max_dg);
-              if (std::getenv("CP_DEBUG")) { for (unsigned a=0;a<n;++a) std::fprintf(stderr," g %g dg %g r %g |", g[a], e.dg[a], r[a]); std::fprintf(stderr,"\nS %g %g %g %g %g %g\n",S[0],S[1],S[2],S[3],S[4],S[5]);}
             dtheta *= 0.5;
             continue;
           }
@@ -1044,9 +1091,13 @@ namespace micropillar
             gam[a] += e.dg[a];
             sum += std::abs(e.dg[a]);
           }
-          eps += std::sqrt(2. / 3.) * (0.5 * (e.dL + dealii::transpose(e.dL))).norm();
+          eps += std::sqrt(2. / 3.) *
+                 (0.5 * (e.dL + dealii::transpose(e.dL))).norm();
           theta = th1;
           Fa    = Fb;
+          // Grow again after a cut (the remaining step is clipped above).
+          if (dtheta < 1.)
+            dtheta *= 2.;
 
           if (!last)
             continue;
@@ -1157,8 +1208,7 @@ namespace micropillar
           const Tensor2 Fpih = load9(bh + b_Fpi);
           const Tensor2 Fe   = F_old * Fpih;
           double        e[6], S[6];
-          sym6(dealii::transpose(Fe) * Fe - identity(),
-               e);
+          sym6(dealii::transpose(Fe) * Fe - identity(), e);
           for (unsigned int p = 0; p < 6; ++p)
           {
             S[p] = 0.;
@@ -1188,10 +1238,13 @@ namespace micropillar
                                         : 0.;
             total += rate[k];
           }
-          if (total > 0. && std::isfinite(total))
+          // Increments below 1e-12 are dropped: they would only switch on
+          // the product's update for a negligible volume.
+          const double df =
+            std::isfinite(total) ? -(1. - f) * std::expm1(-dt * total) : 0.;
+          if (df > 1e-12)
           {
-            const double df = (1. - f) * (1. - std::exp(-dt * total));
-            Tensor2      Ltr;
+            Tensor2 Ltr;
             for (unsigned int k = 0; k < 6; ++k)
               Ltr += (df * rate[k] / total * prm.tr_shear) *
                      dealii::outer_product(partials[k], Vector3({0., 0., 1.}));
@@ -1331,8 +1384,7 @@ namespace micropillar
         AssertThrow(ph.present, dealii::ExcMessage("Phase not present."));
         const Tensor2 Fe = F * load9(state.data() + ph.offset + b_Fpi);
         double        e[6], S[6];
-        sym6(dealii::transpose(Fe) * Fe - identity(),
-             e);
+        sym6(dealii::transpose(Fe) * Fe - identity(), e);
         for (unsigned int p = 0; p < 6; ++p)
         {
           S[p] = 0.;
@@ -1354,8 +1406,7 @@ namespace micropillar
         const PhaseData &ph = phases[0];
         AssertThrow(ph.present, dealii::ExcMessage("No HCP phase."));
         const Tensor2 Fe = F * load9(state.data() + ph.offset + b_Fpi);
-        const Tensor2 E  = 0.5 * (dealii::transpose(Fe) * Fe -
-                                 identity());
+        const Tensor2 E  = 0.5 * (dealii::transpose(Fe) * Fe - identity());
         double        e[6], S[6];
         sym6(2. * E, e);
         for (unsigned int p = 0; p < 6; ++p)
