@@ -17,6 +17,7 @@ namespace micropillar
   {
     const char *usage =
       "usage: micropillar FILE.prm          run the pillar test in FILE.prm\n"
+      "       micropillar FILE.prm --restart  resume it from its checkpoint\n"
       "       micropillar --print-parameters  print every entry with its\n"
       "                                       documentation and default\n"
       "       micropillar --help\n";
@@ -50,7 +51,9 @@ namespace micropillar
     const bool     root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
     try
       {
-        if (argc != 2)
+        const bool restart =
+          argc == 3 && std::string(argv[2]) == "--restart";
+        if (argc != 2 && !restart)
           {
             if (root)
               std::cerr << usage;
@@ -87,6 +90,8 @@ namespace micropillar
         dealii::ParameterHandler prm;
         solver::RunParameters    params;
         solver::read_parameter_file(arg, prm, params);
+        if (restart)
+          params.checkpoint.restart = true;
         if (root)
           std::cout << "micropillar: " << arg << " -> "
                     << params.output_directory << std::endl;

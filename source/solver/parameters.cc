@@ -208,6 +208,36 @@ namespace micropillar
       prm.leave_subsection();
     }
 
+    void
+    CheckpointParameters::declare_parameters(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Checkpoint");
+      prm.declare_entry(
+        "Interval",
+        "0",
+        Patterns::Integer(0),
+        "Write a checkpoint (mesh, solution, every quadrature-point state, "
+        "time-step state, curve so far) to Output directory/checkpoint every "
+        "this many converged steps; 0: only when SIGTERM or SIGINT arrives "
+        "(the run then stops after the current step with exit code 3).");
+      prm.declare_entry("Restart",
+                        "false",
+                        Patterns::Bool(),
+                        "Resume from Output directory/checkpoint (same as "
+                        "the command-line option --restart). The number of "
+                        "MPI ranks may differ from the run that wrote it.");
+      prm.leave_subsection();
+    }
+
+    void
+    CheckpointParameters::parse_parameters(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Checkpoint");
+      interval = prm.get_integer("Interval");
+      restart  = prm.get_bool("Restart");
+      prm.leave_subsection();
+    }
+
     std::map<std::string, unsigned int>
     MaterialParameters::ids() const
     {
@@ -316,6 +346,7 @@ namespace micropillar
       NewtonParameters::declare_parameters(prm);
       LinearSolverParameters::declare_parameters(prm);
       OutputParameters::declare_parameters(prm);
+      CheckpointParameters::declare_parameters(prm);
     }
 
     void
@@ -336,6 +367,7 @@ namespace micropillar
       newton.parse_parameters(prm);
       linear_solver.parse_parameters(prm);
       output.parse_parameters(prm);
+      checkpoint.parse_parameters(prm);
     }
 
     void

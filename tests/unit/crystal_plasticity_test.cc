@@ -405,3 +405,32 @@ TEST(CrystalPlasticity, SubsteppingLargeIncrement)
     run_update(m, F_small, F_small, 1e-12, s_small, &s2);
   EXPECT_LT((r.P - r_small.P).norm() / r_small.P.norm(), 0.05);
 }
+
+TEST(CrystalPlasticity, TangentWithSubsteppingIsApproximate)
+{
+  // Documented approximation: with sub-steps, the dependence of the
+  // intermediate states on F is left out of the tangent. Below the sub-step
+  // limit the tangent is exact; above it, it stays within a few percent.
+  const CrystalPlasticity m(fcc_crystal(20., 35., 50.));
+  Tensor2                 F_old;
+  const auto              s        = drive(m, 12, 0.5, F_old);
+  const double            dt_small = 10., dt_large = 40.; // Δε ≈ 1 %, 4 %
+  const double            e_small = tangent_error(
+    m, F_old + dt_small * velocity_gradient(), F_old, dt_small, s);
+  const double e_large = tangent_error(
+    m, F_old + dt_large * velocity_gradient(), F_old, dt_large, s);
+  std::printf("tangent error without / with sub-steps: %.2e / %.2e\n",
+              e_small,
+              e_large);
+  EXPECT_LT(e_small, 1e-6);
+  EXPECT_LT(e_large, 0.05);
+}
+
+TEST(CrystalPlasticity, InvertedElementFailsGracefully)
+{
+  const CrystalPlasticity m(fcc_crystal(0., 0., 0.));
+  const auto              s = fresh_state(m);
+  Tensor2                 F = identity();
+  F[2][2]                   = -0.1;
+  EXPECT_FALSE(run_update(m, F, identity(), 1., s).converged);
+}

@@ -97,6 +97,21 @@ namespace micropillar
       parse_parameters(dealii::ParameterHandler &prm);
     };
 
+    /// subsection "Checkpoint"
+    struct CheckpointParameters
+    {
+      /// Write a checkpoint every this many converged steps (0: only on
+      /// SIGTERM/SIGINT).
+      unsigned int interval = 0;
+      /// Resume from Output directory/checkpoint (also: --restart).
+      bool restart = false;
+
+      static void
+      declare_parameters(dealii::ParameterHandler &prm);
+      void
+      parse_parameters(dealii::ParameterHandler &prm);
+    };
+
     /// (material name, model name) pairs, in material-id order.
     using MaterialList = std::vector<std::pair<std::string, std::string>>;
 
@@ -134,6 +149,7 @@ namespace micropillar
       NewtonParameters           newton;
       LinearSolverParameters     linear_solver;
       OutputParameters           output;
+      CheckpointParameters       checkpoint;
 
       /// Declare every entry of a run, including the geometry and, for each
       /// material of @p list, the entries of its model.

@@ -33,6 +33,7 @@ namespace micropillar
       success      = 0,
       input_error  = 1,
       run_stopped  = 2, // the load programme could not be completed
+      run_interrupted = 3, // SIGTERM/SIGINT: checkpoint written, resumable
     };
 
     /// Run one pillar test with the linear-algebra package named in

@@ -9,6 +9,7 @@
 #include <deal.II/base/timer.h>
 #include <deal.II/base/utilities.h>
 #include <deal.II/base/mpi.h>
+#include <deal.II/distributed/solution_transfer.h>
 #include <deal.II/distributed/tria.h>
 #include <deal.II/dofs/dof_handler.h>
 #include <deal.II/dofs/dof_tools.h>
@@ -30,8 +31,12 @@
 #include <micropillar/solver/linear_solver.h>
 #include <micropillar/solver/pillar_solver.h>
 #include <micropillar/solver/point_history.h>
+#include <micropillar/solver/signals.h>
 
+#include <csignal>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <memory>
 #include <sstream>
@@ -118,10 +123,23 @@ namespace micropillar
       punch_force() const;
       double
       reference_area() const;
+      std::string
+      checkpoint_directory() const;
+      void
+      check_material_ids() const;
       void
       volume_averages(std::vector<double> &values) const;
       void
       write_fields(const unsigned int step) const;
+      /// Write a checkpoint of everything a restart needs into
+      /// Output directory/checkpoint (atomically: a kill while writing
+      /// leaves the previous checkpoint intact).
+      void
+      write_checkpoint();
+      /// Rebuild mesh, DoFs, vectors, point histories and the time-stepping
+      /// state from the checkpoint; returns its step.
+      void
+      load_checkpoint();
 
       const RunParameters &params;
       MPI_Comm             comm;
@@ -160,6 +178,8 @@ namespace micropillar
       double             force_old                = 0.;
       double             pillar_stiffness         = 0.; // secant dF/dd_p
       double             last_increment           = 0.;
+      double             increment                = 0.; // strain, next step
+      unsigned int       step                     = 0;
     };
 
 
@@ -213,6 +233,14 @@ namespace micropillar
       TimerOutput::Scope t(timer, "setup");
       params.pillar.create_triangulation(triangulation);
       triangulation.refine_global(params.fe.global_refinements);
+      check_material_ids();
+    }
+
+
+    template <typename LA>
+    void
+    PillarSolver<LA>::check_material_ids() const
+    {
       unsigned int max_id = 0;
       for (const auto &cell : triangulation.active_cell_iterators())
         if (cell->is_locally_owned())
@@ -933,13 +961,159 @@ namespace micropillar
     }
 
 
+
+    template <typename LA>
+    std::string
+    PillarSolver<LA>::checkpoint_directory() const
+    {
+      return params.output_directory + "/checkpoint";
+    }
+
+
+    template <typename LA>
+    void
+    PillarSolver<LA>::write_checkpoint()
+    {
+      TimerOutput::Scope t(timer, "checkpoint");
+      namespace fs          = std::filesystem;
+      const std::string dir = checkpoint_directory();
+      const std::string tmp = dir + ".tmp", old = dir + ".old";
+      const bool root = Utilities::MPI::this_mpi_process(comm) == 0;
+      if (root)
+        {
+          fs::remove_all(tmp);
+          fs::create_directories(tmp);
+        }
+      MPI_Barrier(comm);
+
+      // Vectors, through deal.II's parallel serialisation.
+      VectorType older(locally_owned, locally_relevant, comm);
+      older = solution_older;
+      parallel::distributed::SolutionTransfer<3, VectorType> transfer(
+        dof_handler);
+      transfer.prepare_for_serialization(
+        std::vector<const VectorType *>{&solution_old, &older});
+      // Point histories (the converged "old" states), per cell.
+      triangulation.register_data_attach(
+        [this](const typename Triangulation<3>::cell_iterator &cell,
+               const auto /*status*/) {
+          std::vector<std::vector<double>> states;
+          for (const auto &p : history.get_data(cell))
+            states.push_back(p->old_state);
+          return Utilities::pack(states, false);
+        },
+        /*returns_variable_size_data=*/true);
+      triangulation.save(tmp + "/mesh");
+
+      if (root)
+        {
+          std::ofstream state(tmp + "/state.txt");
+          state << std::setprecision(17) << step << ' ' << time << ' '
+                << increment << ' ' << displacement_old << ' '
+                << machine_displacement_old << ' ' << force_old << ' '
+                << pillar_stiffness << ' ' << last_increment << '\n';
+          state.close();
+          fs::copy_file(params.output_directory + "/stress_strain.csv",
+                        tmp + "/stress_strain.csv");
+          // Swap in the new checkpoint; between the two renames the old
+          // one is still complete as checkpoint.old.
+          fs::remove_all(old);
+          if (fs::exists(dir))
+            fs::rename(dir, old);
+          fs::rename(tmp, dir);
+          fs::remove_all(old);
+        }
+      MPI_Barrier(comm);
+    }
+
+
+    template <typename LA>
+    void
+    PillarSolver<LA>::load_checkpoint()
+    {
+      namespace fs    = std::filesystem;
+      std::string dir = checkpoint_directory();
+      if (!fs::exists(dir + "/state.txt") &&
+          fs::exists(dir + ".old/state.txt"))
+        dir += ".old"; // killed between the renames
+      AssertThrow(fs::exists(dir + "/state.txt"),
+                  ExcMessage("Checkpoint/Restart: no checkpoint in <" +
+                             checkpoint_directory() +
+                             "> (Output directory = " +
+                             params.output_directory + ")."));
+      {
+        std::ifstream state(dir + "/state.txt");
+        state >> step >> time >> increment >> displacement_old >>
+          machine_displacement_old >> force_old >> pillar_stiffness >>
+          last_increment;
+        AssertThrow(state, ExcMessage("Checkpoint file <" + dir +
+                                      "/state.txt> is unreadable."));
+      }
+      if (dir != checkpoint_directory() &&
+          Utilities::MPI::this_mpi_process(comm) == 0)
+        fs::rename(dir, checkpoint_directory());
+      MPI_Barrier(comm);
+
+      params.pillar.create_triangulation(triangulation);
+      triangulation.load(checkpoint_directory() + "/mesh");
+      check_material_ids();
+      setup_system();
+      initialise_history();
+
+      VectorType old_owned(locally_owned, comm), older_owned(locally_owned, comm);
+      parallel::distributed::SolutionTransfer<3, VectorType> transfer(
+        dof_handler);
+      std::vector<VectorType *> vectors = {&old_owned, &older_owned};
+      transfer.deserialize(vectors);
+      solution_old   = old_owned;
+      solution       = old_owned;
+      solution_older = older_owned;
+
+      const unsigned int handle = triangulation.register_data_attach(
+        [](const typename Triangulation<3>::cell_iterator &, const auto) {
+          return std::vector<char>();
+        },
+        true);
+      triangulation.notify_ready_to_unpack(
+        handle,
+        [this](const typename Triangulation<3>::cell_iterator &cell,
+               const auto /*status*/,
+               const auto &data) {
+          const auto states =
+            Utilities::unpack<std::vector<std::vector<double>>>(data.begin(),
+                                                                data.end(),
+                                                                false);
+          auto points = history.get_data(cell);
+          AssertThrow(states.size() == points.size(),
+                      ExcMessage("Checkpoint: quadrature data do not match "
+                                 "the element of this prm file."));
+          for (unsigned int q = 0; q < points.size(); ++q)
+            {
+              points[q]->old_state = states[q];
+              points[q]->new_state = states[q];
+            }
+        });
+      pcout << "Restarted from " << checkpoint_directory() << " at step "
+            << step << ", strain " << displacement_old / params.pillar.height()
+            << std::endl;
+    }
+
+
     template <typename LA>
     int
     PillarSolver<LA>::run()
     {
-      make_grid();
-      setup_system();
-      initialise_history();
+      const bool restart = params.checkpoint.restart;
+      if (restart)
+        load_checkpoint();
+      else
+        {
+          make_grid();
+          setup_system();
+          initialise_history();
+          increment = params.time.initial_increment;
+        }
+      install_signal_handlers();
 
       const double height = params.pillar.height();
       const double area   = reference_area();
@@ -949,21 +1123,28 @@ namespace micropillar
       std::vector<std::string> extra = {"machine_displacement",
                                         "equivalent_plastic_strain"};
       extra.insert(extra.end(), output_names.begin(), output_names.end());
-      output::CurveFile curve(params.output_directory, extra, comm);
+      output::CurveFile curve(params.output_directory,
+                              extra,
+                              comm,
+                              restart ? checkpoint_directory() +
+                                          "/stress_strain.csv" :
+                                        "");
       curve.set_status("running");
 
-      solution_old   = 0.;
-      solution_older = 0.;
       std::vector<double> averages(extra.size() - 1, 0.), row;
-      row.push_back(0.);
-      row.insert(row.end(), averages.begin(), averages.end());
-      curve.write_row(0, 0., 0., 0., 0., 0., 0, 0., row);
+      if (!restart)
+        {
+          solution_old   = 0.;
+          solution_older = 0.;
+          row.push_back(0.);
+          row.insert(row.end(), averages.begin(), averages.end());
+          curve.write_row(0, 0., 0., 0., 0., 0., 0, 0., row);
+        }
 
-      const double t_load   = punch.loading_end_time();
-      const double t_end    = punch.end_time();
-      double       increment = params.time.initial_increment;
-      unsigned int step      = 0;
-      int          exit_code = success;
+      const double t_load     = punch.loading_end_time();
+      const double t_end      = punch.end_time();
+      const double time_start = time;
+      int          exit_code  = success;
       std::string  stop_reason;
       Timer        wall;
 
@@ -1029,8 +1210,10 @@ namespace micropillar
                 << "  stress " << std::setw(10) << std::setprecision(6)
                 << stress << " MPa  Newton " << std::setw(2) << s.iterations
                 << "  dt " << std::setprecision(4) << dt << " s  elapsed "
-                << std::setprecision(4) << wall.wall_time() << " s"
-                << std::endl;
+                << std::setprecision(4) << wall.wall_time() << " s  left ~"
+                << std::setprecision(3)
+                << wall.wall_time() / (time - time_start) * (t_end - time)
+                << " s" << std::endl;
 
           const bool last = time >= t_end * (1. - 1e-12);
           if (params.output.field_interval > 0 &&
@@ -1040,6 +1223,22 @@ namespace micropillar
           if (s.iterations <= params.time.fast_iterations)
             increment = std::min(increment * params.time.growth_factor,
                                  params.time.maximum_increment);
+
+          const bool interrupted =
+            Utilities::MPI::max(stop_signal_received() ? 1 : 0, comm) == 1;
+          if (interrupted ||
+              (params.checkpoint.interval > 0 &&
+               step % params.checkpoint.interval == 0 && !last))
+            write_checkpoint();
+          if (interrupted)
+            {
+              stop_reason = "interrupted by a signal; checkpoint written at "
+                            "step " +
+                            std::to_string(step) +
+                            " (resume with: micropillar FILE.prm --restart)";
+              exit_code = run_interrupted;
+              break;
+            }
           if (params.punch.unload && time > t_load * (1. + 1e-12) &&
               force <= 0.)
             {
@@ -1073,7 +1272,12 @@ namespace micropillar
               << " peak_rss_mb_total=" << Utilities::MPI::sum(rss_mb, comm)
               << std::endl;
       }
-      if (exit_code == success)
+      if (exit_code == run_interrupted)
+        {
+          curve.set_status("interrupted: " + stop_reason);
+          pcout << "micropillar: " << stop_reason << std::endl;
+        }
+      else if (exit_code == success)
         {
           curve.set_status("completed");
           pcout << "Run completed: " << step << " steps." << std::endl;

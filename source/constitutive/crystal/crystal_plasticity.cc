@@ -1188,6 +1188,8 @@ namespace micropillar
                                 UpdateResult              &result) const
       {
         result.converged = false;
+        if (!(dealii::determinant(F) > 0.))
+          return;
         if (new_state.size() != n_state_)
           new_state.resize(n_state_);
         std::copy(old_state.begin(),

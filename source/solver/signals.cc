@@ -1,0 +1,33 @@
+#include <micropillar/solver/signals.h>
+
+#include <csignal>
+
+namespace micropillar
+{
+  namespace solver
+  {
+    namespace
+    {
+      volatile std::sig_atomic_t stop_signal = 0;
+
+      extern "C" void
+      handle_stop_signal(int)
+      {
+        stop_signal = 1;
+      }
+    } // namespace
+
+    void
+    install_signal_handlers()
+    {
+      std::signal(SIGTERM, handle_stop_signal);
+      std::signal(SIGINT, handle_stop_signal);
+    }
+
+    bool
+    stop_signal_received()
+    {
+      return stop_signal != 0;
+    }
+  } // namespace solver
+} // namespace micropillar
