@@ -34,6 +34,7 @@
 #include <micropillar/solver/signals.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -180,6 +181,11 @@ namespace micropillar
       double             last_increment           = 0.;
       double             increment                = 0.; // strain, next step
       unsigned int       step                     = 0;
+      // Test hook: the step (1-based) whose first Newton update is
+      // poisoned with a NaN; from the environment variable
+      // MICROPILLAR_TEST_INJECT_NAN_AT_STEP (tests/regression/nan_test.py).
+      unsigned int       inject_nan_at_step       = 0;
+      bool               nan_injected             = false;
     };
 
 
@@ -196,6 +202,8 @@ namespace micropillar
       , f_bar(params.fe.formulation == "Q1 F-bar")
       , punch(params.punch, params.pillar.height())
     {
+      if (const char *hook = std::getenv("MICROPILLAR_TEST_INJECT_NAN_AT_STEP"))
+        inject_nan_at_step = std::atoi(hook);
       const unsigned int degree = params.fe.formulation == "Q2" ? 2 : 1;
       fe         = std::make_unique<FESystem<3>>(FE_Q<3>(degree), 3);
       quadrature = std::make_unique<QGauss<3>>(degree + 1);
@@ -749,6 +757,16 @@ namespace micropillar
               return result;
             }
           constraints.distribute(newton_update);
+          if (inject_nan_at_step == step + 1 && !nan_injected)
+            {
+              // Test hook (MICROPILLAR_TEST_INJECT_NAN_AT_STEP): poison the
+              // update once; the step must be cut back, never written.
+              nan_injected = true;
+              if (!locally_owned.is_empty())
+                newton_update(*locally_owned.begin()) =
+                  std::numeric_limits<double>::quiet_NaN();
+              newton_update.compress(VectorOperation::insert);
+            }
 
           // Backtracking line search on the free residual norm.
           VectorType   base(locally_owned, comm);
