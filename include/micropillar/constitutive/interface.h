@@ -115,6 +115,26 @@ namespace micropillar
         return 0.;
       }
 
+      /// Index in the state vector of a variable that diffuses between
+      /// material points (the glass's free volume), or
+      /// numbers::invalid_unsigned_int (the default) for none. The solver
+      /// then adds, after the local update of each converged step, the
+      /// diffusion  dv/dt = div(diffusivity() grad v)  of that variable over
+      /// the cells of this model, as a second finite-element field with
+      /// zero flux at their boundary (solver/state_diffusion.h).
+      virtual unsigned int
+      diffusing_state_index() const
+      {
+        return std::numeric_limits<unsigned int>::max();
+      }
+
+      /// Diffusivity D of that variable [µm^2/s].
+      virtual double
+      diffusivity() const
+      {
+        return 0.;
+      }
+
       /// An estimate of the small-strain shear modulus [MPa], used by the
       /// solver only to scale tolerances and penalty-free preconditioners.
       virtual double

@@ -32,6 +32,7 @@
 #include <micropillar/solver/pillar_solver.h>
 #include <micropillar/solver/point_history.h>
 #include <micropillar/solver/signals.h>
+#include <micropillar/solver/state_diffusion.h>
 
 #include <csignal>
 #include <cstdlib>
@@ -172,6 +173,7 @@ namespace micropillar
       CellDataStorage<typename Triangulation<3>::cell_iterator, PointHistory>
         history;
 
+      std::unique_ptr<StateDiffusion> diffusion; // free-volume diffusion
       loading::FlatPunch punch;
       double             time             = 0.;
       double             displacement_old = 0.; // punch, last step
@@ -372,6 +374,8 @@ namespace micropillar
       TimerOutput::Scope t(timer, "setup");
       dof_handler.distribute_dofs(*fe);
       locally_owned = dof_handler.locally_owned_dofs();
+      diffusion = std::make_unique<StateDiffusion>(triangulation, models);
+      diffusion->setup();
       DoFTools::extract_locally_relevant_dofs(dof_handler, locally_relevant);
       make_constraints();
 
@@ -1206,6 +1210,10 @@ namespace micropillar
               continue;
             }
 
+          {
+            TimerOutput::Scope t(timer, "state diffusion");
+            diffusion->apply(dt, *quadrature, history);
+          }
           accept_step();
           ++step;
           time += dt;

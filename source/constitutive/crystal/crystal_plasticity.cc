@@ -373,6 +373,17 @@ namespace micropillar
 
       namespace
       {
+        /// Shortest exact-enough text of a default value (std::to_string
+        /// would cut 2.507e-4 to 0.000251).
+        std::string
+        str(const double x)
+        {
+          std::ostringstream o;
+          o.precision(12);
+          o << x;
+          return o.str();
+        }
+
         void
         declare_family(dealii::ParameterHandler                  &prm,
                        const std::string                         &name,
@@ -381,21 +392,21 @@ namespace micropillar
           using dealii::Patterns::Double;
           prm.enter_subsection(name);
           prm.declare_entry("Critical resolved shear stress",
-                            std::to_string(d.tau0),
+                            str(d.tau0),
                             Double(0.),
                             "Initial lattice strength τ0 of the family "
                             "[MPa], before Hall-Petch and interface terms.");
           prm.declare_entry("Hardening modulus",
-                            std::to_string(d.h0),
+                            str(d.h0),
                             Double(0.),
                             "KBA hardening modulus h0 [MPa].");
           prm.declare_entry("Saturation strength",
-                            std::to_string(d.gsat),
+                            str(d.gsat),
                             Double(0.),
                             "KBA saturation strength gsat [MPa]; must "
                             "exceed the critical resolved shear stress.");
           prm.declare_entry("Hardening exponent",
-                            std::to_string(d.a),
+                            str(d.a),
                             Double(0.),
                             "KBA exponent a [-].");
           prm.leave_subsection();
@@ -408,54 +419,54 @@ namespace micropillar
         {
           using dealii::Patterns::Double;
           prm.declare_entry("C11",
-                            std::to_string(d.C11),
+                            str(d.C11),
                             Double(0.),
                             "Elastic constant C11 [MPa], lattice frame.");
           prm.declare_entry("C12",
-                            std::to_string(d.C12),
+                            str(d.C12),
                             Double(),
                             "Elastic constant C12 [MPa].");
           if (hcp)
           {
             prm.declare_entry("C13",
-                              std::to_string(d.C13),
+                              str(d.C13),
                               Double(),
                               "Elastic constant C13 [MPa].");
             prm.declare_entry("C33",
-                              std::to_string(d.C33),
+                              str(d.C33),
                               Double(0.),
                               "Elastic constant C33 [MPa] (along c).");
           }
           prm.declare_entry("C44",
-                            std::to_string(d.C44),
+                            str(d.C44),
                             Double(0.),
                             "Elastic constant C44 [MPa].");
           prm.declare_entry("Lattice parameter",
-                            std::to_string(d.lattice_parameter),
+                            str(d.lattice_parameter),
                             Double(0.),
                             "Lattice parameter a [µm]; sets the Burgers "
                             "vectors of the interface barrier.");
           if (hcp)
             prm.declare_entry("c over a",
-                              std::to_string(d.c_over_a),
+                              str(d.c_over_a),
                               Double(0.),
                               "Axial ratio c/a [-] of the HCP lattice.");
           prm.declare_entry("Reference slip rate",
-                            std::to_string(d.gamma_dot_0),
+                            str(d.gamma_dot_0),
                             Double(0.),
                             "γ̇0 of the power law [1/s].");
           prm.declare_entry("Rate exponent",
-                            std::to_string(d.rate_exponent),
+                            str(d.rate_exponent),
                             Double(1.),
                             "n of the power law [-]; integer values are "
                             "evaluated faster.");
           prm.declare_entry("Latent hardening",
-                            std::to_string(d.latent_hardening),
+                            str(d.latent_hardening),
                             Double(0.),
                             "q for non-coplanar system pairs [-] "
                             "(coplanar pairs: 1).");
           prm.declare_entry("Hall-Petch coefficient",
-                            std::to_string(d.hall_petch),
+                            str(d.hall_petch),
                             Double(0.),
                             "k of τ_HP = k/√d [MPa µm^½] on the resolved "
                             "shear stress; d = Microstructure/Mean grain "
@@ -510,50 +521,50 @@ namespace micropillar
 
         prm.enter_subsection("Transformation kinetics");
         prm.declare_entry("Critical resolved shear stress",
-                          std::to_string(d.tr_crss),
+                          str(d.tr_crss),
                           Double(0.),
                           "τc,tr ≈ Γ_sf/b_p on the basal partials [MPa] "
                           "(22 mJ/m² / 0.146 nm ≈ 150 MPa).");
         prm.declare_entry("Reference rate",
-                          std::to_string(d.tr_rate),
+                          str(d.tr_rate),
                           Double(0.),
                           "γ̇0,tr [1/s].");
         prm.declare_entry("Rate exponent",
-                          std::to_string(d.tr_exponent),
+                          str(d.tr_exponent),
                           Double(1.),
                           "n_tr [-].");
         prm.declare_entry("Characteristic shear",
-                          std::to_string(d.tr_shear),
+                          str(d.tr_shear),
                           Double(0.),
                           "γ_tr [-], 1/(2√2) for the HCP→FCC shear.");
         prm.leave_subsection();
 
         prm.enter_subsection("Interface barrier");
         prm.declare_entry("Shear modulus",
-                          std::to_string(d.barrier_shear_modulus),
+                          str(d.barrier_shear_modulus),
                           Double(0.),
                           "μ of the barrier terms [MPa].");
         prm.declare_entry("Poisson ratio",
-                          std::to_string(d.barrier_poisson),
+                          str(d.barrier_poisson),
                           Double(-1., 0.5),
                           "ν of the CLS term [-].");
         prm.declare_entry("CLS core parameter",
-                          std::to_string(d.cls_alpha),
+                          str(d.cls_alpha),
                           Double(0.),
                           "α_c of τ_CLS = μb/(8πh')·(4−ν)/(1−ν)·ln(α_c h'/b) "
                           "[-], h' = h/sin φ (Misra, Hirth, Hoagland 2005); "
                           "0 switches the CLS term off.");
         prm.declare_entry("Interface stress",
-                          std::to_string(d.interface_stress),
+                          str(d.interface_stress),
                           Double(),
                           "f_int of the −f_int/h term of the CLS model "
                           "[N/m].");
         prm.declare_entry("Interface dislocation spacing",
-                          std::to_string(d.interface_spacing),
+                          str(d.interface_spacing),
                           Double(0.),
                           "λ_int of the μb/((1−ν)λ_int) term [µm]; 0: off.");
         prm.declare_entry("Interface strength coefficient",
-                          std::to_string(d.interface_beta),
+                          str(d.interface_beta),
                           Double(0.),
                           "β of the extra interface barrier β μ b/h [-] "
                           "(applies to every system).");
@@ -599,11 +610,11 @@ namespace micropillar
 
         prm.enter_subsection("Numerics");
         prm.declare_entry("Maximum slip increment",
-                          std::to_string(d.max_slip_increment),
+                          str(d.max_slip_increment),
                           Double(0.),
                           "Sub-step when max|Δγ| exceeds this [-].");
         prm.declare_entry("Maximum substeps",
-                          std::to_string(d.max_substeps),
+                          str(d.max_substeps),
                           Integer(1),
                           "Sub-steps per update before failing.");
         prm.declare_entry("Newton tolerance",
@@ -611,7 +622,7 @@ namespace micropillar
                           Double(0.),
                           "Local Newton tolerance on S, relative to C11 [-].");
         prm.declare_entry("Maximum Newton iterations",
-                          std::to_string(d.max_newton_iterations),
+                          str(d.max_newton_iterations),
                           Integer(1),
                           "Local Newton iterations [-].");
         prm.leave_subsection();

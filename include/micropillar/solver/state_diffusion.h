@@ -1,0 +1,75 @@
+// Diffusion of a state variable between material points: the second
+// finite-element field that gives a shear band in the glass a physical
+// width (free-volume diffusion, Huang, Suo, Prevost & Nix 2002, JMPS 50,
+// eq. for xi with D grad^2 xi; model-spec §4).
+//
+// Operator split, after the local (point-wise) update of a converged step:
+// with v* the new point values of the variable and Q1 nodal fields,
+//   M_L p = b,              b_i = int N_i v* dV       (lumped L2 projection)
+//   (M_L + dt K) d = b,     K_ij = int D grad N_i . grad N_j dV
+// over the cells whose model names a diffusing variable (zero flux at the
+// boundary of that region), and the point values become
+//   v = v* + (d - p)(x_q),
+// i.e. only the diffusive correction is added, so D = 0 changes nothing
+// and the point-wise detail of v* is not smeared by the projection.
+// Backward Euler, unconditionally stable; it conserves int v dV.
+#ifndef micropillar_solver_state_diffusion_h
+#define micropillar_solver_state_diffusion_h
+
+#include <deal.II/base/quadrature_point_data.h>
+#include <deal.II/base/quadrature.h>
+#include <deal.II/distributed/tria.h>
+#include <deal.II/dofs/dof_handler.h>
+#include <deal.II/fe/fe_q.h>
+
+#include <micropillar/constitutive/interface.h>
+#include <micropillar/solver/point_history.h>
+
+#include <memory>
+#include <vector>
+
+namespace micropillar
+{
+  namespace solver
+  {
+    class StateDiffusion
+    {
+    public:
+      using History =
+        dealii::CellDataStorage<dealii::Triangulation<3>::cell_iterator,
+                                PointHistory>;
+
+      /// @p models by material id; the diffusion is active if any model
+      /// names a diffusing variable with a positive diffusivity.
+      StateDiffusion(
+        const dealii::parallel::distributed::Triangulation<3>   &tria,
+        const std::vector<std::unique_ptr<constitutive::Model>> &models);
+
+      bool
+      active() const
+      {
+        return is_active;
+      }
+
+      /// Distribute the scalar DoFs (after the mesh is final).
+      void
+      setup();
+
+      /// Apply the diffusion over a step of length dt [s] to the new states
+      /// in @p history (quadrature @p quadrature, the solver's).
+      void
+      apply(const double                dt,
+            const dealii::Quadrature<3> &quadrature,
+            History                     &history) const;
+
+    private:
+      const dealii::parallel::distributed::Triangulation<3>   &tria;
+      const std::vector<std::unique_ptr<constitutive::Model>> &models;
+      dealii::FE_Q<3>                                          fe;
+      dealii::DoFHandler<3>                                    dof_handler;
+      bool                                                     is_active;
+    };
+  } // namespace solver
+} // namespace micropillar
+
+#endif
