@@ -1,13 +1,11 @@
 #include <deal.II/base/exceptions.h>
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
-
+#include <filesystem>
+#include <iostream>
 #include <micropillar/application.h>
 #include <micropillar/solver/parameters.h>
 #include <micropillar/solver/pillar_solver.h>
-
-#include <filesystem>
-#include <iostream>
 #include <sstream>
 #include <string>
 
@@ -29,17 +27,17 @@ namespace micropillar
     {
       std::ostringstream s;
       e.print_info(s);
-      std::string m = s.str();
-      const std::string prefix = "    ";
-      std::string       out;
+      std::string        m      = s.str();
+      const std::string  prefix = "    ";
+      std::string        out;
       std::istringstream lines(m);
       for (std::string line; std::getline(lines, line);)
-        {
-          const auto first = line.find_first_not_of(' ');
-          if (first == std::string::npos)
-            continue;
-          out += (out.empty() ? "" : " ") + line.substr(first);
-        }
+      {
+        const auto first = line.find_first_not_of(' ');
+        if (first == std::string::npos)
+          continue;
+        out += (out.empty() ? "" : " ") + line.substr(first);
+      }
       return out;
     }
   } // namespace
@@ -50,64 +48,61 @@ namespace micropillar
     const MPI_Comm comm = MPI_COMM_WORLD;
     const bool     root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
     try
+    {
+      const bool restart = argc == 3 && std::string(argv[2]) == "--restart";
+      if (argc != 2 && !restart)
       {
-        const bool restart =
-          argc == 3 && std::string(argv[2]) == "--restart";
-        if (argc != 2 && !restart)
-          {
-            if (root)
-              std::cerr << usage;
-            return solver::input_error;
-          }
-        const std::string arg = argv[1];
-        if (arg == "--help" || arg == "-h")
-          {
-            if (root)
-              std::cout << usage;
-            return solver::success;
-          }
-        if (arg == "--print-parameters")
-          {
-            // One material per registered model, so that every entry shows.
-            dealii::ParameterHandler prm;
-            solver::RunParameters::declare_parameters(
-              prm, solver::RunParameters::all_models_list());
-            if (root)
-              prm.print_parameters(std::cout, dealii::ParameterHandler::PRM);
-            return solver::success;
-          }
-        if (!arg.empty() && arg[0] == '-')
-          {
-            if (root)
-              std::cerr << "micropillar: error: unknown option " << arg
-                        << "\n"
-                        << usage;
-            return solver::input_error;
-          }
-        AssertThrow(std::filesystem::is_regular_file(arg),
-                    dealii::ExcMessage("parameter file <" + arg +
-                                       "> not found"));
+        if (root)
+          std::cerr << usage;
+        return solver::input_error;
+      }
+      const std::string arg = argv[1];
+      if (arg == "--help" || arg == "-h")
+      {
+        if (root)
+          std::cout << usage;
+        return solver::success;
+      }
+      if (arg == "--print-parameters")
+      {
+        // One material per registered model, so that every entry shows.
         dealii::ParameterHandler prm;
-        solver::RunParameters    params;
-        solver::read_parameter_file(arg, prm, params);
-        if (restart)
-          params.checkpoint.restart = true;
+        solver::RunParameters::declare_parameters(
+          prm, solver::RunParameters::all_models_list());
         if (root)
-          std::cout << "micropillar: " << arg << " -> "
-                    << params.output_directory << std::endl;
-        return solver::run_pillar(params, prm, comm);
+          prm.print_parameters(std::cout, dealii::ParameterHandler::PRM);
+        return solver::success;
       }
+      if (!arg.empty() && arg[0] == '-')
+      {
+        if (root)
+          std::cerr << "micropillar: error: unknown option " << arg << "\n"
+                    << usage;
+        return solver::input_error;
+      }
+      AssertThrow(std::filesystem::is_regular_file(arg),
+                  dealii::ExcMessage("parameter file <" + arg + "> not found"));
+      dealii::ParameterHandler prm;
+      solver::RunParameters    params;
+      solver::read_parameter_file(arg, prm, params);
+      if (restart)
+        params.checkpoint.restart = true;
+      if (root)
+        std::cout << "micropillar: " << arg << " -> " << params.output_directory
+                  << std::endl;
+      return solver::run_pillar(params, prm, comm);
+    }
     catch (const dealii::ExceptionBase &e)
-      {
-        if (root)
-          std::cerr << "micropillar: error: " << message_of(e) << std::endl;
-        return solver::input_error;
-      }
+    {
+      if (root)
+        std::cerr << "micropillar: error: " << message_of(e) << std::endl;
+      return solver::input_error;
+    }
     catch (const std::exception &e)
-      {
-        if (root)
-          std::cerr << "micropillar: error: " << e.what() << std::endl;
-        return solver::input_error;
-      }
+    {
+      if (root)
+        std::cerr << "micropillar: error: " << e.what() << std::endl;
+      return solver::input_error;
+    }
   }
 } // namespace micropillar

@@ -1,7 +1,6 @@
 // micropillar: argument parsing and error handling live in
 // source/application.cc; this file only sets up MPI.
 #include <deal.II/base/mpi.h>
-
 #include <micropillar/application.h>
 
 int

@@ -1,18 +1,16 @@
+#include <cmath>
 #include <deal.II/base/exceptions.h>
 #include <deal.II/base/tensor.h>
-
 #include <micropillar/constitutive/neo_hookean.h>
 #include <micropillar/constitutive/registry.h>
-
-#include <cmath>
 
 namespace micropillar
 {
   namespace constitutive
   {
     NeoHookean::NeoHookean(const double E, const double nu)
-      : mu(E / (2. * (1. + nu)))
-      , lambda(E * nu / ((1. + nu) * (1. - 2. * nu)))
+        : mu(E / (2. * (1. + nu)))
+        , lambda(E * nu / ((1. + nu) * (1. - 2. * nu)))
     {
       AssertThrow(E > 0. && nu > -1. && nu < 0.5,
                   dealii::ExcMessage(
@@ -22,9 +20,10 @@ namespace micropillar
     }
 
     NeoHookean::NeoHookean(dealii::ParameterHandler &prm)
-      : NeoHookean(prm.get_double("Young's modulus"),
-                   prm.get_double("Poisson's ratio"))
-    {}
+        : NeoHookean(prm.get_double("Young's modulus"),
+                     prm.get_double("Poisson's ratio"))
+    {
+    }
 
     void
     NeoHookean::declare_parameters(dealii::ParameterHandler &prm)
@@ -49,10 +48,10 @@ namespace micropillar
     {
       const double J = dealii::determinant(F);
       if (!(J > 0.))
-        {
-          result.converged = false;
-          return;
-        }
+      {
+        result.converged = false;
+        return;
+      }
       const Tensor2 F_inv   = dealii::invert(F);
       const Tensor2 F_inv_T = dealii::transpose(F_inv);
       const double  ln_J    = std::log(J);

@@ -1,5 +1,4 @@
 #include <deal.II/base/exceptions.h>
-
 #include <micropillar/constitutive/registry.h>
 
 namespace micropillar
@@ -56,8 +55,7 @@ namespace micropillar
       const auto it = entries().find(name);
       AssertThrow(it != entries().end(),
                   dealii::ExcMessage("Unknown constitutive model <" + name +
-                                     ">. Valid names: " +
-                                     selection_pattern()));
+                                     ">. Valid names: " + selection_pattern()));
       it->second.declare(prm);
     }
 
@@ -67,8 +65,7 @@ namespace micropillar
       const auto it = entries().find(name);
       AssertThrow(it != entries().end(),
                   dealii::ExcMessage("Unknown constitutive model <" + name +
-                                     ">. Valid names: " +
-                                     selection_pattern()));
+                                     ">. Valid names: " + selection_pattern()));
       return it->second.create(prm);
     }
   } // namespace constitutive

@@ -1,6 +1,5 @@
-#include <micropillar/loading/punch.h>
-
 #include <algorithm>
+#include <micropillar/loading/punch.h>
 
 namespace micropillar
 {
@@ -50,18 +49,19 @@ namespace micropillar
     void
     PunchParameters::parse_parameters(dealii::ParameterHandler &prm)
     {
-      strain_rate    = prm.get_double("Strain rate");
-      target_strain  = prm.get_double("Target strain");
-      unload         = prm.get_bool("Unload");
-      punch_contact  = prm.get("Punch contact");
-      bottom_support = prm.get("Bottom support");
+      strain_rate       = prm.get_double("Strain rate");
+      target_strain     = prm.get_double("Target strain");
+      unload            = prm.get_bool("Unload");
+      punch_contact     = prm.get("Punch contact");
+      bottom_support    = prm.get("Bottom support");
       machine_stiffness = prm.get_double("Machine stiffness");
     }
 
     FlatPunch::FlatPunch(const PunchParameters &parameters, const double height)
-      : prm(parameters)
-      , height(height)
-    {}
+        : prm(parameters)
+        , height(height)
+    {
+    }
 
     double
     FlatPunch::loading_end_time() const
@@ -78,7 +78,7 @@ namespace micropillar
     double
     FlatPunch::displacement(const double t) const
     {
-      const double v = prm.strain_rate * height;
+      const double v  = prm.strain_rate * height;
       const double t1 = loading_end_time();
       if (t <= t1)
         return v * t;

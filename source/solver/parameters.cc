@@ -1,6 +1,5 @@
 #include <deal.II/base/exceptions.h>
 #include <deal.II/base/utilities.h>
-
 #include <micropillar/constitutive/registry.h>
 #include <micropillar/solver/parameters.h>
 
@@ -253,11 +252,11 @@ namespace micropillar
     {
       prm.enter_subsection("Materials");
       for (const auto &m : list)
-        {
-          prm.enter_subsection(m.first);
-          constitutive::Registry::declare_parameters(m.second, prm);
-          prm.leave_subsection();
-        }
+      {
+        prm.enter_subsection(m.first);
+        constitutive::Registry::declare_parameters(m.second, prm);
+        prm.leave_subsection();
+      }
       prm.declare_entry(
         "Models",
         "pillar: neo-Hookean",
@@ -286,30 +285,28 @@ namespace micropillar
     {
       MaterialList materials;
       for (const std::string &item : Utilities::split_string_list(value, ','))
-        {
-          const auto colon = item.find(':');
-          AssertThrow(colon != std::string::npos,
-                      ExcMessage("Materials/Models = " + value + ": item <" +
-                                 item +
-                                 "> must read 'material name: model name'."));
-          const std::string name  = Utilities::trim(item.substr(0, colon));
-          const std::string model = Utilities::trim(item.substr(colon + 1));
-          AssertThrow(!name.empty(),
+      {
+        const auto colon = item.find(':');
+        AssertThrow(colon != std::string::npos,
+                    ExcMessage("Materials/Models = " + value + ": item <" +
+                               item +
+                               "> must read 'material name: model name'."));
+        const std::string name  = Utilities::trim(item.substr(0, colon));
+        const std::string model = Utilities::trim(item.substr(colon + 1));
+        AssertThrow(!name.empty(),
+                    ExcMessage("Materials/Models = " + value +
+                               ": empty material name in <" + item + ">."));
+        AssertThrow(constitutive::Registry::has(model),
+                    ExcMessage("Materials/Models = " + value +
+                               ": unknown model <" + model +
+                               "> for material <" + name + ">. Valid models: " +
+                               constitutive::Registry::selection_pattern()));
+        for (const auto &m : materials)
+          AssertThrow(m.first != name,
                       ExcMessage("Materials/Models = " + value +
-                                 ": empty material name in <" + item + ">."));
-          AssertThrow(constitutive::Registry::has(model),
-                      ExcMessage("Materials/Models = " + value +
-                                 ": unknown model <" + model +
-                                 "> for material <" + name +
-                                 ">. Valid models: " +
-                                 constitutive::Registry::selection_pattern()));
-          for (const auto &m : materials)
-            AssertThrow(m.first != name,
-                        ExcMessage("Materials/Models = " + value +
-                                   ": material <" + name +
-                                   "> appears twice."));
-          materials.emplace_back(name, model);
-        }
+                                 ": material <" + name + "> appears twice."));
+        materials.emplace_back(name, model);
+      }
       AssertThrow(!materials.empty(),
                   ExcMessage("Materials/Models is empty: give at least one "
                              "'material name: model name'."));

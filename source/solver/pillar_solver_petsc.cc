@@ -7,7 +7,7 @@ namespace micropillar
   {
     template int
     run_pillar_with<PETScAlgebra>(const RunParameters &,
-                                                dealii::ParameterHandler &,
-                                                const MPI_Comm);
+                                  dealii::ParameterHandler &,
+                                  const MPI_Comm);
   } // namespace solver
 } // namespace micropillar

@@ -7,8 +7,8 @@ namespace micropillar
   {
     template int
     run_pillar_with<TrilinosAlgebra>(const RunParameters &,
-                                                   dealii::ParameterHandler &,
-                                                   const MPI_Comm);
+                                     dealii::ParameterHandler &,
+                                     const MPI_Comm);
 
     int
     run_pillar(const RunParameters      &params,

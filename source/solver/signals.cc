@@ -1,6 +1,5 @@
-#include <micropillar/solver/signals.h>
-
 #include <csignal>
+#include <micropillar/solver/signals.h>
 
 namespace micropillar
 {

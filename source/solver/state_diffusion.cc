@@ -11,7 +11,6 @@
 #include <deal.II/lac/trilinos_sparse_matrix.h>
 #include <deal.II/lac/trilinos_vector.h>
 #include <deal.II/lac/vector.h>
-
 #include <micropillar/solver/state_diffusion.h>
 
 namespace micropillar
@@ -23,11 +22,11 @@ namespace micropillar
     StateDiffusion::StateDiffusion(
       const parallel::distributed::Triangulation<3>           &tria,
       const std::vector<std::unique_ptr<constitutive::Model>> &models)
-      : tria(tria)
-      , models(models)
-      , fe(1)
-      , dof_handler(tria)
-      , is_active(false)
+        : tria(tria)
+        , models(models)
+        , fe(1)
+        , dof_handler(tria)
+        , is_active(false)
     {
       for (const auto &m : models)
         if (m->diffusing_state_index() != numbers::invalid_unsigned_int &&
@@ -43,9 +42,9 @@ namespace micropillar
     }
 
     void
-    StateDiffusion::apply(const double                dt,
-                          const Quadrature<3>        &quadrature,
-                          StateDiffusion::History    &history) const
+    StateDiffusion::apply(const double             dt,
+                          const Quadrature<3>     &quadrature,
+                          StateDiffusion::History &history) const
     {
       if (!is_active)
         return;
@@ -62,15 +61,14 @@ namespace micropillar
       TrilinosWrappers::MPI::Vector lumped(owned, comm), b(owned, comm);
 
       const unsigned int n_dofs = fe.n_dofs_per_cell(), n_q = quadrature.size();
-      FEValues<3>        fe_values(fe,
-                            quadrature,
-                            update_values | update_gradients |
-                              update_JxW_values);
-      FullMatrix<double> cell_A(n_dofs);
-      Vector<double>     cell_m(n_dofs), cell_b(n_dofs);
+      FEValues<3>        fe_values(
+        fe, quadrature, update_values | update_gradients | update_JxW_values);
+      FullMatrix<double>                   cell_A(n_dofs);
+      Vector<double>                       cell_m(n_dofs), cell_b(n_dofs);
       std::vector<types::global_dof_index> dofs(n_dofs);
 
-      auto diffusing = [&](const auto &cell) {
+      auto diffusing = [&](const auto &cell)
+      {
         const auto &m = *models[cell->material_id()];
         return cell->is_locally_owned() &&
                m.diffusing_state_index() != numbers::invalid_unsigned_int &&
@@ -79,38 +77,37 @@ namespace micropillar
 
       for (const auto &cell : dof_handler.active_cell_iterators())
         if (diffusing(cell))
+        {
+          const auto        &model = *models[cell->material_id()];
+          const unsigned int index = model.diffusing_state_index();
+          const double       D     = model.diffusivity();
+          fe_values.reinit(cell);
+          const auto data = history.get_data(cell);
+          cell_A          = 0.;
+          cell_m          = 0.;
+          cell_b          = 0.;
+          for (unsigned int q = 0; q < n_q; ++q)
           {
-            const auto        &model = *models[cell->material_id()];
-            const unsigned int index = model.diffusing_state_index();
-            const double       D     = model.diffusivity();
-            fe_values.reinit(cell);
-            const auto data = history.get_data(cell);
-            cell_A          = 0.;
-            cell_m          = 0.;
-            cell_b          = 0.;
-            for (unsigned int q = 0; q < n_q; ++q)
-              {
-                const double w = fe_values.JxW(q);
-                const double v = data[q]->new_state[index];
-                for (unsigned int i = 0; i < n_dofs; ++i)
-                  {
-                    const double Ni = fe_values.shape_value(i, q);
-                    cell_m(i) += Ni * w;
-                    cell_b(i) += Ni * v * w;
-                    for (unsigned int j = 0; j < n_dofs; ++j)
-                      cell_A(i, j) += dt * D *
-                                      (fe_values.shape_grad(i, q) *
-                                       fe_values.shape_grad(j, q)) *
-                                      w;
-                  }
-              }
+            const double w = fe_values.JxW(q);
+            const double v = data[q]->new_state[index];
             for (unsigned int i = 0; i < n_dofs; ++i)
-              cell_A(i, i) += cell_m(i);
-            cell->get_dof_indices(dofs);
-            A.add(dofs, cell_A);
-            lumped.add(dofs, cell_m);
-            b.add(dofs, cell_b);
+            {
+              const double Ni = fe_values.shape_value(i, q);
+              cell_m(i) += Ni * w;
+              cell_b(i) += Ni * v * w;
+              for (unsigned int j = 0; j < n_dofs; ++j)
+                cell_A(i, j) +=
+                  dt * D *
+                  (fe_values.shape_grad(i, q) * fe_values.shape_grad(j, q)) * w;
+            }
           }
+          for (unsigned int i = 0; i < n_dofs; ++i)
+            cell_A(i, i) += cell_m(i);
+          cell->get_dof_indices(dofs);
+          A.add(dofs, cell_A);
+          lumped.add(dofs, cell_m);
+          b.add(dofs, cell_b);
+        }
       A.compress(VectorOperation::add);
       lumped.compress(VectorOperation::add);
       b.compress(VectorOperation::add);
@@ -138,15 +135,15 @@ namespace micropillar
       std::vector<double> values(n_q);
       for (const auto &cell : dof_handler.active_cell_iterators())
         if (diffusing(cell))
-          {
-            const unsigned int index =
-              models[cell->material_id()]->diffusing_state_index();
-            fe_values.reinit(cell);
-            fe_values.get_function_values(correction, values);
-            auto data = history.get_data(cell);
-            for (unsigned int q = 0; q < n_q; ++q)
-              data[q]->new_state[index] += values[q];
-          }
+        {
+          const unsigned int index =
+            models[cell->material_id()]->diffusing_state_index();
+          fe_values.reinit(cell);
+          fe_values.get_function_values(correction, values);
+          auto data = history.get_data(cell);
+          for (unsigned int q = 0; q < n_q; ++q)
+            data[q]->new_state[index] += values[q];
+        }
     }
   } // namespace solver
 } // namespace micropillar

@@ -8,6 +8,7 @@
 #include <functional>
 #include <gtest/gtest.h>
 #include <iostream>
+#include <limits>
 #include <material_checks.h>
 #include <micropillar/constitutive/free_volume_glass.h>
 #include <micropillar/constitutive/registry.h>
@@ -222,9 +223,13 @@ TEST(FreeVolumeGlass, PublicRatesMatchTheEquations)
     }
 }
 
-// Default parameters: the homogeneous uniaxial flow stress at xi_0 and an
-// equivalent plastic strain rate of 5e-3 /s is the measured 1.8 GPa.
-TEST(FreeVolumeGlass, DefaultYieldNear1800MPa)
+// Default parameters (Omega = 150 Å^3, xi_0 = 0.0258): the homogeneous
+// uniaxial flow stress at xi_0 and an equivalent plastic strain rate of
+// 5e-3 /s is 1.86 GPa (the 0.2 % offset yield of a compression, 1.8 GPa, is
+// a little lower because xi grows before it; see
+// DefaultHomogeneousCompression), and the rate sensitivity there is small,
+// m = dln(sigma)/dln(rate) ~ 0.05, as measured for metallic glasses.
+TEST(FreeVolumeGlass, DefaultFlowStressAndRateSensitivity)
 {
   const FreeVolumeGlass::Parameters p;
   const Reference                   ref(p);
@@ -237,7 +242,21 @@ TEST(FreeVolumeGlass, DefaultYieldNear1800MPa)
     },
     1.,
     1e4);
-  EXPECT_NEAR(sigma, 1800., 10.);
+  EXPECT_NEAR(sigma, 1862., 10.);
+  const double sigma10 = bisect(
+    [&](const double s)
+    {
+      return ref.gdot(s / std::sqrt(3.), p.initial_free_volume) /
+               std::sqrt(3.) -
+             5e-2;
+    },
+    1.,
+    1e4);
+  const double m = std::log(sigma10 / sigma) / std::log(10.);
+  std::cout << "flow stress at xi_0: " << sigma << " MPa, m = " << m
+            << std::endl;
+  EXPECT_GT(m, 0.04);
+  EXPECT_LT(m, 0.06);
 }
 
 // Homogeneous uniaxial straining at a constant logarithmic strain rate
@@ -469,16 +488,17 @@ TEST(FreeVolumeGlass, LocalNewtonIsRobust)
 }
 
 // Homogeneous uniaxial compression at 5e-3 /s with the default parameters:
-// Hencky-elastic start, a stress peak near the measured 1.8 GPa and strain
-// softening (the glass is unstable, as the monolithic pillar).
+// Hencky-elastic start, a 0.2 % offset yield at the measured 1.8 GPa, a
+// sharp yield (peak within 2 % of it) and strong strain softening (the
+// glass is unstable, as the monolithic pillar).
 TEST(FreeVolumeGlass, DefaultHomogeneousCompression)
 {
   const FreeVolumeGlass::Parameters p;
   const FreeVolumeGlass             m(p);
   std::vector<double>               s     = fresh_state(m);
   Tensor2                           F_old = I;
-  double                            mu = 1., peak = 0., last = 0.;
-  const double                      rate = 5e-3, dt = 0.05;
+  double       mu = 1., peak = 0., last = 0., yield = 0., sig_old = 0.;
+  const double rate = 5e-3, dt = 0.05;
   for (unsigned int step = 1; step <= 400; ++step)
   {
     const double eps = rate * dt * step;
@@ -487,14 +507,21 @@ TEST(FreeVolumeGlass, DefaultHomogeneousCompression)
     {
       EXPECT_NEAR(sig / eps, p.youngs_modulus, 0.01 * p.youngs_modulus);
     }
-    peak = std::max(peak, sig);
-    last = sig;
+    // 0.2 % offset on the (log) strain, linear interpolation
+    const double off = sig - p.youngs_modulus * (eps - 0.002);
+    const double off_old =
+      sig_old - p.youngs_modulus * (eps - rate * dt - 0.002);
+    if (yield == 0. && step > 1 && off < 0. && off_old >= 0.)
+      yield = sig_old + (sig - sig_old) * off_old / (off_old - off);
+    peak    = std::max(peak, sig);
+    last    = sig;
+    sig_old = sig;
   }
-  std::cout << "peak " << peak << " MPa, at 10 % strain " << last << " MPa"
-            << std::endl;
-  EXPECT_GT(peak, 1800.);
-  EXPECT_LT(peak, 2200.);
-  EXPECT_LT(last, 0.9 * peak);
+  std::cout << "0.2 % offset yield " << yield << " MPa, peak " << peak
+            << " MPa, at 10 % strain " << last << " MPa" << std::endl;
+  EXPECT_NEAR(yield, 1800., 30.);
+  EXPECT_LT(peak, 1.02 * yield);
+  EXPECT_LT(last, 0.5 * peak);
 }
 
 // Derivatives of the local source term (for a solver with xi as a field).
@@ -517,4 +544,39 @@ TEST(FreeVolumeGlass, SourceTermDerivatives)
       EXPECT_NEAR(d_td, fd_td, 1e-6 * std::abs(fd_td));
       EXPECT_NEAR(d_xi, fd_xi, 1e-6 * std::abs(fd_xi));
     }
+}
+
+// Free-volume diffusion: xi is named for the solver's StateDiffusion with
+// D = l^2 nu_D; l = 0 switches it off; the entries are parsed.
+TEST(FreeVolumeGlass, DiffusionHooks)
+{
+  FreeVolumeGlass::Parameters p;
+  {
+    const FreeVolumeGlass m(p);
+    EXPECT_EQ(m.diffusing_state_index(), FreeVolumeGlass::xi_index);
+    EXPECT_NEAR(m.diffusivity(), 0.004 * 0.004 * 8.66e-3, 1e-20);
+  }
+  p.diffusion_length = 0.;
+  {
+    const FreeVolumeGlass m(p);
+    EXPECT_EQ(m.diffusivity(), 0.);
+    EXPECT_EQ(m.diffusing_state_index(),
+              std::numeric_limits<unsigned int>::max());
+  }
+  p.diffusion_length = -1.;
+  EXPECT_THROW(FreeVolumeGlass m(p), dealii::ExceptionBase);
+
+  dealii::ParameterHandler prm;
+  prm.enter_subsection("free volume glass");
+  Registry::declare_parameters("free volume glass", prm);
+  prm.leave_subsection();
+  prm.parse_input_from_string("subsection free volume glass\n"
+                              "  set Diffusion length = 0.1\n"
+                              "  set Diffusion rate = 2\n"
+                              "end\n");
+  prm.enter_subsection("free volume glass");
+  const auto model = Registry::create("free volume glass", prm);
+  prm.leave_subsection();
+  EXPECT_NEAR(model->diffusivity(), 0.02, 1e-15);
+  EXPECT_EQ(model->diffusing_state_index(), FreeVolumeGlass::xi_index);
 }

@@ -5,12 +5,10 @@
 #ifndef micropillar_tests_material_checks_h
 #define micropillar_tests_material_checks_h
 
+#include <cmath>
 #include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/base/tensor.h>
-
 #include <micropillar/constitutive/interface.h>
-
-#include <cmath>
 #include <vector>
 
 namespace micropillar
@@ -55,23 +53,22 @@ namespace micropillar
       double max_a = 0., max_diff = 0.;
       for (unsigned int k = 0; k < 3; ++k)
         for (unsigned int l = 0; l < 3; ++l)
-          {
-            Tensor2 Fp = F, Fm = F;
-            Fp[k][l] += h;
-            Fm[k][l] -= h;
-            const UpdateResult rp = run_update(model, Fp, F_old, dt, old_state);
-            const UpdateResult rm = run_update(model, Fm, F_old, dt, old_state);
-            if (!rp.converged || !rm.converged)
-              return 1e30;
-            for (unsigned int i = 0; i < 3; ++i)
-              for (unsigned int j = 0; j < 3; ++j)
-                {
-                  const double fd = (rp.P[i][j] - rm.P[i][j]) / (2. * h);
-                  max_diff =
-                    std::max(max_diff, std::abs(fd - r.dP_dF[i][j][k][l]));
-                  max_a = std::max(max_a, std::abs(r.dP_dF[i][j][k][l]));
-                }
-          }
+        {
+          Tensor2 Fp = F, Fm = F;
+          Fp[k][l] += h;
+          Fm[k][l] -= h;
+          const UpdateResult rp = run_update(model, Fp, F_old, dt, old_state);
+          const UpdateResult rm = run_update(model, Fm, F_old, dt, old_state);
+          if (!rp.converged || !rm.converged)
+            return 1e30;
+          for (unsigned int i = 0; i < 3; ++i)
+            for (unsigned int j = 0; j < 3; ++j)
+            {
+              const double fd = (rp.P[i][j] - rm.P[i][j]) / (2. * h);
+              max_diff = std::max(max_diff, std::abs(fd - r.dP_dF[i][j][k][l]));
+              max_a    = std::max(max_a, std::abs(r.dP_dF[i][j][k][l]));
+            }
+        }
       return max_diff / max_a;
     }
 
@@ -81,12 +78,12 @@ namespace micropillar
     {
       const dealii::Tensor<1, 3> a = axis_in / axis_in.norm();
       Tensor2                    W;
-      W[0][1] = -a[2];
-      W[0][2] = a[1];
-      W[1][0] = a[2];
-      W[1][2] = -a[0];
-      W[2][0] = -a[1];
-      W[2][1] = a[0];
+      W[0][1]         = -a[2];
+      W[0][2]         = a[1];
+      W[1][0]         = a[2];
+      W[1][2]         = -a[0];
+      W[2][0]         = -a[1];
+      W[2][1]         = a[0];
       const Tensor2 I = dealii::unit_symmetric_tensor<3>();
       return I + std::sin(angle) * W + (1. - std::cos(angle)) * W * W;
     }
@@ -101,8 +98,9 @@ namespace micropillar
                       const std::vector<double> &old_state,
                       const Tensor2             &Q)
     {
-      const UpdateResult r  = run_update(model, F, F_old, dt, old_state);
-      const UpdateResult rq = run_update(model, Q * F, Q * F_old, dt, old_state);
+      const UpdateResult r = run_update(model, F, F_old, dt, old_state);
+      const UpdateResult rq =
+        run_update(model, Q * F, Q * F_old, dt, old_state);
       if (!r.converged || !rq.converged)
         return 1e30;
       return (rq.P - Q * r.P).norm() / r.P.norm();

@@ -2,18 +2,15 @@
 // zero-flux ends: a cosine mode decays by the backward-Euler factor
 // 1/(1 + dt D (pi/L)^2), the integral of the variable is conserved, and a
 // model without a diffusing variable leaves the states untouched.
+#include <cmath>
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/distributed/tria.h>
 #include <deal.II/fe/fe_q.h>
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/grid/grid_generator.h>
-
-#include <micropillar/solver/state_diffusion.h>
-
 #include <gtest/gtest.h>
-
-#include <cmath>
+#include <micropillar/solver/state_diffusion.h>
 
 using namespace dealii;
 using namespace micropillar;
@@ -26,9 +23,10 @@ namespace
   {
   public:
     explicit DiffusingVariable(const double D, const bool diffuses = true)
-      : D(D)
-      , diffuses(diffuses)
-    {}
+        : D(D)
+        , diffuses(diffuses)
+    {
+    }
     unsigned int
     n_state() const override
     {
@@ -37,7 +35,8 @@ namespace
     void
     initialise_state(const constitutive::PointContext &,
                      std::vector<double> &) const override
-    {}
+    {
+    }
     void
     update(const constitutive::Tensor2 &,
            const constitutive::Tensor2 &,
@@ -45,7 +44,8 @@ namespace
            const std::vector<double> &,
            std::vector<double> &,
            constitutive::UpdateResult &) const override
-    {}
+    {
+    }
     double
     shear_modulus() const override
     {
@@ -69,54 +69,55 @@ namespace
 
   struct Result
   {
-    double amplitude_before, amplitude_after, integral_before,
-      integral_after;
+    double amplitude_before, amplitude_after, integral_before, integral_after;
   };
 
   // Bar [0, L] x [0, L/8]^2 with v = 1 + cos(pi x / L) at the points.
   Result
   run(const double D, const double dt, const bool diffuses = true)
   {
-    const double L = 1.;
+    const double                            L = 1.;
     parallel::distributed::Triangulation<3> tria(MPI_COMM_WORLD);
-    GridGenerator::subdivided_hyper_rectangle(
-      tria, {64, 2, 2}, Point<3>(), Point<3>(L, L / 8, L / 8));
+    GridGenerator::subdivided_hyper_rectangle(tria,
+                                              {64, 2, 2},
+                                              Point<3>(),
+                                              Point<3>(L, L / 8, L / 8));
     std::vector<std::unique_ptr<constitutive::Model>> models;
     models.push_back(std::make_unique<DiffusingVariable>(D, diffuses));
-    QGauss<3>              quadrature(2);
+    QGauss<3>               quadrature(2);
     StateDiffusion::History history;
-    FE_Q<3>                fe(1);
-    FEValues<3>            fe_values(fe,
+    FE_Q<3>                 fe(1);
+    FEValues<3>             fe_values(fe,
                           quadrature,
                           update_quadrature_points | update_JxW_values);
     for (const auto &cell : tria.active_cell_iterators())
       if (cell->is_locally_owned())
-        {
-          history.initialize(cell, quadrature.size());
-          fe_values.reinit(cell);
-          auto data = history.get_data(cell);
-          for (unsigned int q = 0; q < quadrature.size(); ++q)
-            data[q]->new_state = {
-              1. + std::cos(numbers::PI * fe_values.quadrature_point(q)[0] / L)};
-        }
-    auto measure = [&](double &amplitude, double &integral) {
+      {
+        history.initialize(cell, quadrature.size());
+        fe_values.reinit(cell);
+        auto data = history.get_data(cell);
+        for (unsigned int q = 0; q < quadrature.size(); ++q)
+          data[q]->new_state = {
+            1. + std::cos(numbers::PI * fe_values.quadrature_point(q)[0] / L)};
+      }
+    auto measure = [&](double &amplitude, double &integral)
+    {
       double a = 0., s = 0., V = 0.;
       for (const auto &cell : tria.active_cell_iterators())
         if (cell->is_locally_owned())
+        {
+          fe_values.reinit(cell);
+          const auto data = history.get_data(cell);
+          for (unsigned int q = 0; q < quadrature.size(); ++q)
           {
-            fe_values.reinit(cell);
-            const auto data = history.get_data(cell);
-            for (unsigned int q = 0; q < quadrature.size(); ++q)
-              {
-                const double w = fe_values.JxW(q), v = data[q]->new_state[0];
-                a += 2. * v *
-                     std::cos(numbers::PI * fe_values.quadrature_point(q)[0] /
-                              L) *
-                     w;
-                s += v * w;
-                V += w;
-              }
+            const double w = fe_values.JxW(q), v = data[q]->new_state[0];
+            a += 2. * v *
+                 std::cos(numbers::PI * fe_values.quadrature_point(q)[0] / L) *
+                 w;
+            s += v * w;
+            V += w;
           }
+        }
       V         = Utilities::MPI::sum(V, MPI_COMM_WORLD);
       amplitude = Utilities::MPI::sum(a, MPI_COMM_WORLD) / V;
       integral  = Utilities::MPI::sum(s, MPI_COMM_WORLD);
@@ -133,9 +134,9 @@ namespace
 
 TEST(StateDiffusion, CosineModeDecaysAtTheBackwardEulerRate)
 {
-  const double D = 1e-3, k = numbers::PI; // L = 1
-  const double dt = 0.5 / (D * k * k);    // dt D k^2 = 0.5
-  const Result r  = run(D, dt);
+  const double D = 1e-3, k = numbers::PI;    // L = 1
+  const double dt       = 0.5 / (D * k * k); // dt D k^2 = 0.5
+  const Result r        = run(D, dt);
   const double expected = 1. / 1.5;
   EXPECT_NEAR(r.amplitude_after / r.amplitude_before, expected, 0.01);
   EXPECT_NEAR(r.integral_after, r.integral_before, 1e-10);

@@ -55,12 +55,31 @@ namespace micropillar
      * with dt <= 0 is elastic and leaves xi unchanged. A failed local Newton
      * sets UpdateResult::converged = false (the solver cuts back).
      *
-     * Non-local hook: the diffusion term div(D_xi grad xi) of Huang et al.
-     * is not part of the point update. free_volume_rate() is the local
-     * source term; a solver that carries xi as a field (or a gradient
-     * regularisation) evaluates it per point and may overwrite the state
-     * entry xi_index before a step. Without that field the model is local
-     * and localises into mesh-size bands.
+     * Free-volume diffusion (the internal length): the diffusion term
+     * div(D_xi grad xi) of Huang et al. is not part of the point update;
+     * the model names xi (diffusing_state_index() = xi_index) and a
+     * constant diffusivity
+     *
+     *   D_xi = l^2 nu_D,
+     *
+     * l the "Diffusion length" [µm] and nu_D the "Diffusion rate" [1/s],
+     * and the solver's StateDiffusion (solver/state_diffusion.h) adds
+     * xidot = div(D_xi grad xi) over the glass cells (zero flux at their
+     * boundary) after the local update of each converged step (operator
+     * split, backward Euler). l is the distance free volume diffuses in the
+     * time 1/nu_D. The default nu_D = 8.66e-3 /s is the plastic shear rate
+     * of homogeneous flow at the test rate 5e-3 /s (sqrt(3) x 5e-3), which
+     * is also the stress-assisted atomic jump rate at yield,
+     * f exp(-dG/kT - 1/xi_0) cosh(td_y Omega/2kT) ~ gdot_y/2 coth(..) ~
+     * gdot_y (the rate at which Huang et al.'s jumps, and hence free-volume
+     * diffusion, happen); the zero-stress jump rate
+     * f exp(-dG/kT - 1/xi_0) (~1e-11 /s with the defaults) would make
+     * diffusion vanish at room temperature. A band that shears faster than
+     * nu_D is narrower than l (width ~ l sqrt(nu_D / its rate)): the
+     * diffusivity does not follow the local jump rate (the interface gives
+     * one constant D per model). l = 0 switches diffusion off (a local
+     * model, which localises into mesh-size bands). Default l = 4 nm: a
+     * 12 nm glass layer has no room for a band of width ~ 2-3 l.
      *
      * Dilatation ((xidot/3) I in Dp) is NOT implemented: the flow is
      * isochoric. Pressure sensitivity (beta) is.
@@ -87,8 +106,9 @@ namespace micropillar
         double poissons_ratio = 0.36;
         /// Attempt frequency f [1/s], Debye order (model-spec §4).
         double attempt_frequency = 1e13;
-        /// Activation volume Omega [µm^3]; 18 Å^3 (model-spec §4).
-        double activation_volume = 1.8e-11;
+        /// Activation volume Omega [µm^3]; 150 Å^3 (calibrated: sharp
+        /// yield; see the prm documentation of "Activation volume").
+        double activation_volume = 1.5e-10;
         /// Critical (hard-sphere) volume v* [µm^3]; 18 Å^3 (model-spec §4).
         double critical_volume = 1.8e-11;
         /// Geometric overlap factor alpha [-], range 0.15-1.
@@ -99,8 +119,9 @@ namespace micropillar
         double activation_energy = 0.4;
         /// Temperature T [K].
         double temperature = 298.;
-        /// Mean initial free volume xi_0 = v_f/(alpha v*) [-].
-        double initial_free_volume = 0.0468;
+        /// Mean initial free volume xi_0 = v_f/(alpha v*) [-]; 0.0258
+        /// puts the 0.2 % offset yield at 5e-3 /s at 1.8 GPa.
+        double initial_free_volume = 0.0258;
         /// Amplitude delta_xi of the random perturbation of xi_0 [-].
         double perturbation_amplitude = 0.;
         /// Correlation length l_c of the perturbation [µm].
@@ -109,6 +130,10 @@ namespace micropillar
         std::uint64_t seed = 1;
         /// Pressure sensitivity beta [-]: td = tbar + beta tr(tau)/3.
         double pressure_sensitivity = 0.;
+        /// Diffusion length l [µm] of the free volume (0: no diffusion).
+        double diffusion_length = 0.004;
+        /// Diffusion rate nu_D [1/s]: D_xi = l^2 nu_D.
+        double diffusion_rate = 8.66e-3;
 
         /// Throws ExcMessage listing every inconsistent entry.
         void
@@ -153,6 +178,14 @@ namespace micropillar
 
       double
       shear_modulus() const override;
+
+      /// xi_index when the diffusivity is positive, else none.
+      unsigned int
+      diffusing_state_index() const override;
+
+      /// D_xi = l^2 nu_D [µm^2/s] (see the class comment).
+      double
+      diffusivity() const override;
 
       /// Plastic shear rate gdot(td, xi) [1/s] for a driving shear stress
       /// td [MPa] (clipped at 0).

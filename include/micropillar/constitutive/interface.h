@@ -19,7 +19,6 @@
 
 #include <deal.II/base/point.h>
 #include <deal.II/base/tensor.h>
-
 #include <limits>
 #include <string>
 #include <vector>
@@ -79,7 +78,7 @@ namespace micropillar
       /// (already sized n_state()). Must depend on the context only, never
       /// on the partition or the order of calls (rank independence).
       virtual void
-      initialise_state(const PointContext &context,
+      initialise_state(const PointContext  &context,
                        std::vector<double> &state) const = 0;
 
       /// The stress update from F_old to F over the time step dt [s].

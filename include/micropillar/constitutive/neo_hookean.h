@@ -9,7 +9,6 @@
 #define micropillar_constitutive_neo_hookean_h
 
 #include <deal.II/base/parameter_handler.h>
-
 #include <micropillar/constitutive/interface.h>
 
 namespace micropillar
@@ -37,7 +36,8 @@ namespace micropillar
       void
       initialise_state(const PointContext &,
                        std::vector<double> &) const override
-      {}
+      {
+      }
 
       void
       update(const Tensor2             &F,

@@ -19,12 +19,10 @@
 #define micropillar_constitutive_registry_h
 
 #include <deal.II/base/parameter_handler.h>
-
-#include <micropillar/constitutive/interface.h>
-
 #include <functional>
 #include <map>
 #include <memory>
+#include <micropillar/constitutive/interface.h>
 #include <string>
 
 namespace micropillar
@@ -62,7 +60,8 @@ namespace micropillar
 
       /// Declare the entries of model @p name at the current level of @p prm.
       static void
-      declare_parameters(const std::string &name, dealii::ParameterHandler &prm);
+      declare_parameters(const std::string        &name,
+                         dealii::ParameterHandler &prm);
 
       /// Create the model @p name from the current level of @p prm. Throws
       /// an ExcMessage naming @p name and the valid names if it is unknown.
@@ -80,20 +79,18 @@ namespace micropillar
   } // namespace constitutive
 } // namespace micropillar
 
-#define MICROPILLAR_REGISTER_MODEL(classname, prmname, description)       \
-  namespace                                                               \
-  {                                                                       \
-    const bool micropillar_registered_##classname =                       \
-      ::micropillar::constitutive::Registry::add(                         \
-        prmname,                                                          \
-        description,                                                      \
-        [](dealii::ParameterHandler &prm) {                               \
-          classname::declare_parameters(prm);                             \
-        },                                                                \
-        [](dealii::ParameterHandler &prm)                                 \
-          -> std::unique_ptr<::micropillar::constitutive::Model> {        \
-          return std::make_unique<classname>(prm);                        \
-        });                                                               \
+#define MICROPILLAR_REGISTER_MODEL(classname, prmname, description) \
+  namespace                                                         \
+  {                                                                 \
+    const bool micropillar_registered_##classname =                 \
+      ::micropillar::constitutive::Registry::add(                   \
+        prmname,                                                    \
+        description,                                                \
+        [](dealii::ParameterHandler &prm)                           \
+        { classname::declare_parameters(prm); },                    \
+        [](dealii::ParameterHandler &prm)                           \
+          -> std::unique_ptr<::micropillar::constitutive::Model>    \
+        { return std::make_unique<classname>(prm); });              \
   }
 
 #endif

@@ -5,7 +5,6 @@
 #define micropillar_loading_punch_h
 
 #include <deal.II/base/parameter_handler.h>
-
 #include <string>
 
 namespace micropillar

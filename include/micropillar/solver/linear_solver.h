@@ -10,7 +10,6 @@
 #include <deal.II/lac/petsc_vector.h>
 #include <deal.II/lac/trilinos_sparse_matrix.h>
 #include <deal.II/lac/trilinos_vector.h>
-
 #include <micropillar/solver/parameters.h>
 
 namespace micropillar

@@ -6,11 +6,9 @@
 #define micropillar_solver_parameters_h
 
 #include <deal.II/base/parameter_handler.h>
-
+#include <map>
 #include <micropillar/geometry/pillar.h>
 #include <micropillar/loading/punch.h>
-
-#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -140,16 +138,16 @@ namespace micropillar
 
     struct RunParameters
     {
-      std::string                output_directory = "output";
-      geometry::Pillar           pillar;
-      MaterialParameters         materials;
-      FiniteElementParameters    fe;
-      loading::PunchParameters   punch;
-      TimeSteppingParameters     time;
-      NewtonParameters           newton;
-      LinearSolverParameters     linear_solver;
-      OutputParameters           output;
-      CheckpointParameters       checkpoint;
+      std::string              output_directory = "output";
+      geometry::Pillar         pillar;
+      MaterialParameters       materials;
+      FiniteElementParameters  fe;
+      loading::PunchParameters punch;
+      TimeSteppingParameters   time;
+      NewtonParameters         newton;
+      LinearSolverParameters   linear_solver;
+      OutputParameters         output;
+      CheckpointParameters     checkpoint;
 
       /// Declare every entry of a run, including the geometry and, for each
       /// material of @p list, the entries of its model.

@@ -18,9 +18,7 @@
 #define micropillar_solver_pillar_solver_h
 
 #include <deal.II/base/parameter_handler.h>
-
 #include <micropillar/solver/parameters.h>
-
 #include <mpi.h>
 
 namespace micropillar
@@ -30,9 +28,9 @@ namespace micropillar
     /// Exit codes of a run.
     enum ExitCode : int
     {
-      success      = 0,
-      input_error  = 1,
-      run_stopped  = 2, // the load programme could not be completed
+      success         = 0,
+      input_error     = 1,
+      run_stopped     = 2, // the load programme could not be completed
       run_interrupted = 3, // SIGTERM/SIGINT: checkpoint written, resumable
     };
 
@@ -40,9 +38,9 @@ namespace micropillar
     /// @p params. @p prm must hold the parsed file (the models read their
     /// subsections from it). Returns an ExitCode.
     int
-    run_pillar(const RunParameters &params,
+    run_pillar(const RunParameters      &params,
                dealii::ParameterHandler &prm,
-               const MPI_Comm comm);
+               const MPI_Comm            comm);
 
     /// Linear-algebra type bundles (defined in pillar_solver.templates.h).
     struct PETScAlgebra;
@@ -51,9 +49,9 @@ namespace micropillar
     /// The solver for one package (LA = PETScAlgebra or TrilinosAlgebra).
     template <typename LA>
     int
-    run_pillar_with(const RunParameters &params,
+    run_pillar_with(const RunParameters      &params,
                     dealii::ParameterHandler &prm,
-                    const MPI_Comm comm);
+                    const MPI_Comm            comm);
   } // namespace solver
 } // namespace micropillar
 

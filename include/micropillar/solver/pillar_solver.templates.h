@@ -3,12 +3,15 @@
 #ifndef micropillar_solver_pillar_solver_templates_h
 #define micropillar_solver_pillar_solver_templates_h
 
+#include <cmath>
+#include <csignal>
+#include <cstdlib>
 #include <deal.II/base/conditional_ostream.h>
+#include <deal.II/base/mpi.h>
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/base/quadrature_point_data.h>
 #include <deal.II/base/timer.h>
 #include <deal.II/base/utilities.h>
-#include <deal.II/base/mpi.h>
 #include <deal.II/distributed/solution_transfer.h>
 #include <deal.II/distributed/tria.h>
 #include <deal.II/dofs/dof_handler.h>
@@ -24,7 +27,10 @@
 #include <deal.II/lac/vector.h>
 #include <deal.II/numerics/data_out.h>
 #include <deal.II/numerics/vector_tools.h>
-
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <memory>
 #include <micropillar/constitutive/registry.h>
 #include <micropillar/loading/punch.h>
 #include <micropillar/output/curve_file.h>
@@ -33,14 +39,6 @@
 #include <micropillar/solver/point_history.h>
 #include <micropillar/solver/signals.h>
 #include <micropillar/solver/state_diffusion.h>
-
-#include <csignal>
-#include <cstdlib>
-#include <cmath>
-#include <filesystem>
-#include <fstream>
-#include <iomanip>
-#include <memory>
 #include <sstream>
 
 namespace micropillar
@@ -156,16 +154,16 @@ namespace micropillar
 
       IndexSet                  locally_owned;
       IndexSet                  locally_relevant;
-      AffineConstraints<double> constraints; // homogeneous Dirichlet
+      AffineConstraints<double> constraints;      // homogeneous Dirichlet
       IndexSet                  punch_axial_dofs; // owned, z on punch face
 
       MatrixType K;
-      VectorType solution;           // ghosted, current iterate
-      VectorType solution_old;       // ghosted, last converged step
-      VectorType solution_older;     // owned, the step before (predictor)
-      VectorType internal_force;     // owned, unconstrained R_int
-      VectorType rhs;                // owned, -R_int on free DoFs
-      VectorType newton_update;      // owned
+      VectorType solution;       // ghosted, current iterate
+      VectorType solution_old;   // ghosted, last converged step
+      VectorType solution_older; // owned, the step before (predictor)
+      VectorType internal_force; // owned, unconstrained R_int
+      VectorType rhs;            // owned, -R_int on free DoFs
+      VectorType newton_update;  // owned
 
       std::vector<std::unique_ptr<constitutive::Model>> models;
       std::vector<std::string> output_names; // union over the models
@@ -174,20 +172,20 @@ namespace micropillar
         history;
 
       std::unique_ptr<StateDiffusion> diffusion; // free-volume diffusion
-      loading::FlatPunch punch;
-      double             time             = 0.;
-      double             displacement_old = 0.; // punch, last step
-      double             machine_displacement_old = 0.;
-      double             force_old                = 0.;
-      double             pillar_stiffness         = 0.; // secant dF/dd_p
-      double             last_increment           = 0.;
-      double             increment                = 0.; // strain, next step
-      unsigned int       step                     = 0;
+      loading::FlatPunch              punch;
+      double                          time             = 0.;
+      double                          displacement_old = 0.; // punch, last step
+      double                          machine_displacement_old = 0.;
+      double                          force_old                = 0.;
+      double                          pillar_stiffness = 0.; // secant dF/dd_p
+      double                          last_increment   = 0.;
+      double                          increment = 0.; // strain, next step
+      unsigned int                    step      = 0;
       // Test hook: the step (1-based) whose first Newton update is
       // poisoned with a NaN; from the environment variable
       // MICROPILLAR_TEST_INJECT_NAN_AT_STEP (tests/regression/nan_test.py).
-      unsigned int       inject_nan_at_step       = 0;
-      bool               nan_injected             = false;
+      unsigned int inject_nan_at_step = 0;
+      bool         nan_injected       = false;
     };
 
 
@@ -195,14 +193,14 @@ namespace micropillar
     PillarSolver<LA>::PillarSolver(const RunParameters &params,
                                    ParameterHandler    &prm,
                                    const MPI_Comm       comm)
-      : params(params)
-      , comm(comm)
-      , pcout(std::cout, Utilities::MPI::this_mpi_process(comm) == 0)
-      , timer(comm, pcout, TimerOutput::never, TimerOutput::wall_times)
-      , triangulation(comm)
-      , dof_handler(triangulation)
-      , f_bar(params.fe.formulation == "Q1 F-bar")
-      , punch(params.punch, params.pillar.height())
+        : params(params)
+        , comm(comm)
+        , pcout(std::cout, Utilities::MPI::this_mpi_process(comm) == 0)
+        , timer(comm, pcout, TimerOutput::never, TimerOutput::wall_times)
+        , triangulation(comm)
+        , dof_handler(triangulation)
+        , f_bar(params.fe.formulation == "Q1 F-bar")
+        , punch(params.punch, params.pillar.height())
     {
       if (const char *hook = std::getenv("MICROPILLAR_TEST_INJECT_NAN_AT_STEP"))
         inject_nan_at_step = std::atoi(hook);
@@ -211,28 +209,27 @@ namespace micropillar
       quadrature = std::make_unique<QGauss<3>>(degree + 1);
       prm.enter_subsection("Materials");
       for (const auto &m : params.materials.materials)
-        {
-          prm.enter_subsection(m.first);
-          models.push_back(constitutive::Registry::create(m.second, prm));
-          prm.leave_subsection();
-        }
+      {
+        prm.enter_subsection(m.first);
+        models.push_back(constitutive::Registry::create(m.second, prm));
+        prm.leave_subsection();
+      }
       prm.leave_subsection();
       for (const auto &model : models)
+      {
+        std::vector<unsigned int> map;
+        for (const std::string &name : model->output_names())
         {
-          std::vector<unsigned int> map;
-          for (const std::string &name : model->output_names())
-            {
-              auto it =
-                std::find(output_names.begin(), output_names.end(), name);
-              if (it == output_names.end())
-                {
-                  output_names.push_back(name);
-                  it = output_names.end() - 1;
-                }
-              map.push_back(it - output_names.begin());
-            }
-          output_map.push_back(map);
+          auto it = std::find(output_names.begin(), output_names.end(), name);
+          if (it == output_names.end())
+          {
+            output_names.push_back(name);
+            it = output_names.end() - 1;
+          }
+          map.push_back(it - output_names.begin());
         }
+        output_map.push_back(map);
+      }
     }
 
 
@@ -273,8 +270,8 @@ namespace micropillar
       constraints.reinit(locally_relevant);
       DoFTools::make_hanging_node_constraints(dof_handler, constraints);
       const FEValuesExtractors::Vector u(0);
-      const ComponentMask all = fe->component_mask(u);
-      const ComponentMask axial =
+      const ComponentMask              all = fe->component_mask(u);
+      const ComponentMask              axial =
         fe->component_mask(FEValuesExtractors::Scalar(2));
       const bool stuck = params.punch.punch_contact == "stuck";
       VectorTools::interpolate_boundary_values(dof_handler,
@@ -289,80 +286,80 @@ namespace micropillar
                                                  constraints,
                                                  all);
       else
-        {
-          VectorTools::interpolate_boundary_values(
-            dof_handler,
-            geometry::boundary_id::bottom,
-            Functions::ZeroFunction<3>(3),
-            constraints,
-            axial);
-          // Pin the in-plane rigid-body modes: vertex A (bottom vertex
-          // nearest the axis) in x and y, vertex B (the bottom vertex with
-          // A's y farthest from A) in y. Chosen from coordinates only, so
-          // the same on every partition.
-          std::vector<Point<3>> candidates;
-          for (const auto &cell : dof_handler.active_cell_iterators())
-            if (!cell->is_artificial())
-              for (const auto f : cell->face_indices())
-                if (cell->face(f)->at_boundary() &&
-                    cell->face(f)->boundary_id() ==
-                      geometry::boundary_id::bottom)
-                  for (const auto v : cell->face(f)->vertex_indices())
-                    candidates.push_back(cell->face(f)->vertex(v));
-          const auto all_candidates =
-            Utilities::MPI::all_gather(comm, candidates);
-          const double tol = 1e-8 * params.pillar.top_diameter();
-          Point<3>     A;
-          bool         have_A = false;
-          for (const auto &list : all_candidates)
-            for (const auto &p : list)
-              {
-                const double r  = std::hypot(p[0], p[1]);
-                const double rA = std::hypot(A[0], A[1]);
-                if (!have_A || r < rA - tol ||
-                    (std::abs(r - rA) <= tol &&
-                     (p[0] < A[0] - tol ||
-                      (std::abs(p[0] - A[0]) <= tol && p[1] < A[1]))))
-                  {
-                    A      = p;
-                    have_A = true;
-                  }
-              }
-          Point<3> B = A;
-          for (const auto &list : all_candidates)
-            for (const auto &p : list)
-              if (std::abs(p[1] - A[1]) <= tol && p[0] > B[0] + tol)
-                B = p;
-          AssertThrow(B.distance(A) > tol,
-                      ExcMessage("Loading/Bottom support = frictionless needs "
-                                 "two bottom vertices on one x-line to pin "
-                                 "the rigid-body modes; this mesh has none."));
-          for (const auto &cell : dof_handler.active_cell_iterators())
-            if (!cell->is_artificial())
-              for (const auto v : cell->vertex_indices())
+      {
+        VectorTools::interpolate_boundary_values(dof_handler,
+                                                 geometry::boundary_id::bottom,
+                                                 Functions::ZeroFunction<3>(3),
+                                                 constraints,
+                                                 axial);
+        // Pin the in-plane rigid-body modes: vertex A (bottom vertex
+        // nearest the axis) in x and y, vertex B (the bottom vertex with
+        // A's y farthest from A) in y. Chosen from coordinates only, so
+        // the same on every partition.
+        std::vector<Point<3>> candidates;
+        for (const auto &cell : dof_handler.active_cell_iterators())
+          if (!cell->is_artificial())
+            for (const auto f : cell->face_indices())
+              if (cell->face(f)->at_boundary() &&
+                  cell->face(f)->boundary_id() == geometry::boundary_id::bottom)
+                for (const auto v : cell->face(f)->vertex_indices())
+                  candidates.push_back(cell->face(f)->vertex(v));
+        const auto all_candidates =
+          Utilities::MPI::all_gather(comm, candidates);
+        const double tol = 1e-8 * params.pillar.top_diameter();
+        Point<3>     A;
+        bool         have_A = false;
+        for (const auto &list : all_candidates)
+          for (const auto &p : list)
+          {
+            const double r  = std::hypot(p[0], p[1]);
+            const double rA = std::hypot(A[0], A[1]);
+            if (!have_A || r < rA - tol ||
+                (std::abs(r - rA) <= tol &&
+                 (p[0] < A[0] - tol ||
+                  (std::abs(p[0] - A[0]) <= tol && p[1] < A[1]))))
+            {
+              A      = p;
+              have_A = true;
+            }
+          }
+        Point<3> B = A;
+        for (const auto &list : all_candidates)
+          for (const auto &p : list)
+            if (std::abs(p[1] - A[1]) <= tol && p[0] > B[0] + tol)
+              B = p;
+        AssertThrow(B.distance(A) > tol,
+                    ExcMessage("Loading/Bottom support = frictionless needs "
+                               "two bottom vertices on one x-line to pin "
+                               "the rigid-body modes; this mesh has none."));
+        for (const auto &cell : dof_handler.active_cell_iterators())
+          if (!cell->is_artificial())
+            for (const auto v : cell->vertex_indices())
+            {
+              const Point<3> &p = cell->vertex(v);
+              if (p.distance(A) <= tol)
+                for (unsigned int c = 0; c < 2; ++c)
                 {
-                  const Point<3> &p = cell->vertex(v);
-                  if (p.distance(A) <= tol)
-                    for (unsigned int c = 0; c < 2; ++c)
-                      {
-                        const auto i = cell->vertex_dof_index(v, c);
-                        if (locally_relevant.is_element(i) &&
-                            !constraints.is_constrained(i))
-                          constraints.add_line(i);
-                      }
-                  if (p.distance(B) <= tol)
-                    {
-                      const auto i = cell->vertex_dof_index(v, 1);
-                      if (locally_relevant.is_element(i) &&
-                          !constraints.is_constrained(i))
-                        constraints.add_line(i);
-                    }
+                  const auto i = cell->vertex_dof_index(v, c);
+                  if (locally_relevant.is_element(i) &&
+                      !constraints.is_constrained(i))
+                    constraints.add_line(i);
                 }
-        }
+              if (p.distance(B) <= tol)
+              {
+                const auto i = cell->vertex_dof_index(v, 1);
+                if (locally_relevant.is_element(i) &&
+                    !constraints.is_constrained(i))
+                  constraints.add_line(i);
+              }
+            }
+      }
       constraints.close();
 
-      punch_axial_dofs = DoFTools::extract_boundary_dofs(
-        dof_handler, axial, {geometry::boundary_id::punch});
+      punch_axial_dofs =
+        DoFTools::extract_boundary_dofs(dof_handler,
+                                        axial,
+                                        {geometry::boundary_id::punch});
       punch_axial_dofs = punch_axial_dofs & locally_owned;
     }
 
@@ -374,7 +371,7 @@ namespace micropillar
       TimerOutput::Scope t(timer, "setup");
       dof_handler.distribute_dofs(*fe);
       locally_owned = dof_handler.locally_owned_dofs();
-      diffusion = std::make_unique<StateDiffusion>(triangulation, models);
+      diffusion     = std::make_unique<StateDiffusion>(triangulation, models);
       diffusion->setup();
       DoFTools::extract_locally_relevant_dofs(dof_handler, locally_relevant);
       make_constraints();
@@ -394,19 +391,18 @@ namespace micropillar
       rhs.reinit(locally_owned, comm);
       newton_update.reinit(locally_owned, comm);
 
-      pcout << "Mesh: " << triangulation.n_global_active_cells()
-            << " cells, " << dof_handler.n_dofs() << " DoFs, "
-            << params.fe.formulation << ", "
-            << Utilities::MPI::n_mpi_processes(comm) << " MPI rank(s), "
+      pcout << "Mesh: " << triangulation.n_global_active_cells() << " cells, "
+            << dof_handler.n_dofs() << " DoFs, " << params.fe.formulation
+            << ", " << Utilities::MPI::n_mpi_processes(comm) << " MPI rank(s), "
             << params.linear_solver.package << " "
             << params.linear_solver.method << std::endl;
       double h_min = std::numeric_limits<double>::max(), h_max = 0.;
       for (const auto &cell : triangulation.active_cell_iterators())
         if (cell->is_locally_owned())
-          {
-            h_min = std::min(h_min, cell->minimum_vertex_distance());
-            h_max = std::max(h_max, cell->diameter());
-          }
+        {
+          h_min = std::min(h_min, cell->minimum_vertex_distance());
+          h_max = std::max(h_max, cell->diameter());
+        }
       h_min = Utilities::MPI::min(h_min, comm);
       h_max = Utilities::MPI::max(h_max, comm);
       // Machine-readable line for postprocess/convergence.py.
@@ -427,20 +423,20 @@ namespace micropillar
       FEValues<3> fe_values(*fe, *quadrature, update_quadrature_points);
       for (const auto &cell : dof_handler.active_cell_iterators())
         if (cell->is_locally_owned())
+        {
+          fe_values.reinit(cell);
+          const auto &model = *models[cell->material_id()];
+          auto        data  = history.get_data(cell);
+          for (unsigned int q = 0; q < quadrature->size(); ++q)
           {
-            fe_values.reinit(cell);
-            const auto &model = *models[cell->material_id()];
-            auto        data  = history.get_data(cell);
-            for (unsigned int q = 0; q < quadrature->size(); ++q)
-              {
-                const auto context =
-                  params.pillar.context(fe_values.quadrature_point(q),
-                                        cell->material_id());
-                data[q]->old_state.resize(model.n_state());
-                model.initialise_state(context, data[q]->old_state);
-                data[q]->new_state = data[q]->old_state;
-              }
+            const auto context =
+              params.pillar.context(fe_values.quadrature_point(q),
+                                    cell->material_id());
+            data[q]->old_state.resize(model.n_state());
+            model.initialise_state(context, data[q]->old_state);
+            data[q]->new_state = data[q]->old_state;
           }
+        }
     }
 
 
@@ -455,7 +451,7 @@ namespace micropillar
                             *quadrature,
                             update_gradients | update_JxW_values);
       QGauss<3>          centre_quadrature(1);
-      FEValues<3> fe_centre(*fe, centre_quadrature, update_gradients);
+      FEValues<3>        fe_centre(*fe, centre_quadrature, update_gradients);
       const FEValuesExtractors::Vector disp(0);
 
       FullMatrix<double>                   cell_matrix(dofs_per_cell);
@@ -471,142 +467,138 @@ namespace micropillar
 
       if (with_matrix)
         K = 0.;
-      internal_force = 0.;
-      bool                         ok = true;
-      constitutive::UpdateResult   r;
+      internal_force                = 0.;
+      bool                       ok = true;
+      constitutive::UpdateResult r;
 
       for (const auto &cell : dof_handler.active_cell_iterators())
         if (cell->is_locally_owned() && ok)
+        {
+          fe_values.reinit(cell);
+          fe_values[disp].get_function_gradients(solution, grad_u);
+          fe_values[disp].get_function_gradients(solution_old, grad_u_old);
+          Tensor2 F0, F0_old, F0_inv_T;
+          double  J0 = 1., J0_old = 1.;
+          if (f_bar)
           {
-            fe_values.reinit(cell);
-            fe_values[disp].get_function_gradients(solution, grad_u);
-            fe_values[disp].get_function_gradients(solution_old, grad_u_old);
-            Tensor2 F0, F0_old, F0_inv_T;
-            double  J0 = 1., J0_old = 1.;
-            if (f_bar)
-              {
-                fe_centre.reinit(cell);
-                fe_centre[disp].get_function_gradients(solution, grad_c);
-                fe_centre[disp].get_function_gradients(solution_old,
-                                                       grad_c_old);
-                F0       = I + grad_c[0];
-                F0_old   = I + grad_c_old[0];
-                J0       = determinant(F0);
-                J0_old   = determinant(F0_old);
-                if (!(J0 > 0.) || !(J0_old > 0.))
-                  {
-                    ok = false;
-                    break;
-                  }
-                F0_inv_T = transpose(invert(F0));
-                for (unsigned int j = 0; j < dofs_per_cell; ++j)
-                  {
-                    const Tensor<1, 3> g = fe_centre.shape_grad(j, 0);
-                    b_j[j]               = 0.;
-                    for (unsigned int L = 0; L < 3; ++L)
-                      b_j[j] += F0_inv_T[component[j]][L] * g[L];
-                  }
-              }
-            const auto &model = *models[cell->material_id()];
-            auto        data  = history.get_data(cell);
-            cell_matrix       = 0.;
-            cell_force        = 0.;
-            for (unsigned int q = 0; q < n_q && ok; ++q)
-              {
-                const Tensor2 F     = I + grad_u[q];
-                const Tensor2 F_old = I + grad_u_old[q];
-                const double  J     = determinant(F);
-                if (!(J > 0.))
-                  {
-                    ok = false;
-                    break;
-                  }
-                Tensor2 F_eval = F, F_eval_old = F_old;
-                double  c = 1., cs = 1.;
-                if (f_bar)
-                  {
-                    const double s = std::cbrt(J0 / J);
-                    c              = 1. / (s * s);
-                    cs             = c * s;
-                    F_eval         = s * F;
-                    F_eval_old = std::cbrt(J0_old / determinant(F_old)) * F_old;
-                  }
-                model.update(F_eval,
-                             F_eval_old,
-                             dt,
-                             data[q]->old_state,
-                             data[q]->new_state,
-                             r);
-                if (!r.converged || !std::isfinite(r.P.norm()))
-                  {
-                    ok = false;
-                    break;
-                  }
-                const double J_eval = determinant(F_eval);
-                data[q]->cauchy =
-                  symmetrize(Tensor2(r.P * transpose(F_eval)) / J_eval);
-
-                const Tensor2 P_eff = c * r.P;
-                const double  JxW   = fe_values.JxW(q);
-                // B = (cs/3) A:F - (2c/3) P(Fbar): the F-bar coupling.
-                Tensor2 B;
-                Tensor2 F_inv_T;
-                if (f_bar && with_matrix)
-                  {
-                    F_inv_T = transpose(invert(F));
-                    for (unsigned int i = 0; i < 3; ++i)
-                      for (unsigned int j = 0; j < 3; ++j)
-                        {
-                          double af = 0.;
-                          for (unsigned int k = 0; k < 3; ++k)
-                            for (unsigned int l = 0; l < 3; ++l)
-                              af += r.dP_dF[i][j][k][l] * F[k][l];
-                          B[i][j] = cs / 3. * af - 2. * c / 3. * r.P[i][j];
-                        }
-                    // A_F = cs A - B (x) F^-T
-                    for (unsigned int i = 0; i < 3; ++i)
-                      for (unsigned int j = 0; j < 3; ++j)
-                        for (unsigned int k = 0; k < 3; ++k)
-                          for (unsigned int l = 0; l < 3; ++l)
-                            r.dP_dF[i][j][k][l] =
-                              cs * r.dP_dF[i][j][k][l] -
-                              B[i][j] * F_inv_T[k][l];
-                  }
-
-                for (unsigned int i = 0; i < dofs_per_cell; ++i)
-                  {
-                    const unsigned int  ci = component[i];
-                    const Tensor<1, 3> &gi = fe_values.shape_grad(i, q);
-                    cell_force(i) += (P_eff[ci] * gi) * JxW;
-                    if (!with_matrix)
-                      continue;
-                    if (f_bar)
-                      a_i[i] = (B[ci] * gi) * JxW;
-                    for (unsigned int j = 0; j < dofs_per_cell; ++j)
-                      {
-                        const unsigned int  cj = component[j];
-                        const Tensor<1, 3> &gj = fe_values.shape_grad(j, q);
-                        double              k  = 0.;
-                        for (unsigned int J_ = 0; J_ < 3; ++J_)
-                          for (unsigned int L = 0; L < 3; ++L)
-                            k += gi[J_] * r.dP_dF[ci][J_][cj][L] * gj[L];
-                        cell_matrix(i, j) += k * JxW;
-                      }
-                  }
-                if (f_bar && with_matrix)
-                  for (unsigned int i = 0; i < dofs_per_cell; ++i)
-                    for (unsigned int j = 0; j < dofs_per_cell; ++j)
-                      cell_matrix(i, j) += a_i[i] * b_j[j];
-              }
-            if (!ok)
+            fe_centre.reinit(cell);
+            fe_centre[disp].get_function_gradients(solution, grad_c);
+            fe_centre[disp].get_function_gradients(solution_old, grad_c_old);
+            F0     = I + grad_c[0];
+            F0_old = I + grad_c_old[0];
+            J0     = determinant(F0);
+            J0_old = determinant(F0_old);
+            if (!(J0 > 0.) || !(J0_old > 0.))
+            {
+              ok = false;
               break;
-            cell->get_dof_indices(dof_indices);
-            internal_force.add(dof_indices, cell_force);
-            if (with_matrix)
-              constraints.distribute_local_to_global(cell_matrix,
-                                                     dof_indices,
-                                                     K);
+            }
+            F0_inv_T = transpose(invert(F0));
+            for (unsigned int j = 0; j < dofs_per_cell; ++j)
+            {
+              const Tensor<1, 3> g = fe_centre.shape_grad(j, 0);
+              b_j[j]               = 0.;
+              for (unsigned int L = 0; L < 3; ++L)
+                b_j[j] += F0_inv_T[component[j]][L] * g[L];
+            }
           }
+          const auto &model = *models[cell->material_id()];
+          auto        data  = history.get_data(cell);
+          cell_matrix       = 0.;
+          cell_force        = 0.;
+          for (unsigned int q = 0; q < n_q && ok; ++q)
+          {
+            const Tensor2 F     = I + grad_u[q];
+            const Tensor2 F_old = I + grad_u_old[q];
+            const double  J     = determinant(F);
+            if (!(J > 0.))
+            {
+              ok = false;
+              break;
+            }
+            Tensor2 F_eval = F, F_eval_old = F_old;
+            double  c = 1., cs = 1.;
+            if (f_bar)
+            {
+              const double s = std::cbrt(J0 / J);
+              c              = 1. / (s * s);
+              cs             = c * s;
+              F_eval         = s * F;
+              F_eval_old     = std::cbrt(J0_old / determinant(F_old)) * F_old;
+            }
+            model.update(F_eval,
+                         F_eval_old,
+                         dt,
+                         data[q]->old_state,
+                         data[q]->new_state,
+                         r);
+            if (!r.converged || !std::isfinite(r.P.norm()))
+            {
+              ok = false;
+              break;
+            }
+            const double J_eval = determinant(F_eval);
+            data[q]->cauchy =
+              symmetrize(Tensor2(r.P * transpose(F_eval)) / J_eval);
+
+            const Tensor2 P_eff = c * r.P;
+            const double  JxW   = fe_values.JxW(q);
+            // B = (cs/3) A:F - (2c/3) P(Fbar): the F-bar coupling.
+            Tensor2 B;
+            Tensor2 F_inv_T;
+            if (f_bar && with_matrix)
+            {
+              F_inv_T = transpose(invert(F));
+              for (unsigned int i = 0; i < 3; ++i)
+                for (unsigned int j = 0; j < 3; ++j)
+                {
+                  double af = 0.;
+                  for (unsigned int k = 0; k < 3; ++k)
+                    for (unsigned int l = 0; l < 3; ++l)
+                      af += r.dP_dF[i][j][k][l] * F[k][l];
+                  B[i][j] = cs / 3. * af - 2. * c / 3. * r.P[i][j];
+                }
+              // A_F = cs A - B (x) F^-T
+              for (unsigned int i = 0; i < 3; ++i)
+                for (unsigned int j = 0; j < 3; ++j)
+                  for (unsigned int k = 0; k < 3; ++k)
+                    for (unsigned int l = 0; l < 3; ++l)
+                      r.dP_dF[i][j][k][l] =
+                        cs * r.dP_dF[i][j][k][l] - B[i][j] * F_inv_T[k][l];
+            }
+
+            for (unsigned int i = 0; i < dofs_per_cell; ++i)
+            {
+              const unsigned int  ci = component[i];
+              const Tensor<1, 3> &gi = fe_values.shape_grad(i, q);
+              cell_force(i) += (P_eff[ci] * gi) * JxW;
+              if (!with_matrix)
+                continue;
+              if (f_bar)
+                a_i[i] = (B[ci] * gi) * JxW;
+              for (unsigned int j = 0; j < dofs_per_cell; ++j)
+              {
+                const unsigned int  cj = component[j];
+                const Tensor<1, 3> &gj = fe_values.shape_grad(j, q);
+                double              k  = 0.;
+                for (unsigned int J_ = 0; J_ < 3; ++J_)
+                  for (unsigned int L = 0; L < 3; ++L)
+                    k += gi[J_] * r.dP_dF[ci][J_][cj][L] * gj[L];
+                cell_matrix(i, j) += k * JxW;
+              }
+            }
+            if (f_bar && with_matrix)
+              for (unsigned int i = 0; i < dofs_per_cell; ++i)
+                for (unsigned int j = 0; j < dofs_per_cell; ++j)
+                  cell_matrix(i, j) += a_i[i] * b_j[j];
+          }
+          if (!ok)
+            break;
+          cell->get_dof_indices(dof_indices);
+          internal_force.add(dof_indices, cell_force);
+          if (with_matrix)
+            constraints.distribute_local_to_global(cell_matrix, dof_indices, K);
+        }
       // Every rank must take part in compress() and the vote, even after a
       // local failure.
       internal_force.compress(VectorOperation::add);
@@ -660,7 +652,7 @@ namespace micropillar
             if (cell->face(f)->at_boundary() &&
                 cell->face(f)->boundary_id() == geometry::boundary_id::punch)
               a += cell->face(f)->measure();
-      a = Utilities::MPI::sum(a, comm);
+      a              = Utilities::MPI::sum(a, comm);
       const double r = 0.5 * params.pillar.top_diameter();
       return a * params.pillar.reference_area() / (numbers::PI * r * r);
     }
@@ -682,8 +674,8 @@ namespace micropillar
         geometry::boundary_id::punch,
         punch_values,
         values,
-        stuck ? fe->component_mask(FEValuesExtractors::Vector(0)) :
-                fe->component_mask(FEValuesExtractors::Scalar(2)));
+        stuck ? fe->component_mask(FEValuesExtractors::Vector(0))
+              : fe->component_mask(FEValuesExtractors::Scalar(2)));
       for (const auto &v : values)
         if (locally_owned.is_element(v.first))
           u(v.first) = v.second;
@@ -708,103 +700,102 @@ namespace micropillar
       VectorType   u(locally_owned, comm);
       u = from_current ? solution : solution_old;
       if (!from_current && last_increment != 0.)
-        {
-          VectorType du(locally_owned, comm);
-          du = solution_old;
-          du -= solution_older;
-          u.add(d_increment / last_increment, du);
-        }
+      {
+        VectorType du(locally_owned, comm);
+        du = solution_old;
+        du -= solution_older;
+        u.add(d_increment / last_increment, du);
+      }
       apply_boundary_values(d_new, u);
       solution = u;
 
       if (!assemble(dt, true))
-        {
-          result.reason = "a material point failed in the predictor";
-          return result;
-        }
+      {
+        result.reason = "a material point failed in the predictor";
+        return result;
+      }
       auto norms = residual_norms();
       for (unsigned int it = 0;; ++it)
+      {
+        const double tolerance =
+          std::max(params.newton.relative_tolerance * norms.second,
+                   params.newton.absolute_tolerance);
+        if (params.output.verbose)
+          pcout << "    Newton " << it << ": |R| = " << norms.first
+                << " (tolerance " << tolerance << ")" << std::endl;
+        if (!std::isfinite(norms.first) || !std::isfinite(norms.second))
         {
-          const double tolerance =
-            std::max(params.newton.relative_tolerance * norms.second,
-                     params.newton.absolute_tolerance);
-          if (params.output.verbose)
-            pcout << "    Newton " << it << ": |R| = " << norms.first
-                  << " (tolerance " << tolerance << ")" << std::endl;
-          if (!std::isfinite(norms.first) || !std::isfinite(norms.second))
-            {
-              result.reason = "NaN or Inf in the residual";
-              return result;
-            }
-          if (norms.first <= tolerance)
-            {
-              result.converged  = true;
-              result.iterations = it;
-              return result;
-            }
-          if (it == params.newton.max_iterations)
-            {
-              result.reason = "no convergence in " + std::to_string(it) +
-                              " Newton iterations (|R| = " +
-                              std::to_string(norms.first) + ")";
-              return result;
-            }
-          LinearSolveResult ls;
-          {
-            TimerOutput::Scope t(timer, "linear solve");
-            ls = solve_linear_system(
-              K, newton_update, rhs, params.linear_solver, dof_handler);
-          }
-          if (!ls.converged)
-            {
-              result.reason = "linear solver failed: " + ls.message;
-              return result;
-            }
-          constraints.distribute(newton_update);
-          if (inject_nan_at_step == step + 1 && !nan_injected)
-            {
-              // Test hook (MICROPILLAR_TEST_INJECT_NAN_AT_STEP): poison the
-              // update once; the step must be cut back, never written.
-              nan_injected = true;
-              if (!locally_owned.is_empty())
-                newton_update(*locally_owned.begin()) =
-                  std::numeric_limits<double>::quiet_NaN();
-              newton_update.compress(VectorOperation::insert);
-            }
-
-          // Backtracking line search on the free residual norm.
-          VectorType   base(locally_owned, comm);
-          base               = solution;
-          double alpha       = 1.;
-          bool   accepted    = false;
-          const double r_old = norms.first;
-          for (unsigned int ls_step = 0;; ++ls_step)
-            {
-              u = base;
-              u.add(alpha, newton_update);
-              solution         = u;
-              const bool ok    = assemble(dt, true);
-              if (ok)
-                norms = residual_norms();
-              const bool last =
-                !params.newton.line_search ||
-                ls_step >= params.newton.max_line_search_steps;
-              if (ok && (norms.first < (1. - 1e-4 * alpha) * r_old || last))
-                {
-                  accepted = true;
-                  break;
-                }
-              if (last)
-                break;
-              alpha *= 0.5;
-            }
-          if (!accepted)
-            {
-              result.reason = "a material point failed for every line-search "
-                              "step";
-              return result;
-            }
+          result.reason = "NaN or Inf in the residual";
+          return result;
         }
+        if (norms.first <= tolerance)
+        {
+          result.converged  = true;
+          result.iterations = it;
+          return result;
+        }
+        if (it == params.newton.max_iterations)
+        {
+          result.reason =
+            "no convergence in " + std::to_string(it) +
+            " Newton iterations (|R| = " + std::to_string(norms.first) + ")";
+          return result;
+        }
+        LinearSolveResult ls;
+        {
+          TimerOutput::Scope t(timer, "linear solve");
+          ls = solve_linear_system(
+            K, newton_update, rhs, params.linear_solver, dof_handler);
+        }
+        if (!ls.converged)
+        {
+          result.reason = "linear solver failed: " + ls.message;
+          return result;
+        }
+        constraints.distribute(newton_update);
+        if (inject_nan_at_step == step + 1 && !nan_injected)
+        {
+          // Test hook (MICROPILLAR_TEST_INJECT_NAN_AT_STEP): poison the
+          // update once; the step must be cut back, never written.
+          nan_injected = true;
+          if (!locally_owned.is_empty())
+            newton_update(*locally_owned.begin()) =
+              std::numeric_limits<double>::quiet_NaN();
+          newton_update.compress(VectorOperation::insert);
+        }
+
+        // Backtracking line search on the free residual norm.
+        VectorType base(locally_owned, comm);
+        base                  = solution;
+        double       alpha    = 1.;
+        bool         accepted = false;
+        const double r_old    = norms.first;
+        for (unsigned int ls_step = 0;; ++ls_step)
+        {
+          u = base;
+          u.add(alpha, newton_update);
+          solution      = u;
+          const bool ok = assemble(dt, true);
+          if (ok)
+            norms = residual_norms();
+          const bool last = !params.newton.line_search ||
+                            ls_step >= params.newton.max_line_search_steps;
+          if (ok && (norms.first < (1. - 1e-4 * alpha) * r_old || last))
+          {
+            accepted = true;
+            break;
+          }
+          if (last)
+            break;
+          alpha *= 0.5;
+        }
+        if (!accepted)
+        {
+          result.reason = "a material point failed for every line-search "
+                          "step";
+          return result;
+        }
+      }
     }
 
 
@@ -828,26 +819,26 @@ namespace micropillar
       const double tol = 1e-10 * params.pillar.height() +
                          1e-7 * std::abs(d_machine - machine_displacement_old);
       for (unsigned int it = 0; it < 30; ++it)
+      {
+        if (std::abs(g0) <= tol)
         {
-          if (std::abs(g0) <= tol)
-            {
-              d_p              = x0;
-              total.converged  = true;
-              return total;
-            }
-          // g'(d_p) = 1 + S/k; kept positive (a snap-back is not followed).
-          const double slope = std::max(1. + S / k, 0.05);
-          const double x1    = x0 - g0 / slope;
-          s                  = solve_step(x1, dt, true);
-          total.iterations += s.iterations;
-          if (!s.converged)
-            return s;
-          const double g1 = x1 + punch_force() / k - d_machine;
-          if (x1 != x0)
-            S = k * ((g1 - g0) / (x1 - x0) - 1.);
-          x0 = x1;
-          g0 = g1;
+          d_p             = x0;
+          total.converged = true;
+          return total;
         }
+        // g'(d_p) = 1 + S/k; kept positive (a snap-back is not followed).
+        const double slope = std::max(1. + S / k, 0.05);
+        const double x1    = x0 - g0 / slope;
+        s                  = solve_step(x1, dt, true);
+        total.iterations += s.iterations;
+        if (!s.converged)
+          return s;
+        const double g1 = x1 + punch_force() / k - d_machine;
+        if (x1 != x0)
+          S = k * ((g1 - g0) / (x1 - x0) - 1.);
+        x0 = x1;
+        g0 = g1;
+      }
       total.reason = "the machine-spring iteration did not converge";
       return total;
     }
@@ -874,28 +865,28 @@ namespace micropillar
       // volume average over the cells whose model defines it.
       const unsigned int  n = 1 + output_names.size();
       std::vector<double> sum(2 * n, 0.);
-      FEValues<3> fe_values(*fe, *quadrature, update_JxW_values);
+      FEValues<3>         fe_values(*fe, *quadrature, update_JxW_values);
       std::vector<double> out;
       for (const auto &cell : dof_handler.active_cell_iterators())
         if (cell->is_locally_owned())
+        {
+          fe_values.reinit(cell);
+          const unsigned int mid   = cell->material_id();
+          const auto        &model = *models[mid];
+          const auto         data  = history.get_data(cell);
+          for (unsigned int q = 0; q < quadrature->size(); ++q)
           {
-            fe_values.reinit(cell);
-            const unsigned int mid   = cell->material_id();
-            const auto        &model = *models[mid];
-            const auto         data  = history.get_data(cell);
-            for (unsigned int q = 0; q < quadrature->size(); ++q)
-              {
-                const double w = fe_values.JxW(q);
-                sum[0] += w * model.equivalent_plastic_strain(data[q]->old_state);
-                sum[n] += w;
-                model.output_values(data[q]->old_state, out);
-                for (unsigned int k = 0; k < out.size(); ++k)
-                  {
-                    sum[1 + output_map[mid][k]] += w * out[k];
-                    sum[n + 1 + output_map[mid][k]] += w;
-                  }
-              }
+            const double w = fe_values.JxW(q);
+            sum[0] += w * model.equivalent_plastic_strain(data[q]->old_state);
+            sum[n] += w;
+            model.output_values(data[q]->old_state, out);
+            for (unsigned int k = 0; k < out.size(); ++k)
+            {
+              sum[1 + output_map[mid][k]] += w * out[k];
+              sum[n + 1 + output_map[mid][k]] += w;
+            }
           }
+        }
       {
         std::vector<double> global(sum.size());
         Utilities::MPI::sum(ArrayView<const double>(sum),
@@ -913,52 +904,52 @@ namespace micropillar
     void
     PillarSolver<LA>::write_fields(const unsigned int step) const
     {
-      TimerOutput::Scope t(timer, "output");
-      const unsigned int n_cells = triangulation.n_active_cells();
-      const unsigned int n_out   = output_names.size();
+      TimerOutput::Scope         t(timer, "output");
+      const unsigned int         n_cells = triangulation.n_active_cells();
+      const unsigned int         n_out   = output_names.size();
       std::vector<Vector<float>> cell_fields(10 + n_out,
                                              Vector<float>(n_cells));
-      FEValues<3> fe_values(*fe, *quadrature, update_JxW_values);
-      std::vector<double> out;
+      FEValues<3>                fe_values(*fe, *quadrature, update_JxW_values);
+      std::vector<double>        out;
       for (const auto &cell : dof_handler.active_cell_iterators())
         if (cell->is_locally_owned())
+        {
+          fe_values.reinit(cell);
+          const unsigned int    index = cell->active_cell_index();
+          const unsigned int    mid   = cell->material_id();
+          const auto           &model = *models[mid];
+          const auto            data  = history.get_data(cell);
+          SymmetricTensor<2, 3> sigma;
+          double                volume = 0., eqps = 0.;
+          std::vector<double>   averages(n_out, 0.);
+          for (unsigned int q = 0; q < quadrature->size(); ++q)
           {
-            fe_values.reinit(cell);
-            const unsigned int    index = cell->active_cell_index();
-            const unsigned int    mid   = cell->material_id();
-            const auto           &model = *models[mid];
-            const auto            data  = history.get_data(cell);
-            SymmetricTensor<2, 3> sigma;
-            double                volume = 0., eqps = 0.;
-            std::vector<double>   averages(n_out, 0.);
-            for (unsigned int q = 0; q < quadrature->size(); ++q)
-              {
-                const double w = fe_values.JxW(q);
-                volume += w;
-                sigma += w * data[q]->cauchy;
-                eqps += w * model.equivalent_plastic_strain(data[q]->old_state);
-                model.output_values(data[q]->old_state, out);
-                for (unsigned int k = 0; k < out.size(); ++k)
-                  averages[output_map[mid][k]] += w * out[k];
-              }
-            sigma /= volume;
-            const unsigned int c[6][2] = {
-              {0, 0}, {1, 1}, {2, 2}, {0, 1}, {0, 2}, {1, 2}};
-            for (unsigned int k = 0; k < 6; ++k)
-              cell_fields[k][index] = sigma[c[k][0]][c[k][1]];
-            const auto s = deviator(sigma);
-            cell_fields[6][index] = std::sqrt(1.5 * (s * s));
-            cell_fields[7][index] = eqps / volume;
-            cell_fields[8][index] = mid;
-            cell_fields[9][index] = triangulation.locally_owned_subdomain();
-            for (unsigned int k = 0; k < n_out; ++k)
-              cell_fields[10 + k][index] = averages[k] / volume;
+            const double w = fe_values.JxW(q);
+            volume += w;
+            sigma += w * data[q]->cauchy;
+            eqps += w * model.equivalent_plastic_strain(data[q]->old_state);
+            model.output_values(data[q]->old_state, out);
+            for (unsigned int k = 0; k < out.size(); ++k)
+              averages[output_map[mid][k]] += w * out[k];
           }
+          sigma /= volume;
+          const unsigned int c[6][2] = {
+            {0, 0}, {1, 1}, {2, 2}, {0, 1}, {0, 2}, {1, 2}};
+          for (unsigned int k = 0; k < 6; ++k)
+            cell_fields[k][index] = sigma[c[k][0]][c[k][1]];
+          const auto s          = deviator(sigma);
+          cell_fields[6][index] = std::sqrt(1.5 * (s * s));
+          cell_fields[7][index] = eqps / volume;
+          cell_fields[8][index] = mid;
+          cell_fields[9][index] = triangulation.locally_owned_subdomain();
+          for (unsigned int k = 0; k < n_out; ++k)
+            cell_fields[10 + k][index] = averages[k] / volume;
+        }
       DataOut<3> data_out;
       data_out.attach_dof_handler(dof_handler);
       std::vector<DataComponentInterpretation::DataComponentInterpretation>
-        interpretation(3,
-                       DataComponentInterpretation::component_is_part_of_vector);
+        interpretation(
+          3, DataComponentInterpretation::component_is_part_of_vector);
       data_out.add_data_vector(solution_old,
                                std::vector<std::string>(3, "displacement"),
                                DataOut<3>::type_dof_data,
@@ -983,7 +974,6 @@ namespace micropillar
     }
 
 
-
     template <typename LA>
     std::string
     PillarSolver<LA>::checkpoint_directory() const
@@ -1000,12 +990,12 @@ namespace micropillar
       namespace fs          = std::filesystem;
       const std::string dir = checkpoint_directory();
       const std::string tmp = dir + ".tmp", old = dir + ".old";
-      const bool root = Utilities::MPI::this_mpi_process(comm) == 0;
+      const bool        root = Utilities::MPI::this_mpi_process(comm) == 0;
       if (root)
-        {
-          fs::remove_all(tmp);
-          fs::create_directories(tmp);
-        }
+      {
+        fs::remove_all(tmp);
+        fs::create_directories(tmp);
+      }
       MPI_Barrier(comm);
 
       // Vectors, through deal.II's parallel serialisation.
@@ -1018,7 +1008,8 @@ namespace micropillar
       // Point histories (the converged "old" states), per cell.
       triangulation.register_data_attach(
         [this](const typename Triangulation<3>::cell_iterator &cell,
-               const auto /*status*/) {
+               const auto /*status*/)
+        {
           std::vector<std::vector<double>> states;
           for (const auto &p : history.get_data(cell))
             states.push_back(p->old_state);
@@ -1028,23 +1019,23 @@ namespace micropillar
       triangulation.save(tmp + "/mesh");
 
       if (root)
-        {
-          std::ofstream state(tmp + "/state.txt");
-          state << std::setprecision(17) << step << ' ' << time << ' '
-                << increment << ' ' << displacement_old << ' '
-                << machine_displacement_old << ' ' << force_old << ' '
-                << pillar_stiffness << ' ' << last_increment << '\n';
-          state.close();
-          fs::copy_file(params.output_directory + "/stress_strain.csv",
-                        tmp + "/stress_strain.csv");
-          // Swap in the new checkpoint; between the two renames the old
-          // one is still complete as checkpoint.old.
-          fs::remove_all(old);
-          if (fs::exists(dir))
-            fs::rename(dir, old);
-          fs::rename(tmp, dir);
-          fs::remove_all(old);
-        }
+      {
+        std::ofstream state(tmp + "/state.txt");
+        state << std::setprecision(17) << step << ' ' << time << ' '
+              << increment << ' ' << displacement_old << ' '
+              << machine_displacement_old << ' ' << force_old << ' '
+              << pillar_stiffness << ' ' << last_increment << '\n';
+        state.close();
+        fs::copy_file(params.output_directory + "/stress_strain.csv",
+                      tmp + "/stress_strain.csv");
+        // Swap in the new checkpoint; between the two renames the old
+        // one is still complete as checkpoint.old.
+        fs::remove_all(old);
+        if (fs::exists(dir))
+          fs::rename(dir, old);
+        fs::rename(tmp, dir);
+        fs::remove_all(old);
+      }
       MPI_Barrier(comm);
     }
 
@@ -1055,21 +1046,20 @@ namespace micropillar
     {
       namespace fs    = std::filesystem;
       std::string dir = checkpoint_directory();
-      if (!fs::exists(dir + "/state.txt") &&
-          fs::exists(dir + ".old/state.txt"))
+      if (!fs::exists(dir + "/state.txt") && fs::exists(dir + ".old/state.txt"))
         dir += ".old"; // killed between the renames
       AssertThrow(fs::exists(dir + "/state.txt"),
                   ExcMessage("Checkpoint/Restart: no checkpoint in <" +
-                             checkpoint_directory() +
-                             "> (Output directory = " +
+                             checkpoint_directory() + "> (Output directory = " +
                              params.output_directory + ")."));
       {
         std::ifstream state(dir + "/state.txt");
         state >> step >> time >> increment >> displacement_old >>
           machine_displacement_old >> force_old >> pillar_stiffness >>
           last_increment;
-        AssertThrow(state, ExcMessage("Checkpoint file <" + dir +
-                                      "/state.txt> is unreadable."));
+        AssertThrow(state,
+                    ExcMessage("Checkpoint file <" + dir +
+                               "/state.txt> is unreadable."));
       }
       if (dir != checkpoint_directory() &&
           Utilities::MPI::this_mpi_process(comm) == 0)
@@ -1082,7 +1072,8 @@ namespace micropillar
       setup_system();
       initialise_history();
 
-      VectorType old_owned(locally_owned, comm), older_owned(locally_owned, comm);
+      VectorType old_owned(locally_owned, comm),
+        older_owned(locally_owned, comm);
       parallel::distributed::SolutionTransfer<3, VectorType> transfer(
         dof_handler);
       std::vector<VectorType *> vectors = {&old_owned, &older_owned};
@@ -1092,15 +1083,15 @@ namespace micropillar
       solution_older = older_owned;
 
       const unsigned int handle = triangulation.register_data_attach(
-        [](const typename Triangulation<3>::cell_iterator &, const auto) {
-          return std::vector<char>();
-        },
+        [](const typename Triangulation<3>::cell_iterator &, const auto)
+        { return std::vector<char>(); },
         true);
       triangulation.notify_ready_to_unpack(
         handle,
         [this](const typename Triangulation<3>::cell_iterator &cell,
                const auto /*status*/,
-               const auto &data) {
+               const auto &data)
+        {
           const auto states =
             Utilities::unpack<std::vector<std::vector<double>>>(data.begin(),
                                                                 data.end(),
@@ -1110,10 +1101,10 @@ namespace micropillar
                       ExcMessage("Checkpoint: quadrature data do not match "
                                  "the element of this prm file."));
           for (unsigned int q = 0; q < points.size(); ++q)
-            {
-              points[q]->old_state = states[q];
-              points[q]->new_state = states[q];
-            }
+          {
+            points[q]->old_state = states[q];
+            points[q]->new_state = states[q];
+          }
         });
       pcout << "Restarted from " << checkpoint_directory() << " at step "
             << step << ", strain " << displacement_old / params.pillar.height()
@@ -1129,12 +1120,12 @@ namespace micropillar
       if (restart)
         load_checkpoint();
       else
-        {
-          make_grid();
-          setup_system();
-          initialise_history();
-          increment = params.time.initial_increment;
-        }
+      {
+        make_grid();
+        setup_system();
+        initialise_history();
+        increment = params.time.initial_increment;
+      }
       install_signal_handlers();
 
       const double height = params.pillar.height();
@@ -1148,20 +1139,20 @@ namespace micropillar
       output::CurveFile curve(params.output_directory,
                               extra,
                               comm,
-                              restart ? checkpoint_directory() +
-                                          "/stress_strain.csv" :
-                                        "");
+                              restart
+                                ? checkpoint_directory() + "/stress_strain.csv"
+                                : "");
       curve.set_status("running");
 
       std::vector<double> averages(extra.size() - 1, 0.), row;
       if (!restart)
-        {
-          solution_old   = 0.;
-          solution_older = 0.;
-          row.push_back(0.);
-          row.insert(row.end(), averages.begin(), averages.end());
-          curve.write_row(0, 0., 0., 0., 0., 0., 0, 0., row);
-        }
+      {
+        solution_old   = 0.;
+        solution_older = 0.;
+        row.push_back(0.);
+        row.insert(row.end(), averages.begin(), averages.end());
+        curve.write_row(0, 0., 0., 0., 0., 0., 0, 0., row);
+      }
 
       const double t_load     = punch.loading_end_time();
       const double t_end      = punch.end_time();
@@ -1171,115 +1162,113 @@ namespace micropillar
       Timer        wall;
 
       while (time < t_end * (1. - 1e-12))
+      {
+        if (step >= params.time.maximum_steps)
         {
-          if (step >= params.time.maximum_steps)
-            {
-              stop_reason = "Time stepping/Maximum steps (" +
-                            std::to_string(params.time.maximum_steps) +
-                            ") reached before the end of the load programme";
-              exit_code = run_stopped;
-              break;
-            }
-          double dt = increment / rate;
-          // land exactly on the load reversal and on the end
-          const double t_next_event = time < t_load * (1. - 1e-12) ? t_load : t_end;
-          if (time + dt > t_next_event * (1. - 1e-9))
-            dt = t_next_event - time;
-          const double d_programme = punch.displacement(time + dt);
-          double       d_new       = d_programme;
-          const StepResult s =
-            params.punch.machine_stiffness > 0. ?
-              solve_step_with_machine(d_programme, dt, d_new) :
-              solve_step(d_new, dt);
-          if (!s.converged)
-            {
-              increment *= params.time.cutback_factor;
-              pcout << "  step " << step + 1 << " failed (" << s.reason
-                    << "); cutting the strain increment back to "
-                    << increment << std::endl;
-              if (increment < params.time.minimum_increment)
-                {
-                  stop_reason = "the strain increment fell below Time "
-                                "stepping/Minimum strain increment (" +
-                                std::to_string(params.time.minimum_increment) +
-                                ") after: " + s.reason;
-                  exit_code = run_stopped;
-                  break;
-                }
-              solution = solution_old;
-              continue;
-            }
-
-          {
-            TimerOutput::Scope t(timer, "state diffusion");
-            diffusion->apply(dt, *quadrature, history);
-          }
-          accept_step();
-          ++step;
-          time += dt;
-          last_increment   = d_new - displacement_old;
-          const double force  = punch_force();
-          if (last_increment != 0.)
-            pillar_stiffness = (force - force_old) / last_increment;
-          displacement_old         = d_new;
-          machine_displacement_old = d_programme;
-          force_old                = force;
-          const double strain = d_new / height;
-          const double stress = force / area;
-          volume_averages(averages);
-          row.assign(1, d_programme);
-          row.insert(row.end(), averages.begin(), averages.end());
-          curve.write_row(
-            step, time, d_new, force, strain, stress, s.iterations, dt, row);
-          pcout << "step " << std::setw(5) << step << "  strain "
-                << std::setw(10) << std::setprecision(5) << strain
-                << "  stress " << std::setw(10) << std::setprecision(6)
-                << stress << " MPa  Newton " << std::setw(2) << s.iterations
-                << "  dt " << std::setprecision(4) << dt << " s  elapsed "
-                << std::setprecision(4) << wall.wall_time() << " s  left ~"
-                << std::setprecision(3)
-                << wall.wall_time() / (time - time_start) * (t_end - time)
-                << " s" << std::endl;
-
-          const bool last = time >= t_end * (1. - 1e-12);
-          if (params.output.field_interval > 0 &&
-              (step % params.output.field_interval == 0 || last))
-            write_fields(step);
-
-          if (s.iterations <= params.time.fast_iterations)
-            increment = std::min(increment * params.time.growth_factor,
-                                 params.time.maximum_increment);
-
-          const bool interrupted =
-            Utilities::MPI::max(stop_signal_received() ? 1 : 0, comm) == 1;
-          if (interrupted ||
-              (params.checkpoint.interval > 0 &&
-               step % params.checkpoint.interval == 0 && !last))
-            write_checkpoint();
-          if (interrupted)
-            {
-              stop_reason = "interrupted by a signal; checkpoint written at "
-                            "step " +
-                            std::to_string(step) +
-                            " (resume with: micropillar FILE.prm --restart)";
-              exit_code = run_interrupted;
-              break;
-            }
-          if (params.punch.unload && time > t_load * (1. + 1e-12) &&
-              force <= 0.)
-            {
-              pcout << "Unloaded: the punch force vanished." << std::endl;
-              break;
-            }
+          stop_reason = "Time stepping/Maximum steps (" +
+                        std::to_string(params.time.maximum_steps) +
+                        ") reached before the end of the load programme";
+          exit_code = run_stopped;
+          break;
         }
+        double dt = increment / rate;
+        // land exactly on the load reversal and on the end
+        const double t_next_event =
+          time < t_load * (1. - 1e-12) ? t_load : t_end;
+        if (time + dt > t_next_event * (1. - 1e-9))
+          dt = t_next_event - time;
+        const double     d_programme = punch.displacement(time + dt);
+        double           d_new       = d_programme;
+        const StepResult s           = params.punch.machine_stiffness > 0.
+                                         ? solve_step_with_machine(d_programme, dt, d_new)
+                                         : solve_step(d_new, dt);
+        if (!s.converged)
+        {
+          increment *= params.time.cutback_factor;
+          pcout << "  step " << step + 1 << " failed (" << s.reason
+                << "); cutting the strain increment back to " << increment
+                << std::endl;
+          if (increment < params.time.minimum_increment)
+          {
+            stop_reason = "the strain increment fell below Time "
+                          "stepping/Minimum strain increment (" +
+                          std::to_string(params.time.minimum_increment) +
+                          ") after: " + s.reason;
+            exit_code = run_stopped;
+            break;
+          }
+          solution = solution_old;
+          continue;
+        }
+
+        {
+          TimerOutput::Scope t(timer, "state diffusion");
+          diffusion->apply(dt, *quadrature, history);
+        }
+        accept_step();
+        ++step;
+        time += dt;
+        last_increment     = d_new - displacement_old;
+        const double force = punch_force();
+        if (last_increment != 0.)
+          pillar_stiffness = (force - force_old) / last_increment;
+        displacement_old         = d_new;
+        machine_displacement_old = d_programme;
+        force_old                = force;
+        const double strain      = d_new / height;
+        const double stress      = force / area;
+        volume_averages(averages);
+        row.assign(1, d_programme);
+        row.insert(row.end(), averages.begin(), averages.end());
+        curve.write_row(
+          step, time, d_new, force, strain, stress, s.iterations, dt, row);
+        pcout << "step " << std::setw(5) << step << "  strain " << std::setw(10)
+              << std::setprecision(5) << strain << "  stress " << std::setw(10)
+              << std::setprecision(6) << stress << " MPa  Newton "
+              << std::setw(2) << s.iterations << "  dt " << std::setprecision(4)
+              << dt << " s  elapsed " << std::setprecision(4)
+              << wall.wall_time() << " s  left ~" << std::setprecision(3)
+              << wall.wall_time() / (time - time_start) * (t_end - time) << " s"
+              << std::endl;
+
+        const bool last = time >= t_end * (1. - 1e-12);
+        if (params.output.field_interval > 0 &&
+            (step % params.output.field_interval == 0 || last))
+          write_fields(step);
+
+        if (s.iterations <= params.time.fast_iterations)
+          increment = std::min(increment * params.time.growth_factor,
+                               params.time.maximum_increment);
+
+        const bool interrupted =
+          Utilities::MPI::max(stop_signal_received() ? 1 : 0, comm) == 1;
+        if (interrupted || (params.checkpoint.interval > 0 &&
+                            step % params.checkpoint.interval == 0 && !last))
+          write_checkpoint();
+        if (interrupted)
+        {
+          stop_reason = "interrupted by a signal; checkpoint written at "
+                        "step " +
+                        std::to_string(step) +
+                        " (resume with: micropillar FILE.prm --restart)";
+          exit_code = run_interrupted;
+          break;
+        }
+        if (params.punch.unload && time > t_load * (1. + 1e-12) && force <= 0.)
+        {
+          pcout << "Unloaded: the punch force vanished." << std::endl;
+          break;
+        }
+      }
 
       timer.print_wall_time_statistics(comm);
       {
         // Machine-readable summary for benchmarks/pillar_benchmark.sh.
         const auto times = timer.get_summary_data(TimerOutput::total_wall_time);
         const auto calls = timer.get_summary_data(TimerOutput::n_calls);
-        auto get = [](const std::map<std::string, double> &m,
-                      const std::string                    &key) {
+        auto       get =
+          [](const std::map<std::string, double> &m, const std::string &key)
+        {
           const auto it = m.find(key);
           return it == m.end() ? 0. : it->second;
         };
@@ -1299,22 +1288,22 @@ namespace micropillar
               << std::endl;
       }
       if (exit_code == run_interrupted)
-        {
-          curve.set_status("interrupted: " + stop_reason);
-          pcout << "micropillar: " << stop_reason << std::endl;
-        }
+      {
+        curve.set_status("interrupted: " + stop_reason);
+        pcout << "micropillar: " << stop_reason << std::endl;
+      }
       else if (exit_code == success)
-        {
-          curve.set_status("completed");
-          pcout << "Run completed: " << step << " steps." << std::endl;
-        }
+      {
+        curve.set_status("completed");
+        pcout << "Run completed: " << step << " steps." << std::endl;
+      }
       else
-        {
-          curve.set_status("stopped: " + stop_reason);
-          pcout << "micropillar: the run stopped: " << stop_reason
-                << ". The curve holds the " << step
-                << " converged steps only." << std::endl;
-        }
+      {
+        curve.set_status("stopped: " + stop_reason);
+        pcout << "micropillar: the run stopped: " << stop_reason
+              << ". The curve holds the " << step << " converged steps only."
+              << std::endl;
+      }
       return exit_code;
     }
 

@@ -4,7 +4,6 @@
 #define micropillar_solver_point_history_h
 
 #include <deal.II/base/symmetric_tensor.h>
-
 #include <vector>
 
 namespace micropillar

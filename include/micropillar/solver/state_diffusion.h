@@ -16,16 +16,14 @@
 #ifndef micropillar_solver_state_diffusion_h
 #define micropillar_solver_state_diffusion_h
 
-#include <deal.II/base/quadrature_point_data.h>
 #include <deal.II/base/quadrature.h>
+#include <deal.II/base/quadrature_point_data.h>
 #include <deal.II/distributed/tria.h>
 #include <deal.II/dofs/dof_handler.h>
 #include <deal.II/fe/fe_q.h>
-
+#include <memory>
 #include <micropillar/constitutive/interface.h>
 #include <micropillar/solver/point_history.h>
-
-#include <memory>
 #include <vector>
 
 namespace micropillar
@@ -58,7 +56,7 @@ namespace micropillar
       /// Apply the diffusion over a step of length dt [s] to the new states
       /// in @p history (quadrature @p quadrature, the solver's).
       void
-      apply(const double                dt,
+      apply(const double                 dt,
             const dealii::Quadrature<3> &quadrature,
             History                     &history) const;
 

@@ -1,0 +1,572 @@
+#include <algorithm>
+#include <cmath>
+#include <deal.II/base/exceptions.h>
+#include <deal.II/base/tensor.h>
+#include <limits>
+#include <micropillar/constitutive/laminate.h>
+#include <micropillar/constitutive/registry.h>
+#include <set>
+#include <sstream>
+
+namespace micropillar
+{
+  namespace constitutive
+  {
+    const char *const HomogenisedLaminate::default_crystal_model =
+      "crystal plasticity";
+    const char *const HomogenisedLaminate::default_glass_model =
+      "free volume glass";
+
+    namespace
+    {
+      const char *const prm_name = "homogenised laminate";
+
+      using Tensor1 = HomogenisedLaminate::Tensor1;
+
+      // Q_ik = A_iJkL N_J N_L.
+      Tensor2
+      acoustic(const Tensor4 &A, const Tensor1 &N)
+      {
+        Tensor2 Q;
+        for (unsigned int i = 0; i < 3; ++i)
+          for (unsigned int k = 0; k < 3; ++k)
+          {
+            double q = 0.;
+            for (unsigned int J = 0; J < 3; ++J)
+              for (unsigned int L = 0; L < 3; ++L)
+                q += A[i][J][k][L] * N[J] * N[L];
+            Q[i][k] = q;
+          }
+        return Q;
+      }
+
+      std::string
+      exception_text(const std::exception &e)
+      {
+        if (const auto *d = dynamic_cast<const dealii::ExceptionBase *>(&e))
+        {
+          std::ostringstream s;
+          d->print_info(s);
+          return s.str();
+        }
+        return e.what();
+      }
+
+      // Selection pattern of the sub-model entries: every registered model
+      // but the laminate itself, and the defaults even if they are not
+      // (yet) registered, so that declaring never fails; creating an
+      // unregistered model then fails with the Registry's message.
+      std::string
+      sub_model_pattern()
+      {
+        std::set<std::string> names;
+        for (const auto &n : Registry::names())
+          if (n != prm_name)
+            names.insert(n);
+        names.insert(HomogenisedLaminate::default_crystal_model);
+        names.insert(HomogenisedLaminate::default_glass_model);
+        std::string result;
+        for (const auto &n : names)
+          result += (result.empty() ? "" : "|") + n;
+        return result;
+      }
+
+      std::unique_ptr<Model>
+      create_sub_model(dealii::ParameterHandler &prm,
+                       const std::string        &entry,
+                       const std::string        &subsection,
+                       const std::string        &default_name)
+      {
+        const std::string name = prm.get(entry);
+        prm.enter_subsection(subsection);
+        std::unique_ptr<Model> model;
+        std::string            error;
+        try
+        {
+          model = Registry::create(name, prm);
+        }
+        catch (const std::exception &e)
+        {
+          error = exception_text(e);
+        }
+        prm.leave_subsection();
+        if (error.empty())
+          return model;
+        if (name != default_name)
+          AssertThrow(false,
+                      dealii::ExcMessage(
+                        "homogenised laminate: " + entry + " = " + name +
+                        ": only the entries of the default model <" +
+                        default_name + "> are declared in subsection " +
+                        subsection + ", so <" + name +
+                        "> cannot read its parameters from a parameter file "
+                        "(use the default, or the C++ constructor taking two "
+                        "models). The model reported:\n" +
+                        error));
+        AssertThrow(false,
+                    dealii::ExcMessage("homogenised laminate, subsection " +
+                                       subsection + ": " + error));
+        return model;
+      }
+
+      HomogenisedLaminate::Parameters
+      parse(dealii::ParameterHandler &prm)
+      {
+        HomogenisedLaminate::Parameters p;
+        p.crystal_fraction        = prm.get_double("Crystal volume fraction");
+        p.crystal_layer_thickness = prm.get_double("Crystal layer thickness");
+        p.glass_layer_thickness   = prm.get_double("Glass layer thickness");
+        return p;
+      }
+    } // namespace
+
+    // All the sub-model results at one trial jump a.
+    struct HomogenisedLaminate::Evaluation
+    {
+      Tensor1             a;
+      UpdateResult        rc, rg;
+      std::vector<double> new_c, new_g;
+      Tensor1             r;
+      double              r_norm = 0.;
+    };
+
+    void
+    HomogenisedLaminate::Parameters::check() const
+    {
+      std::ostringstream errors;
+      if (!(crystal_fraction >= 0. && crystal_fraction <= 1.))
+        errors << "  Crystal volume fraction = " << crystal_fraction
+               << ": must lie in [0, 1].\n";
+      if (!(crystal_layer_thickness >= 0.))
+        errors << "  Crystal layer thickness = " << crystal_layer_thickness
+               << ": must be >= 0 [µm].\n";
+      if (!(glass_layer_thickness >= 0.))
+        errors << "  Glass layer thickness = " << glass_layer_thickness
+               << ": must be >= 0 [µm].\n";
+      if (!(tolerance > 0. && noise_floor >= tolerance))
+        errors << "  local Newton tolerance = " << tolerance
+               << ", noise floor = " << noise_floor
+               << ": need 0 < tolerance <= noise floor.\n";
+      if (max_iterations == 0)
+        errors << "  local Newton iterations: must be > 0.\n";
+      AssertThrow(errors.str().empty(),
+                  dealii::ExcMessage(
+                    "subsection homogenised laminate: invalid entries:\n" +
+                    errors.str()));
+    }
+
+    HomogenisedLaminate::HomogenisedLaminate(std::unique_ptr<Model> crystal_in,
+                                             std::unique_ptr<Model> glass_in,
+                                             const Parameters &parameters_in)
+        : crystal(std::move(crystal_in))
+        , glass(std::move(glass_in))
+        , parameters(parameters_in)
+    {
+      setup();
+    }
+
+    HomogenisedLaminate::HomogenisedLaminate(dealii::ParameterHandler &prm)
+        : crystal(create_sub_model(prm,
+                                   "Crystal model",
+                                   "Crystal",
+                                   default_crystal_model))
+        , glass(
+            create_sub_model(prm, "Glass model", "Glass", default_glass_model))
+        , parameters(parse(prm))
+    {
+      setup();
+    }
+
+    void
+    HomogenisedLaminate::setup()
+    {
+      AssertThrow(crystal && glass,
+                  dealii::ExcMessage(
+                    "homogenised laminate: both sub-models must be given."));
+      parameters.check();
+      f_c          = parameters.crystal_fraction;
+      f_g          = 1. - f_c;
+      stress_scale = std::max(crystal->shear_modulus(), glass->shear_modulus());
+      AssertThrow(stress_scale > 0.,
+                  dealii::ExcMessage("homogenised laminate: the sub-models' "
+                                     "shear moduli must be positive."));
+
+      const std::vector<std::string> nc = crystal->output_names();
+      const std::vector<std::string> ng = glass->output_names();
+      const std::set<std::string>    sc(nc.begin(), nc.end());
+      const std::set<std::string>    sg(ng.begin(), ng.end());
+      names.clear();
+      for (const auto &n : nc)
+        names.push_back(sg.count(n) ? "crystal_" + n : n);
+      for (const auto &n : ng)
+        names.push_back(sc.count(n) ? "glass_" + n : n);
+      names.push_back("crystal_equivalent_plastic_strain");
+      names.push_back("glass_equivalent_plastic_strain");
+      names.push_back("laminate_jump_norm");
+    }
+
+    void
+    HomogenisedLaminate::declare_parameters(dealii::ParameterHandler &prm)
+    {
+      using namespace dealii::Patterns;
+      const std::string pattern = sub_model_pattern();
+      prm.declare_entry(
+        "Crystal model",
+        default_crystal_model,
+        Selection(pattern),
+        "Constitutive model of the crystal layers; it reads its entries from "
+        "subsection Crystal. Only the entries of the default model (" +
+          std::string(default_crystal_model) +
+          ") are declared there: another model cannot be configured from a "
+          "parameter file.");
+      prm.declare_entry(
+        "Glass model",
+        default_glass_model,
+        Selection(pattern),
+        "Constitutive model of the glass layers; it reads its entries from "
+        "subsection Glass. Only the entries of the default model (" +
+          std::string(default_glass_model) +
+          ") are declared there: another model cannot be configured from a "
+          "parameter file.");
+      prm.declare_entry("Crystal volume fraction",
+                        "0.6",
+                        Double(0., 1.),
+                        "Volume fraction f_c of the crystal layers [-]; the "
+                        "glass has 1 - f_c.");
+      prm.declare_entry("Crystal layer thickness",
+                        "0.018",
+                        Double(0.),
+                        "Reference thickness of one crystal layer [µm], given "
+                        "to the crystal model as the layer thickness of the "
+                        "point (interface barriers).");
+      prm.declare_entry("Glass layer thickness",
+                        "0.012",
+                        Double(0.),
+                        "Reference thickness of one glass layer [µm], given "
+                        "to the glass model as the layer thickness of the "
+                        "point.");
+      prm.enter_subsection("Crystal");
+      if (Registry::has(default_crystal_model))
+        Registry::declare_parameters(default_crystal_model, prm);
+      prm.leave_subsection();
+      prm.enter_subsection("Glass");
+      if (Registry::has(default_glass_model))
+        Registry::declare_parameters(default_glass_model, prm);
+      prm.leave_subsection();
+    }
+
+    unsigned int
+    HomogenisedLaminate::n_state() const
+    {
+      return n_own_state + crystal->n_state() + glass->n_state();
+    }
+
+    void
+    HomogenisedLaminate::initialise_state(const PointContext  &context,
+                                          std::vector<double> &state) const
+    {
+      state.assign(n_state(), 0.);
+      const double n = context.layer_normal.norm();
+      AssertThrow(n > 0.,
+                  dealii::ExcMessage("homogenised laminate: zero layer normal "
+                                     "in the point context."));
+      for (unsigned int i = 0; i < 3; ++i)
+        state[normal_index + i] = context.layer_normal[i] / n;
+
+      PointContext        cc = context, cg = context;
+      std::vector<double> sc(crystal->n_state()), sg(glass->n_state());
+      cc.layer_thickness = parameters.crystal_layer_thickness;
+      cg.layer_thickness = parameters.glass_layer_thickness;
+      crystal->initialise_state(cc, sc);
+      glass->initialise_state(cg, sg);
+      std::copy(sc.begin(), sc.end(), state.begin() + crystal_offset());
+      std::copy(sg.begin(), sg.end(), state.begin() + glass_offset());
+    }
+
+    HomogenisedLaminate::Tensor1
+    HomogenisedLaminate::jump(const Tensor2 &F, const std::vector<double> &s)
+    {
+      Tensor1 b;
+      for (unsigned int i = 0; i < 3; ++i)
+        b[i] = s[jump_index + i];
+      return F * b;
+    }
+
+    HomogenisedLaminate::Tensor1
+    HomogenisedLaminate::layer_normal(const std::vector<double> &s)
+    {
+      Tensor1 N;
+      for (unsigned int i = 0; i < 3; ++i)
+        N[i] = s[normal_index + i];
+      return N;
+    }
+
+    void
+    HomogenisedLaminate::phase_deformations(const Tensor2             &F,
+                                            const std::vector<double> &state,
+                                            Tensor2                   &F_c,
+                                            Tensor2 &F_g) const
+    {
+      const Tensor2 aN =
+        dealii::outer_product(jump(F, state), layer_normal(state));
+      F_c = F + f_g * aN;
+      F_g = F - f_c * aN;
+    }
+
+    std::vector<double>
+    HomogenisedLaminate::crystal_state(const std::vector<double> &s) const
+    {
+      return std::vector<double>(s.begin() + crystal_offset(),
+                                 s.begin() + glass_offset());
+    }
+
+    std::vector<double>
+    HomogenisedLaminate::glass_state(const std::vector<double> &s) const
+    {
+      return std::vector<double>(s.begin() + glass_offset(),
+                                 s.begin() + glass_offset() + glass->n_state());
+    }
+
+    bool
+    HomogenisedLaminate::evaluate(const Tensor1             &a,
+                                  const Tensor2             &F,
+                                  const Tensor2             &F_c_old,
+                                  const Tensor2             &F_g_old,
+                                  const double               dt,
+                                  const Tensor1             &N0,
+                                  const std::vector<double> &old_c,
+                                  const std::vector<double> &old_g,
+                                  Evaluation                &e) const
+    {
+      e.a              = a;
+      const Tensor2 aN = dealii::outer_product(a, N0);
+      e.rc.converged   = true;
+      e.rg.converged   = true;
+      crystal->update(F + f_g * aN, F_c_old, dt, old_c, e.new_c, e.rc);
+      if (!e.rc.converged)
+        return false;
+      glass->update(F - f_c * aN, F_g_old, dt, old_g, e.new_g, e.rg);
+      if (!e.rg.converged)
+        return false;
+      e.r      = (e.rc.P - e.rg.P) * N0;
+      e.r_norm = e.r.norm();
+      return std::isfinite(e.r_norm);
+    }
+
+    void
+    HomogenisedLaminate::update(const Tensor2             &F,
+                                const Tensor2             &F_old,
+                                const double               dt,
+                                const std::vector<double> &old_state,
+                                std::vector<double>       &new_state,
+                                UpdateResult              &result) const
+    {
+      new_state.resize(n_state());
+      result.converged  = false;
+      const double detF = dealii::determinant(F);
+      if (!(detF > 0.))
+        return;
+
+      const Tensor1 N0 = layer_normal(old_state);
+      Tensor1       b_old;
+      for (unsigned int i = 0; i < 3; ++i)
+        b_old[i] = old_state[jump_index + i];
+      // The old phase deformations from the stored (material) jump: the
+      // sub-models see exactly the F_old's they converged at.
+      const Tensor2 aN_old  = dealii::outer_product(F_old * b_old, N0);
+      const Tensor2 F_c_old = F_old + f_g * aN_old;
+      const Tensor2 F_g_old = F_old - f_c * aN_old;
+      const std::vector<double> old_c = crystal_state(old_state);
+      const std::vector<double> old_g = glass_state(old_state);
+
+      const double tight = parameters.tolerance * stress_scale;
+      const double loose = parameters.noise_floor * stress_scale;
+
+      Evaluation cur, trial;
+
+      // One Newton attempt from a0; max_step > 0 caps |da| (a damped
+      // retry). Backtracking on |r|: the Newton direction is a descent
+      // direction of |r|^2 whenever K is invertible, symmetric or not
+      // (a softening glass may make it indefinite).
+      const auto attempt = [&](const Tensor1 &a0, const double max_step)
+      {
+        if (!evaluate(a0, F, F_c_old, F_g_old, dt, N0, old_c, old_g, cur))
+          return false;
+        for (unsigned int it = 0; it < parameters.max_iterations; ++it)
+        {
+          if (cur.r_norm <= tight)
+            return true;
+          const Tensor2 K =
+            f_g * acoustic(cur.rc.dP_dF, N0) + f_c * acoustic(cur.rg.dP_dF, N0);
+          const double det_K = dealii::determinant(K);
+          if (!(std::abs(det_K) > 1e-12 * std::pow(K.norm(), 3)))
+            return false;
+          Tensor1      da      = -(dealii::invert(K) * cur.r);
+          const double da_norm = da.norm();
+          if (max_step > 0. && da_norm > max_step)
+            da *= max_step / da_norm;
+
+          bool   accepted = false;
+          double alpha    = 1.;
+          for (unsigned int ls = 0; ls < 8; ++ls, alpha *= 0.5)
+            if (evaluate(cur.a + alpha * da,
+                         F,
+                         F_c_old,
+                         F_g_old,
+                         dt,
+                         N0,
+                         old_c,
+                         old_g,
+                         trial) &&
+                trial.r_norm <= (1. - 1e-4 * alpha) * cur.r_norm)
+            {
+              accepted = true;
+              break;
+            }
+          if (!accepted)
+            // Round-off floor of a noisy sub-model (its own local
+            // tolerance), or a genuine failure.
+            return cur.r_norm <= loose;
+          std::swap(cur, trial);
+        }
+        return cur.r_norm <= loose;
+      };
+
+      // Start from the old material jump carried by the current F; retry
+      // from a = 0 and then with a capped step.
+      const Tensor1 a_pred = F * b_old;
+      bool          ok     = attempt(a_pred, 0.);
+      if (!ok && a_pred.norm() > 0.)
+        ok = attempt(Tensor1(), 0.);
+      if (!ok)
+        ok = attempt(a_pred, 0.02);
+      if (!ok)
+        ok = attempt(Tensor1(), 0.005);
+      if (!ok)
+        return;
+
+      // Response and its exact linearisation at the converged jump.
+      const Tensor4 &A_c   = cur.rc.dP_dF;
+      const Tensor4 &A_g   = cur.rg.dP_dF;
+      const Tensor4  D     = A_c - A_g;
+      const Tensor2  K     = f_g * acoustic(A_c, N0) + f_c * acoustic(A_g, N0);
+      const double   det_K = dealii::determinant(K);
+      if (!(std::abs(det_K) > 1e-12 * std::pow(K.norm(), 3)))
+        return;
+      const Tensor2 K_inv = dealii::invert(K);
+
+      // C_iJk = D_iJkL N_L,  B_pmn = D_pQmn N_Q,  G_iJp = C_iJk K^-1_kp.
+      dealii::Tensor<3, 3> C, B, G;
+      for (unsigned int i = 0; i < 3; ++i)
+        for (unsigned int J = 0; J < 3; ++J)
+          for (unsigned int k = 0; k < 3; ++k)
+            for (unsigned int L = 0; L < 3; ++L)
+            {
+              C[i][J][k] += D[i][J][k][L] * N0[L];
+              B[i][k][L] += D[i][J][k][L] * N0[J];
+            }
+      for (unsigned int i = 0; i < 3; ++i)
+        for (unsigned int J = 0; J < 3; ++J)
+          for (unsigned int p = 0; p < 3; ++p)
+            for (unsigned int k = 0; k < 3; ++k)
+              G[i][J][p] += C[i][J][k] * K_inv[k][p];
+
+      // P = f_c P_c + f_g P_g written so that equal phases give P_g exactly.
+      result.P       = cur.rg.P + f_c * (cur.rc.P - cur.rg.P);
+      result.dP_dF   = A_g + f_c * D;
+      const double w = f_c * f_g;
+      for (unsigned int i = 0; i < 3; ++i)
+        for (unsigned int J = 0; J < 3; ++J)
+          for (unsigned int m = 0; m < 3; ++m)
+            for (unsigned int n = 0; n < 3; ++n)
+            {
+              double s = 0.;
+              for (unsigned int p = 0; p < 3; ++p)
+                s += G[i][J][p] * B[p][m][n];
+              result.dP_dF[i][J][m][n] -= w * s;
+            }
+
+      const Tensor1 b = dealii::invert(F) * cur.a;
+      for (unsigned int i = 0; i < 3; ++i)
+      {
+        new_state[jump_index + i]   = b[i];
+        new_state[normal_index + i] = N0[i];
+      }
+      new_state[jump_norm_index] = cur.a.norm();
+      std::copy(cur.new_c.begin(),
+                cur.new_c.end(),
+                new_state.begin() + crystal_offset());
+      std::copy(cur.new_g.begin(),
+                cur.new_g.end(),
+                new_state.begin() + glass_offset());
+      result.converged = true;
+    }
+
+    std::vector<std::string>
+    HomogenisedLaminate::output_names() const
+    {
+      return names;
+    }
+
+    void
+    HomogenisedLaminate::output_values(const std::vector<double> &state,
+                                       std::vector<double>       &values) const
+    {
+      const std::vector<double> sc = crystal_state(state);
+      const std::vector<double> sg = glass_state(state);
+      std::vector<double>       vc, vg;
+      crystal->output_values(sc, vc);
+      glass->output_values(sg, vg);
+      values = vc;
+      values.insert(values.end(), vg.begin(), vg.end());
+      values.push_back(crystal->equivalent_plastic_strain(sc));
+      values.push_back(glass->equivalent_plastic_strain(sg));
+      values.push_back(state[jump_norm_index]);
+    }
+
+    double
+    HomogenisedLaminate::equivalent_plastic_strain(
+      const std::vector<double> &state) const
+    {
+      return f_c * crystal->equivalent_plastic_strain(crystal_state(state)) +
+             f_g * glass->equivalent_plastic_strain(glass_state(state));
+    }
+
+    unsigned int
+    HomogenisedLaminate::diffusing_state_index() const
+    {
+      constexpr unsigned int none = std::numeric_limits<unsigned int>::max();
+      if (glass->diffusing_state_index() != none)
+        return glass_offset() + glass->diffusing_state_index();
+      if (crystal->diffusing_state_index() != none)
+        return crystal_offset() + crystal->diffusing_state_index();
+      return none;
+    }
+
+    double
+    HomogenisedLaminate::diffusivity() const
+    {
+      constexpr unsigned int none = std::numeric_limits<unsigned int>::max();
+      if (glass->diffusing_state_index() != none)
+        return glass->diffusivity();
+      if (crystal->diffusing_state_index() != none)
+        return crystal->diffusivity();
+      return 0.;
+    }
+
+    double
+    HomogenisedLaminate::shear_modulus() const
+    {
+      return f_c * crystal->shear_modulus() + f_g * glass->shear_modulus();
+    }
+
+    MICROPILLAR_REGISTER_MODEL(
+      HomogenisedLaminate,
+      "homogenised laminate",
+      "Rank-one crystal-glass laminate point (model-spec §0): a crystal and a "
+      "glass sub-model (entries Crystal model / Glass model, parameters in "
+      "subsections Crystal / Glass) share the in-plane deformation, differ by "
+      "a jump a⊗N0 solved from traction continuity by a local Newton; "
+      "volume-averaged stress and exact consistent tangent.")
+  } // namespace constitutive
+} // namespace micropillar

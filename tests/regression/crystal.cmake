@@ -1,0 +1,1 @@
+micropillar_regression(crystal_pillars crystal_test.py)

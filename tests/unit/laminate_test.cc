@@ -1,0 +1,630 @@
+// Unit tests of the homogenised laminate point ("homogenised laminate").
+//
+// material_checks.h uses SymmetricTensor without including its header.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/symmetric_tensor.h>
+#include <gtest/gtest.h>
+#include <iostream>
+#include <material_checks.h>
+#include <micropillar/constitutive/j2_plasticity.h>
+#include <micropillar/constitutive/laminate.h>
+#include <micropillar/constitutive/neo_hookean.h>
+#include <micropillar/constitutive/registry.h>
+
+using namespace micropillar;
+using namespace micropillar::constitutive;
+using micropillar::testing::objectivity_error;
+using micropillar::testing::rotation;
+using micropillar::testing::run_update;
+using micropillar::testing::tangent_error;
+
+namespace
+{
+  using Tensor1 = HomogenisedLaminate::Tensor1;
+
+  const Tensor2 I = dealii::unit_symmetric_tensor<3>();
+
+  J2Plasticity::Parameters
+  j2(const double E, const double nu, const double Y, const double H)
+  {
+    J2Plasticity::Parameters p;
+    p.youngs_modulus    = E;
+    p.poissons_ratio    = nu;
+    p.yield_stress      = Y;
+    p.hardening_modulus = H;
+    return p;
+  }
+
+  // Crystal-like and glass-like J2 layers (model-spec §0 strengths).
+  J2Plasticity::Parameters
+  hard()
+  {
+    return j2(200000., 0.3, 3300., 2000.);
+  }
+
+  J2Plasticity::Parameters
+  soft()
+  {
+    return j2(92000., 0.36, 1800., 1000.);
+  }
+
+  HomogenisedLaminate::Parameters
+  fractions(const double f_c)
+  {
+    HomogenisedLaminate::Parameters p;
+    p.crystal_fraction = f_c;
+    return p;
+  }
+
+  std::unique_ptr<HomogenisedLaminate>
+  laminate(std::unique_ptr<Model> c,
+           std::unique_ptr<Model> g,
+           const double           f_c = 0.6)
+  {
+    return std::make_unique<HomogenisedLaminate>(std::move(c),
+                                                 std::move(g),
+                                                 fractions(f_c));
+  }
+
+  std::unique_ptr<HomogenisedLaminate>
+  j2_laminate()
+  {
+    return laminate(std::make_unique<J2Plasticity>(hard()),
+                    std::make_unique<J2Plasticity>(soft()));
+  }
+
+  std::vector<double>
+  fresh_state(const Model &m, const Tensor1 &N0 = Tensor1({0., 0., 1.}))
+  {
+    PointContext c;
+    c.layer_normal = N0;
+    std::vector<double> s(m.n_state());
+    m.initialise_state(c, s);
+    return s;
+  }
+
+  Tensor2
+  general_F(const double scale)
+  {
+    Tensor2      F       = I;
+    const double d[3][3] = {{0.8, 0.3, -0.2},
+                            {0.1, -0.5, 0.4},
+                            {-0.3, 0.2, -0.9}};
+    for (unsigned int i = 0; i < 3; ++i)
+      for (unsigned int j = 0; j < 3; ++j)
+        F[i][j] += scale * d[i][j];
+    return rotation(Tensor1({1., 2., 3.}), 0.4) * F;
+  }
+
+  // A deformed old state: @p n_steps steps along general_F.
+  std::vector<double>
+  deformed_state(const Model       &m,
+                 Tensor2           &F_reached,
+                 const double       step,
+                 const unsigned int n_steps = 2,
+                 const Tensor1     &N0      = Tensor1({0., 0., 1.}))
+  {
+    std::vector<double> s     = fresh_state(m, N0), s_new;
+    Tensor2             F_old = I;
+    for (unsigned int n = 1; n <= n_steps; ++n)
+    {
+      const Tensor2      F = general_F(step * n);
+      const UpdateResult r = run_update(m, F, F_old, 1., s, &s_new);
+      EXPECT_TRUE(r.converged);
+      s     = s_new;
+      F_old = F;
+    }
+    F_reached = F_old;
+    return s;
+  }
+
+  Tensor2
+  cauchy(const Tensor2 &P, const Tensor2 &F)
+  {
+    return P * dealii::transpose(F) / dealii::determinant(F);
+  }
+
+  // Uniaxial stress along axis d: F = diag with F_dd = stretch imposed and
+  // the two other stretches solved for P_ii = 0 by Newton on the model's
+  // tangent (diagonal F stays diagonal for these symmetric cases).
+  UpdateResult
+  uniaxial_stress(const Model               &m,
+                  const unsigned int         d,
+                  const double               stretch,
+                  const Tensor2             &F_old,
+                  const std::vector<double> &old_state,
+                  std::vector<double>       &new_state,
+                  Tensor2                   &F)
+  {
+    F                         = F_old;
+    F[d][d]                   = stretch;
+    const unsigned int lat[2] = {(d + 1) % 3, (d + 2) % 3};
+    UpdateResult       r;
+    for (unsigned int it = 0; it < 30; ++it)
+    {
+      r = run_update(m, F, F_old, 1., old_state, &new_state);
+      if (!r.converged)
+        return r;
+      const double res[2] = {r.P[lat[0]][lat[0]], r.P[lat[1]][lat[1]]};
+      if (std::abs(res[0]) + std::abs(res[1]) <= 1e-9 * m.shear_modulus())
+        return r;
+      const double J[2][2] = {{r.dP_dF[lat[0]][lat[0]][lat[0]][lat[0]],
+                               r.dP_dF[lat[0]][lat[0]][lat[1]][lat[1]]},
+                              {r.dP_dF[lat[1]][lat[1]][lat[0]][lat[0]],
+                               r.dP_dF[lat[1]][lat[1]][lat[1]][lat[1]]}};
+      const double det     = J[0][0] * J[1][1] - J[0][1] * J[1][0];
+      F[lat[0]][lat[0]] -= (J[1][1] * res[0] - J[0][1] * res[1]) / det;
+      F[lat[1]][lat[1]] -= (-J[1][0] * res[0] + J[0][0] * res[1]) / det;
+    }
+    r.converged = false;
+    return r;
+  }
+
+  double
+  max_abs_difference(const Tensor4 &a, const Tensor4 &b)
+  {
+    double m = 0.;
+    for (unsigned int i = 0; i < 3; ++i)
+      for (unsigned int j = 0; j < 3; ++j)
+        for (unsigned int k = 0; k < 3; ++k)
+          for (unsigned int l = 0; l < 3; ++l)
+            m = std::max(m, std::abs(a[i][j][k][l] - b[i][j][k][l]));
+    return m;
+  }
+
+  // Neo-Hookean with a recording state: [layer thickness from the context,
+  // F of the last converged update (9)]. An update whose F_old is not the F
+  // it converged at reports failure, so a laminate that hands its
+  // sub-models inconsistent old deformations fails loudly.
+  class Probe : public NeoHookean
+  {
+  public:
+    using NeoHookean::NeoHookean;
+
+    unsigned int
+    n_state() const override
+    {
+      return 10;
+    }
+
+    void
+    initialise_state(const PointContext  &c,
+                     std::vector<double> &s) const override
+    {
+      s.assign(10, 0.);
+      s[0] = c.layer_thickness;
+      for (unsigned int i = 0; i < 3; ++i)
+        s[1 + 4 * i] = 1.;
+    }
+
+    void
+    update(const Tensor2             &F,
+           const Tensor2             &F_old,
+           const double               dt,
+           const std::vector<double> &old_state,
+           std::vector<double>       &new_state,
+           UpdateResult              &result) const override
+    {
+      new_state = old_state;
+      NeoHookean::update(F, F_old, dt, old_state, new_state, result);
+      for (unsigned int i = 0; i < 3; ++i)
+        for (unsigned int j = 0; j < 3; ++j)
+        {
+          if (std::abs(F_old[i][j] - old_state[1 + 3 * i + j]) > 1e-12)
+            result.converged = false;
+          new_state[1 + 3 * i + j] = F[i][j];
+        }
+    }
+
+    std::vector<std::string>
+    output_names() const override
+    {
+      return {"probe", "thickness"};
+    }
+
+    void
+    output_values(const std::vector<double> &s,
+                  std::vector<double>       &v) const override
+    {
+      v = {-1., s[0]};
+    }
+  };
+
+  // A model whose update always fails.
+  class Failing : public NeoHookean
+  {
+  public:
+    using NeoHookean::NeoHookean;
+
+    void
+    update(const Tensor2 &,
+           const Tensor2 &,
+           const double,
+           const std::vector<double> &,
+           std::vector<double> &,
+           UpdateResult &result) const override
+    {
+      result.converged = false;
+    }
+  };
+} // namespace
+
+TEST(HomogenisedLaminate, TangentElasticNeoHookean)
+{
+  const auto          m = laminate(std::make_unique<NeoHookean>(200000., 0.3),
+                          std::make_unique<NeoHookean>(92000., 0.36));
+  const auto          s = fresh_state(*m, Tensor1({0.2, -0.3, 1.}));
+  std::vector<double> s_new;
+  const Tensor2       F = general_F(0.05);
+  ASSERT_TRUE(run_update(*m, F, I, 1., s, &s_new).converged);
+  EXPECT_GT(s_new[HomogenisedLaminate::jump_norm_index], 1e-3);
+  EXPECT_LT(tangent_error(*m, F, I, 1., s), 1e-6);
+}
+
+TEST(HomogenisedLaminate, TangentAtIdentity)
+{
+  const auto m = j2_laminate();
+  EXPECT_LT(tangent_error(*m, I, I, 1., fresh_state(*m)), 1e-7);
+}
+
+TEST(HomogenisedLaminate, TangentPlasticJ2)
+{
+  const auto          m  = j2_laminate();
+  const Tensor1       N0 = Tensor1({0.3, -0.2, 1.});
+  Tensor2             F_old;
+  const auto          s = deformed_state(*m, F_old, 0.02, 2, N0);
+  const Tensor2       F = general_F(0.06);
+  std::vector<double> s_new;
+  ASSERT_TRUE(run_update(*m, F, F_old, 1., s, &s_new).converged);
+  // Both layers flow in this step.
+  EXPECT_GT(m->crystal_model().equivalent_plastic_strain(
+              m->crystal_state(s_new)),
+            m->crystal_model().equivalent_plastic_strain(m->crystal_state(s)));
+  EXPECT_GT(m->glass_model().equivalent_plastic_strain(m->glass_state(s_new)),
+            m->glass_model().equivalent_plastic_strain(m->glass_state(s)));
+  EXPECT_LT(tangent_error(*m, F, F_old, 1., s), 1e-6);
+}
+
+TEST(HomogenisedLaminate, TangentElasticCrystalPlasticGlass)
+{
+  const auto m = laminate(std::make_unique<NeoHookean>(200000., 0.3),
+                          std::make_unique<J2Plasticity>(soft()),
+                          0.4);
+  Tensor2    F_old;
+  const auto s = deformed_state(*m, F_old, 0.02);
+  EXPECT_GT(m->equivalent_plastic_strain(s), 0.);
+  EXPECT_LT(tangent_error(*m, general_F(0.055), F_old, 1., s), 1e-6);
+}
+
+TEST(HomogenisedLaminate, Objectivity)
+{
+  const auto    m = j2_laminate();
+  Tensor2       F_old;
+  const auto    s = deformed_state(*m, F_old, 0.02);
+  const Tensor2 Q = rotation(Tensor1({-1., 0.5, 2.}), 1.1);
+  EXPECT_GT(s[HomogenisedLaminate::jump_norm_index], 1e-3);
+  EXPECT_LT(objectivity_error(*m, general_F(0.06), F_old, 1., s, Q), 1e-10);
+}
+
+// (i) Identical sub-models: a = 0 and exactly the sub-model's response,
+// over several plastic steps.
+TEST(HomogenisedLaminate, IdenticalSubModelsGiveTheSubModel)
+{
+  const auto          m = laminate(std::make_unique<J2Plasticity>(soft()),
+                          std::make_unique<J2Plasticity>(soft()));
+  const J2Plasticity  single(soft());
+  std::vector<double> s = fresh_state(*m), s1 = fresh_state(single), s_new,
+                      s1_new;
+  Tensor2 F_old = I;
+  for (unsigned int n = 1; n <= 3; ++n)
+  {
+    const Tensor2      F  = general_F(0.02 * n);
+    const UpdateResult r  = run_update(*m, F, F_old, 1., s, &s_new);
+    const UpdateResult r1 = run_update(single, F, F_old, 1., s1, &s1_new);
+    ASSERT_TRUE(r.converged);
+    EXPECT_EQ((r.P - r1.P).norm(), 0.);
+    EXPECT_EQ(max_abs_difference(r.dP_dF, r1.dP_dF), 0.);
+    EXPECT_EQ(s_new[HomogenisedLaminate::jump_norm_index], 0.);
+    EXPECT_EQ(m->crystal_state(s_new), s1_new);
+    EXPECT_EQ(m->glass_state(s_new), s1_new);
+    s     = s_new;
+    s1    = s1_new;
+    F_old = F;
+  }
+  EXPECT_GT(single.equivalent_plastic_strain(s1), 0.01);
+  EXPECT_EQ(m->equivalent_plastic_strain(s),
+            single.equivalent_plastic_strain(s1));
+}
+
+// (ii) Elastic layers with nu = 0: series modulus along N0, parallel
+// (Voigt) modulus in-plane, both from the exact tangent at F = I and from
+// a small uniaxial-stress step.
+TEST(HomogenisedLaminate, SeriesAndParallelModuli)
+{
+  const double E_c = 200000., E_g = 80000., f_c = 0.6, f_g = 0.4;
+  const auto   m          = laminate(std::make_unique<NeoHookean>(E_c, 0.),
+                          std::make_unique<NeoHookean>(E_g, 0.),
+                          f_c);
+  const double E_series   = 1. / (f_c / E_c + f_g / E_g);
+  const double E_parallel = f_c * E_c + f_g * E_g;
+  const auto   s          = fresh_state(*m);
+
+  const UpdateResult r0 = run_update(*m, I, I, 1., s);
+  ASSERT_TRUE(r0.converged);
+  EXPECT_NEAR(r0.dP_dF[2][2][2][2], E_series, 1e-10 * E_series);
+  EXPECT_NEAR(r0.dP_dF[0][0][0][0], E_parallel, 1e-10 * E_parallel);
+  EXPECT_NEAR(r0.dP_dF[1][1][1][1], E_parallel, 1e-10 * E_parallel);
+
+  const double        eps = 1e-6;
+  std::vector<double> s_new;
+  Tensor2             F;
+  // Along N0 (z): layers in series, equal stress, strains add up.
+  UpdateResult r = uniaxial_stress(*m, 2, 1. - eps, I, s, s_new, F);
+  ASSERT_TRUE(r.converged);
+  EXPECT_NEAR(-r.P[2][2] / eps, E_series, 1e-5 * E_series);
+  // The jump is the difference of the layer strains: sigma/E_g - sigma/E_c.
+  const double sigma = -r.P[2][2];
+  EXPECT_NEAR(s_new[HomogenisedLaminate::jump_norm_index],
+              sigma / E_g - sigma / E_c,
+              1e-5 * sigma / E_g);
+  // In-plane (x): layers in parallel, equal strain, stresses add up.
+  r = uniaxial_stress(*m, 0, 1. - eps, I, s, s_new, F);
+  ASSERT_TRUE(r.converged);
+  EXPECT_NEAR(-r.P[0][0] / eps, E_parallel, 1e-5 * E_parallel);
+}
+
+// (iii) After an update the stored jump gives phase deformations whose
+// stresses satisfy traction continuity and average to P.
+TEST(HomogenisedLaminate, TractionContinuity)
+{
+  const auto    m  = j2_laminate();
+  const Tensor1 N0 = Tensor1({1., 2., 2.}) / 3.;
+  Tensor2       F_old;
+  const auto    s = deformed_state(*m, F_old, 0.025, 3, N0);
+  for (unsigned int i = 0; i < 3; ++i)
+    EXPECT_NEAR(HomogenisedLaminate::layer_normal(s)[i], N0[i], 1e-15);
+
+  const Tensor2       F = general_F(0.09);
+  std::vector<double> s_new;
+  const UpdateResult  r = run_update(*m, F, F_old, 1., s, &s_new);
+  ASSERT_TRUE(r.converged);
+
+  // The sub-models, run by hand on the phase deformations.
+  Tensor2 F_c, F_g, F_c_old, F_g_old;
+  m->phase_deformations(F, s_new, F_c, F_g);
+  m->phase_deformations(F_old, s, F_c_old, F_g_old);
+  EXPECT_LT((0.6 * F_c + 0.4 * F_g - F).norm(), 1e-14);
+  const UpdateResult rc =
+    run_update(m->crystal_model(), F_c, F_c_old, 1., m->crystal_state(s));
+  const UpdateResult rg =
+    run_update(m->glass_model(), F_g, F_g_old, 1., m->glass_state(s));
+  ASSERT_TRUE(rc.converged && rg.converged);
+  EXPECT_GT((rc.P - rg.P).norm(), 0.05 * r.P.norm()); // phases differ
+  EXPECT_LT(((rc.P - rg.P) * N0).norm(), 1e-10 * r.P.norm());
+  EXPECT_LT((0.6 * rc.P + 0.4 * rg.P - r.P).norm(), 1e-12 * r.P.norm());
+  // Cauchy tractions on the current interface are continuous as well.
+  const Tensor1 n = dealii::transpose(dealii::invert(F)) * N0 /
+                    (dealii::transpose(dealii::invert(F)) * N0).norm();
+  EXPECT_LT(((cauchy(rc.P, F_c) - cauchy(rg.P, F_g)) * n).norm(),
+            1e-10 * r.P.norm());
+}
+
+// (iv) Rigid-plastic-like layers (perfectly plastic J2, nearly
+// incompressible elasticity so that Kirchhoff and Cauchy stresses agree to
+// ~0.1 %). The layers share the in-plane strain, so with isochoric flow they
+// share the axial strain too: compressed along N0 both must flow, and the
+// axial stress tends to f_c Y_c + f_g Y_g (not to the lower yield stress
+// Y_g), with the soft layer in in-plane compression sigma - Y_g and the hard
+// one in in-plane tension f_g/f_c (sigma - Y_g). In-plane loading gives the
+// same rule of mixtures with no in-plane constraint stresses.
+TEST(HomogenisedLaminate, RigidPlasticLimitRuleOfMixtures)
+{
+  const double Y_c = 3300., Y_g = 1800., f_c = 0.6, f_g = 0.4;
+  const double limit = f_c * Y_c + f_g * Y_g; // 2700 MPa
+  const auto   m =
+    laminate(std::make_unique<J2Plasticity>(j2(200000., 0.49, Y_c, 0.)),
+             std::make_unique<J2Plasticity>(j2(92000., 0.49, Y_g, 0.)),
+             f_c);
+  for (const unsigned int d : {2u, 0u}) // along N0, then in-plane
+  {
+    std::vector<double> s     = fresh_state(*m), s_new;
+    Tensor2             F_old = I, F;
+    UpdateResult        r;
+    for (unsigned int n = 1; n <= 50; ++n)
+    {
+      r = uniaxial_stress(*m, d, 1. - 0.002 * n, F_old, s, s_new, F);
+      ASSERT_TRUE(r.converged) << "axis " << d << ", step " << n;
+      s     = s_new;
+      F_old = F;
+    }
+    const Tensor2 sigma = cauchy(r.P, F);
+    EXPECT_NEAR(-sigma[d][d], limit, 0.003 * limit) << "axis " << d;
+    EXPECT_GT(-sigma[d][d], 1.4 * Y_g);
+
+    Tensor2 F_c, F_g;
+    m->phase_deformations(F, s, F_c, F_g);
+    const Tensor2 sc = cauchy(
+      run_update(m->crystal_model(), F_c, F_c, 1., m->crystal_state(s)).P, F_c);
+    const Tensor2 sg =
+      cauchy(run_update(m->glass_model(), F_g, F_g, 1., m->glass_state(s)).P,
+             F_g);
+    const unsigned int t = (d + 1) % 3; // a transverse axis
+    if (d == 2)
+    {
+      // In-plane constraint stresses of the co-deformation.
+      EXPECT_NEAR(sg[t][t], -(limit - Y_g), 0.01 * limit);
+      EXPECT_NEAR(sc[t][t], f_g / f_c * (limit - Y_g), 0.01 * limit);
+      EXPECT_NEAR(sc[d][d], sg[d][d], 1e-8 * limit);
+    }
+    else
+    {
+      EXPECT_NEAR(-sc[d][d], Y_c, 0.003 * Y_c);
+      EXPECT_NEAR(-sg[d][d], Y_g, 0.003 * Y_g);
+      EXPECT_NEAR(sc[t][t], 0., 0.003 * limit);
+    }
+  }
+}
+
+// The point context reaches the sub-models with the layer thicknesses of
+// the parameters; N0 is normalised; the old deformations handed to the
+// sub-models are the ones they converged at (Probe fails otherwise).
+TEST(HomogenisedLaminate, ContextAndConsistentOldDeformations)
+{
+  HomogenisedLaminate::Parameters p;
+  p.crystal_layer_thickness = 0.018;
+  p.glass_layer_thickness   = 0.012;
+  const HomogenisedLaminate m(std::make_unique<Probe>(200000., 0.3),
+                              std::make_unique<Probe>(90000., 0.36),
+                              p);
+  PointContext              c;
+  c.layer_thickness = 2.4;
+  c.layer_normal    = Tensor1({0., 3., 4.});
+  std::vector<double> s(m.n_state());
+  m.initialise_state(c, s);
+  EXPECT_EQ(m.n_state(), HomogenisedLaminate::n_own_state + 20);
+  EXPECT_DOUBLE_EQ(s[m.crystal_offset()], 0.018);
+  EXPECT_DOUBLE_EQ(s[m.glass_offset()], 0.012);
+  EXPECT_DOUBLE_EQ(HomogenisedLaminate::layer_normal(s)[1], 0.6);
+  EXPECT_DOUBLE_EQ(HomogenisedLaminate::layer_normal(s)[2], 0.8);
+
+  std::vector<double> s_new;
+  Tensor2             F_old = I;
+  for (unsigned int n = 1; n <= 4; ++n)
+  {
+    const Tensor2 F = general_F(0.03 * n);
+    ASSERT_TRUE(run_update(m, F, F_old, 1., s, &s_new).converged)
+      << "step " << n;
+    EXPECT_GT(s_new[HomogenisedLaminate::jump_norm_index], 1e-3);
+    s     = s_new;
+    F_old = F;
+  }
+
+  // Outputs: clashing names prefixed, the laminate's own at the end.
+  const std::vector<std::string> expected = {
+    "crystal_probe",
+    "crystal_thickness",
+    "glass_probe",
+    "glass_thickness",
+    "crystal_equivalent_plastic_strain",
+    "glass_equivalent_plastic_strain",
+    "laminate_jump_norm"};
+  EXPECT_EQ(m.output_names(), expected);
+  std::vector<double> v;
+  m.output_values(s, v);
+  ASSERT_EQ(v.size(), expected.size());
+  EXPECT_DOUBLE_EQ(v[1], 0.018);
+  EXPECT_DOUBLE_EQ(v[3], 0.012);
+  EXPECT_EQ(v[6], s[HomogenisedLaminate::jump_norm_index]);
+}
+
+TEST(HomogenisedLaminate, FailingSubModelIsReported)
+{
+  const auto m = laminate(std::make_unique<NeoHookean>(200000., 0.3),
+                          std::make_unique<Failing>(90000., 0.3));
+  EXPECT_FALSE(
+    run_update(*m, general_F(0.01), I, 1., fresh_state(*m)).converged);
+}
+
+TEST(HomogenisedLaminate, EquivalentPlasticStrainIsVolumeWeighted)
+{
+  const auto   m = laminate(std::make_unique<NeoHookean>(200000., 0.3),
+                          std::make_unique<J2Plasticity>(soft()),
+                          0.7);
+  Tensor2      F_old;
+  const auto   s = deformed_state(*m, F_old, 0.03);
+  const double ep =
+    m->glass_model().equivalent_plastic_strain(m->glass_state(s));
+  EXPECT_GT(ep, 0.);
+  EXPECT_NEAR(m->equivalent_plastic_strain(s), 0.3 * ep, 1e-15);
+}
+
+TEST(HomogenisedLaminate, BadParametersAreRejected)
+{
+  HomogenisedLaminate::Parameters p;
+  p.crystal_fraction = 1.2;
+  EXPECT_ANY_THROW(HomogenisedLaminate(std::make_unique<NeoHookean>(1e5, 0.3),
+                                       std::make_unique<NeoHookean>(1e5, 0.3),
+                                       p));
+  EXPECT_ANY_THROW(HomogenisedLaminate(std::make_unique<NeoHookean>(1e5, 0.3),
+                                       nullptr,
+                                       HomogenisedLaminate::Parameters()));
+}
+
+// A sub-model other than the default cannot read its entries from a file:
+// a clear message, not a bare "entry undeclared".
+TEST(HomogenisedLaminate, NonDefaultSubModelInParameterFileIsExplained)
+{
+  ASSERT_TRUE(Registry::has("homogenised laminate"));
+  dealii::ParameterHandler prm;
+  Registry::declare_parameters("homogenised laminate", prm);
+  prm.parse_input_from_string("set Crystal model = J2 plasticity\n");
+  try
+  {
+    Registry::create("homogenised laminate", prm);
+    FAIL() << "no exception";
+  }
+  catch (const std::exception &e)
+  {
+    EXPECT_NE(std::string(e.what()).find(
+                "only the entries of the default model"),
+              std::string::npos)
+      << e.what();
+  }
+}
+
+// The defaults (crystal plasticity + free volume glass) from a parameter
+// file; skipped while the crystal model is not registered.
+TEST(HomogenisedLaminate, ParameterFileDefaults)
+{
+  if (!Registry::has("crystal plasticity"))
+    GTEST_SKIP() << "crystal plasticity is not registered";
+  ASSERT_TRUE(Registry::has("free volume glass"));
+  dealii::ParameterHandler prm;
+  Registry::declare_parameters("homogenised laminate", prm);
+  prm.parse_input_from_string("set Crystal volume fraction = 0.6\n"
+                              "subsection Glass\n"
+                              "  set Young's modulus = 92000\n"
+                              "end\n");
+  const auto  model = Registry::create("homogenised laminate", prm);
+  const auto *m     = dynamic_cast<const HomogenisedLaminate *>(model.get());
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->n_state(),
+            HomogenisedLaminate::n_own_state + m->crystal_model().n_state() +
+              m->glass_model().n_state());
+  const auto names = m->output_names();
+  for (const std::string n :
+       {"fcc_fraction", "free_volume", "laminate_jump_norm"})
+    EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
+
+  // An elastic step, then timing of a few steps at 5e-3/s strain rate.
+  const auto   s  = fresh_state(*m);
+  const double dt = 0.2;
+  Tensor2      F  = I;
+  F[2][2]         = 1. - 5e-3 * dt;
+  F[0][0] = F[1][1] = 1. + 0.15 * 5e-3 * dt;
+  std::vector<double> s_new;
+  const UpdateResult  r = run_update(*m, F, I, dt, s, &s_new);
+  ASSERT_TRUE(r.converged);
+  Tensor2 F_c, F_g;
+  m->phase_deformations(F, s_new, F_c, F_g);
+  const UpdateResult rc =
+    run_update(m->crystal_model(), F_c, I, dt, m->crystal_state(s));
+  const UpdateResult rg =
+    run_update(m->glass_model(), F_g, I, dt, m->glass_state(s));
+  EXPECT_LT(((rc.P - rg.P) * Tensor1({0., 0., 1.})).norm(), 1e-8 * r.P.norm());
+
+  const auto     t0 = std::chrono::steady_clock::now();
+  const unsigned n  = 50;
+  for (unsigned int i = 0; i < n; ++i)
+    run_update(*m, F, I, dt, s);
+  const double us = std::chrono::duration<double, std::micro>(
+                      std::chrono::steady_clock::now() - t0)
+                      .count() /
+                    n;
+  std::cout << "[ timing ] laminate (crystal plasticity + free volume glass), "
+               "elastic step: "
+            << us << " us per update\n";
+}
