@@ -747,6 +747,9 @@ namespace micropillar
           ls = solve_linear_system(
             K, newton_update, rhs, params.linear_solver, dof_handler);
         }
+        if (params.output.verbose)
+          pcout << "    linear solver: " << ls.iterations << " iterations"
+                << std::endl;
         if (!ls.converged)
         {
           result.reason = "linear solver failed: " + ls.message;
@@ -862,13 +865,14 @@ namespace micropillar
     PillarSolver<LA>::volume_averages(std::vector<double> &values) const
     {
       // [0] equivalent plastic strain, then every model output name: the
-      // volume average over the cells whose model defines it.
+      // volume average over the pillar cells (z >= 0, not the base) whose
+      // model defines it.
       const unsigned int  n = 1 + output_names.size();
       std::vector<double> sum(2 * n, 0.);
       FEValues<3>         fe_values(*fe, *quadrature, update_JxW_values);
       std::vector<double> out;
       for (const auto &cell : dof_handler.active_cell_iterators())
-        if (cell->is_locally_owned())
+        if (cell->is_locally_owned() && cell->center()[2] >= 0.)
         {
           fe_values.reinit(cell);
           const unsigned int mid   = cell->material_id();
