@@ -338,7 +338,10 @@ namespace micropillar
                                   const std::vector<double> &old_g,
                                   Evaluation                &e) const
     {
-      e.a              = a;
+      e.a = a;
+      // Sized as the solver sizes them: a model may rely on it.
+      e.new_c.resize(crystal->n_state());
+      e.new_g.resize(glass->n_state());
       const Tensor2 aN = dealii::outer_product(a, N0);
       e.rc.converged   = true;
       e.rg.converged   = true;
@@ -408,25 +411,26 @@ namespace micropillar
 
           bool   accepted = false;
           double alpha    = 1.;
-          for (unsigned int ls = 0; ls < 8; ++ls, alpha *= 0.5)
-            if (evaluate(cur.a + alpha * da,
-                         F,
-                         F_c_old,
-                         F_g_old,
-                         dt,
-                         N0,
-                         old_c,
-                         old_g,
-                         trial) &&
-                trial.r_norm <= (1. - 1e-4 * alpha) * cur.r_norm)
-            {
-              accepted = true;
-              break;
-            }
+          for (unsigned int ls = 0; ls < 8 && !accepted; ++ls, alpha *= 0.5)
+          {
+            accepted = evaluate(cur.a + alpha * da,
+                                F,
+                                F_c_old,
+                                F_g_old,
+                                dt,
+                                N0,
+                                old_c,
+                                old_g,
+                                trial) &&
+                       trial.r_norm <= (1. - 1e-4 * alpha) * cur.r_norm;
+            // No decrease from a point already below the round-off floor
+            // of a noisy sub-model (its own local tolerance): backtracking
+            // would only cost sub-model updates.
+            if (!accepted && cur.r_norm <= loose)
+              return true;
+          }
           if (!accepted)
-            // Round-off floor of a noisy sub-model (its own local
-            // tolerance), or a genuine failure.
-            return cur.r_norm <= loose;
+            return false;
           std::swap(cur, trial);
         }
         return cur.r_norm <= loose;

@@ -1,11 +1,9 @@
+#include <cstdio>
 #include <deal.II/base/exceptions.h>
 #include <deal.II/base/mpi.h>
-
-#include <micropillar/output/curve_file.h>
-
-#include <cstdio>
 #include <filesystem>
 #include <iomanip>
+#include <micropillar/output/curve_file.h>
 #include <sstream>
 
 namespace micropillar
@@ -16,56 +14,55 @@ namespace micropillar
                          const std::vector<std::string> &extra_columns,
                          const MPI_Comm                  comm,
                          const std::string              &restart_copy)
-      : directory(directory)
-      , root(dealii::Utilities::MPI::this_mpi_process(comm) == 0)
+        : directory(directory)
+        , root(dealii::Utilities::MPI::this_mpi_process(comm) == 0)
     {
       std::string error;
       if (root)
+      {
+        std::error_code ec;
+        std::filesystem::create_directories(directory, ec);
+        if (ec)
+          error = "cannot create Output directory = " + directory + ": " +
+                  ec.message();
+        else if (!restart_copy.empty())
         {
-          std::error_code ec;
-          std::filesystem::create_directories(directory, ec);
+          // The rows up to the checkpoint; later rows of the killed run
+          // are dropped.
+          std::filesystem::copy_file(
+            restart_copy,
+            directory + "/stress_strain.csv",
+            std::filesystem::copy_options::overwrite_existing,
+            ec);
           if (ec)
-            error = "cannot create Output directory = " + directory + ": " +
-                    ec.message();
-          else if (!restart_copy.empty())
-            {
-              // The rows up to the checkpoint; later rows of the killed run
-              // are dropped.
-              std::filesystem::copy_file(
-                restart_copy,
-                directory + "/stress_strain.csv",
-                std::filesystem::copy_options::overwrite_existing,
-                ec);
-              if (ec)
-                error = "cannot restore the curve from " + restart_copy;
-              else
-                file.open(directory + "/stress_strain.csv", std::ios::app);
-            }
+            error = "cannot restore the curve from " + restart_copy;
           else
-            {
-              // Remove outputs of an earlier run so nothing stale looks
-              // like the result of this one.
-              for (const auto &entry :
-                   std::filesystem::directory_iterator(directory))
-                {
-                  const std::string name = entry.path().filename().string();
-                  if (name == "stress_strain.csv" ||
-                      name.rfind("fields", 0) == 0)
-                    std::filesystem::remove(entry.path(), ec);
-                }
-              file.open(directory + "/stress_strain.csv");
-              if (!file)
-                error = "cannot write " + directory + "/stress_strain.csv";
-              else
-                {
-                  file << "step,time,displacement,force,strain,stress,"
-                          "newton_iterations,dt";
-                  for (const auto &c : extra_columns)
-                    file << ',' << c;
-                  file << '\n' << std::flush;
-                }
-            }
+            file.open(directory + "/stress_strain.csv", std::ios::app);
         }
+        else
+        {
+          // Remove outputs of an earlier run so nothing stale looks
+          // like the result of this one.
+          for (const auto &entry :
+               std::filesystem::directory_iterator(directory))
+          {
+            const std::string name = entry.path().filename().string();
+            if (name == "stress_strain.csv" || name.rfind("fields", 0) == 0)
+              std::filesystem::remove(entry.path(), ec);
+          }
+          file.open(directory + "/stress_strain.csv");
+          if (!file)
+            error = "cannot write " + directory + "/stress_strain.csv";
+          else
+          {
+            file << "step,time,displacement,force,strain,stress,"
+                    "newton_iterations,dt";
+            for (const auto &c : extra_columns)
+              file << ',' << c;
+            file << '\n' << std::flush;
+          }
+        }
+      }
       error = dealii::Utilities::MPI::broadcast(comm, error, 0);
       AssertThrow(error.empty(), dealii::ExcMessage(error));
     }
@@ -84,9 +81,9 @@ namespace micropillar
       if (!root)
         return;
       std::ostringstream row;
-      row << std::setprecision(12) << step << ',' << time << ','
-          << displacement << ',' << force << ',' << strain << ',' << stress
-          << ',' << newton_iterations << ',' << dt;
+      row << std::setprecision(12) << step << ',' << time << ',' << displacement
+          << ',' << force << ',' << strain << ',' << stress << ','
+          << newton_iterations << ',' << dt;
       for (const double v : extra)
         row << ',' << v;
       row << '\n';

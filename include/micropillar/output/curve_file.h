@@ -7,8 +7,9 @@
 // newton_iterations, dt [s], machine_displacement [µm], then volume
 // averages over the pillar (z >= 0, not the base) of the equivalent plastic
 // strain and of every state variable the models name (each over the cells
-// whose model names it). ΔL is the punch displacement: with a meshed base it includes the
-// base's compliance, as a measured ΔL does before any Sneddon correction.
+// whose model names it). ΔL is the punch displacement: with a meshed base it
+// includes the base's compliance, as a measured ΔL does before any Sneddon
+// correction.
 //
 // Only converged steps are written; each row goes out in one write and is
 // flushed, so a killed run leaves complete rows only. run_status.txt reads
@@ -17,9 +18,8 @@
 #ifndef micropillar_output_curve_file_h
 #define micropillar_output_curve_file_h
 
-#include <mpi.h>
-
 #include <fstream>
+#include <mpi.h>
 #include <string>
 #include <vector>
 

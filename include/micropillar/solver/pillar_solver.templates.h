@@ -1135,7 +1135,6 @@ namespace micropillar
       const double height = params.pillar.height();
       const double area   = reference_area();
       const double rate   = params.punch.strain_rate;
-      const bool   root   = Utilities::MPI::this_mpi_process(comm) == 0;
 
       std::vector<std::string> extra = {"machine_displacement",
                                         "equivalent_plastic_strain"};

@@ -1,0 +1,1 @@
+micropillar_regression(glass glass_test.py)
