@@ -1,6 +1,11 @@
+#include <Epetra_Map.h>
+#include <Epetra_MultiVector.h>
+#include <Teuchos_ParameterList.hpp>
 #include <deal.II/base/mpi.h>
+#include <deal.II/base/quadrature.h>
 #include <deal.II/dofs/dof_tools.h>
 #include <deal.II/fe/component_mask.h>
+#include <deal.II/fe/fe_values.h>
 #include <deal.II/lac/petsc_precondition.h>
 #include <deal.II/lac/petsc_solver.h>
 #include <deal.II/lac/solver_control.h>
@@ -16,6 +21,44 @@ namespace micropillar
 
     namespace
     {
+      // The six rigid-body modes of 3D elasticity at the locally owned DoFs
+      // (translations and infinitesimal rotations about the axes), as the
+      // near-null space of ML. deal.II 9.4 passes only the constant modes
+      // (translations) to ML; the rotations cut the GMRES iterations on
+      // slender and thin-layered meshes.
+      std::unique_ptr<Epetra_MultiVector>
+      rigid_body_modes(const DoFHandler<3> &dof, const Epetra_Map &map)
+      {
+        auto modes = std::make_unique<Epetra_MultiVector>(map, 6);
+        const FiniteElement<3> &fe = dof.get_fe();
+        const Quadrature<3>     support(fe.get_unit_support_points());
+        FEValues<3> fe_values(fe, support, update_quadrature_points);
+        std::vector<types::global_dof_index> indices(fe.n_dofs_per_cell());
+        for (const auto &cell : dof.active_cell_iterators())
+          if (cell->is_locally_owned())
+          {
+            fe_values.reinit(cell);
+            cell->get_dof_indices(indices);
+            for (unsigned int i = 0; i < indices.size(); ++i)
+            {
+              const int lid = map.LID(static_cast<int>(indices[i]));
+              if (lid < 0)
+                continue;
+              const unsigned int c    = fe.system_to_component_index(i).first;
+              const Point<3>    &x    = fe_values.quadrature_point(i);
+              double             v[6] = {0., 0., 0., 0., 0., 0.};
+              v[c]                    = 1.;
+              // rotations about z, x, y: (-y, x, 0), (0, -z, y), (z, 0, -x)
+              v[3] = c == 0 ? -x[1] : (c == 1 ? x[0] : 0.);
+              v[4] = c == 1 ? -x[2] : (c == 2 ? x[1] : 0.);
+              v[5] = c == 0 ? x[2] : (c == 2 ? -x[0] : 0.);
+              for (unsigned int m = 0; m < 6; ++m)
+                (*modes)[m][lid] = v[m];
+            }
+          }
+        return modes;
+      }
+
       // Absolute Krylov tolerance from the relative one; a zero right-hand
       // side is solved by x = 0.
       double
@@ -107,8 +150,16 @@ namespace micropillar
           DoFTools::extract_constant_modes(dof,
                                            ComponentMask(3, true),
                                            data.constant_modes);
+          Teuchos::ParameterList              ml;
+          std::unique_ptr<Epetra_MultiVector> translations;
+          data.set_parameters(ml, translations, A);
+          const auto modes =
+            rigid_body_modes(dof, A.trilinos_matrix().OperatorDomainMap());
+          ml.set("null space: type", "pre-computed");
+          ml.set("null space: dimension", modes->NumVectors());
+          ml.set("null space: vectors", modes->Values());
           TrilinosWrappers::PreconditionAMG amg;
-          amg.initialize(A, data);
+          amg.initialize(A, ml);
           TrilinosWrappers::SolverGMRES gmres(
             control, TrilinosWrappers::SolverGMRES::AdditionalData(false, 100));
           gmres.solve(A, x, b, amg);

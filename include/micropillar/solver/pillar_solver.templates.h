@@ -158,12 +158,13 @@ namespace micropillar
       IndexSet                  punch_axial_dofs; // owned, z on punch face
 
       MatrixType K;
-      VectorType solution;       // ghosted, current iterate
-      VectorType solution_old;   // ghosted, last converged step
-      VectorType solution_older; // owned, the step before (predictor)
-      VectorType internal_force; // owned, unconstrained R_int
-      VectorType rhs;            // owned, -R_int on free DoFs
-      VectorType newton_update;  // owned
+      VectorType solution;         // ghosted, current iterate
+      VectorType solution_old;     // ghosted, last converged step
+      VectorType solution_older;   // owned, the step before (predictor)
+      VectorType unit_compression; // owned, u_z = -z/L0 in the pillar
+      VectorType internal_force;   // owned, unconstrained R_int
+      VectorType rhs;              // owned, -R_int on free DoFs
+      VectorType newton_update;    // owned
 
       std::vector<std::unique_ptr<constitutive::Model>> models;
       std::vector<std::string> output_names; // union over the models
@@ -387,6 +388,27 @@ namespace micropillar
       solution.reinit(locally_owned, locally_relevant, comm);
       solution_old.reinit(locally_owned, locally_relevant, comm);
       solution_older.reinit(locally_owned, comm);
+      unit_compression.reinit(locally_owned, comm);
+      {
+        // The first step's predictor: u_z = -max(z, 0)/L0 at every axial
+        // DoF (support points of the element).
+        const Quadrature<3> support(fe->get_unit_support_points());
+        FEValues<3>         fe_values(*fe, support, update_quadrature_points);
+        std::vector<types::global_dof_index> indices(fe->n_dofs_per_cell());
+        for (const auto &cell : dof_handler.active_cell_iterators())
+          if (cell->is_locally_owned())
+          {
+            fe_values.reinit(cell);
+            cell->get_dof_indices(indices);
+            for (unsigned int i = 0; i < indices.size(); ++i)
+              if (fe->system_to_component_index(i).first == 2 &&
+                  locally_owned.is_element(indices[i]))
+                unit_compression(indices[i]) =
+                  -std::max(fe_values.quadrature_point(i)[2], 0.) /
+                  params.pillar.height();
+          }
+        unit_compression.compress(VectorOperation::insert);
+      }
       internal_force.reinit(locally_owned, comm);
       rhs.reinit(locally_owned, comm);
       newton_update.reinit(locally_owned, comm);
@@ -706,6 +728,9 @@ namespace micropillar
         du -= solution_older;
         u.add(d_increment / last_increment, du);
       }
+      else if (!from_current)
+        // No increment yet: homogeneous axial compression of the pillar.
+        u.add(d_increment, unit_compression);
       apply_boundary_values(d_new, u);
       solution = u;
 
