@@ -1,0 +1,1 @@
+micropillar_regression(laminate_homogenised laminate_test.py)
