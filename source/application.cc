@@ -1,9 +1,11 @@
 #include <deal.II/base/exceptions.h>
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
+#include <deal.II/grid/tria.h>
 #include <filesystem>
 #include <iostream>
 #include <micropillar/application.h>
+#include <micropillar/constitutive/registry.h>
 #include <micropillar/solver/parameters.h>
 #include <micropillar/solver/pillar_solver.h>
 #include <sstream>
@@ -16,6 +18,9 @@ namespace micropillar
     const char *usage =
       "usage: micropillar FILE.prm          run the pillar test in FILE.prm\n"
       "       micropillar FILE.prm --restart  resume it from its checkpoint\n"
+      "       micropillar FILE.prm --check    read and check FILE.prm, build\n"
+      "                                       the models and the coarse mesh,\n"
+      "                                       run nothing\n"
       "       micropillar --print-parameters  print every entry with its\n"
       "                                       documentation and default\n"
       "       micropillar --help\n";
@@ -42,6 +47,42 @@ namespace micropillar
     }
   } // namespace
 
+  namespace
+  {
+    // --check: build the models and the coarse mesh, run nothing.
+    int
+    check_only(const solver::RunParameters &params,
+               dealii::ParameterHandler    &prm,
+               const std::string           &filename,
+               const bool                   root)
+    {
+      prm.enter_subsection("Materials");
+      for (const auto &m : params.materials.materials)
+      {
+        prm.enter_subsection(m.first);
+        constitutive::Registry::create(m.second, prm);
+        prm.leave_subsection();
+      }
+      prm.leave_subsection();
+      dealii::Triangulation<3> tria;
+      params.pillar.create_triangulation(tria);
+      unsigned int max_id = 0;
+      for (const auto &cell : tria.active_cell_iterators())
+        max_id = std::max<unsigned int>(max_id, cell->material_id());
+      AssertThrow(max_id < params.materials.materials.size(),
+                  dealii::ExcMessage(
+                    "The mesh has material id " + std::to_string(max_id) +
+                    " but Materials/Models names only " +
+                    std::to_string(params.materials.materials.size()) +
+                    " material(s)."));
+      if (root)
+        std::cout << filename << ": OK (" << params.materials.materials.size()
+                  << " material(s), coarse mesh of " << tria.n_active_cells()
+                  << " cells)" << std::endl;
+      return solver::success;
+    }
+  } // namespace
+
   int
   run_application(int argc, char **argv)
   {
@@ -50,7 +91,8 @@ namespace micropillar
     try
     {
       const bool restart = argc == 3 && std::string(argv[2]) == "--restart";
-      if (argc != 2 && !restart)
+      const bool check   = argc == 3 && std::string(argv[2]) == "--check";
+      if (argc != 2 && !restart && !check)
       {
         if (root)
           std::cerr << usage;
@@ -87,6 +129,8 @@ namespace micropillar
       solver::read_parameter_file(arg, prm, params);
       if (restart)
         params.checkpoint.restart = true;
+      if (check)
+        return check_only(params, prm, arg, root);
       if (root)
         std::cout << "micropillar: " << arg << " -> " << params.output_directory
                   << std::endl;
