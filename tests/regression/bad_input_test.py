@@ -1,6 +1,7 @@
 """Bad input: one clear message naming the entry and the value, a non-zero
 exit, no crash (no deal.II banner or stack trace), and no output that looks
 complete (no run_status.txt reading 'completed')."""
+import sys
 from pathlib import Path
 
 import mp_test as t
@@ -71,4 +72,4 @@ p = subprocess.run([str(exe), "--print-parameters"], capture_output=True,
 t.check(p.returncode == 0 and "Layer stack" in p.stdout and
         "Strain rate" in p.stdout and "Yield stress" in p.stdout,
         "--print-parameters prints the entries of every subsection")
-t.finish()
+sys.exit(t.finish())

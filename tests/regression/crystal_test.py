@@ -8,6 +8,7 @@
    transformation: runs, the FCC fraction grows from 0 and stays in [0, 1],
    and the crystal-layer thickness ratio falls below 1 under compression.
 """
+import sys
 import numpy as np
 
 import mp_test as t
@@ -41,4 +42,4 @@ t.check(f[0] == 0 and np.all((f >= 0) & (f <= 1)) and f[-1] > 0,
 h = hcp.columns["layer_thickness_ratio"]
 t.check(h[-1] < 1.0, f"layer thickness ratio {h[-1]:.4f} < 1")
 print("HCP pillar stress at 3 %:", hcp.stress[-1])
-t.finish()
+sys.exit(t.finish())

@@ -4,6 +4,7 @@ curve is a converged step.
 
 Newton/Maximum iterations = 1 makes every plastic step fail; the increment
 is cut back until it falls below the minimum."""
+import sys
 import mp_test as t
 from postprocess import curves
 
@@ -30,4 +31,4 @@ t.check(len(iters) >= 1 and max(iters) <= 1,
         "rows)")
 t.check(max(c.columns["equivalent_plastic_strain"]) == 0,
         "no plastic (non-converged) step reached the curve")
-t.finish()
+sys.exit(t.finish())

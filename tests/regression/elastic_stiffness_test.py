@@ -7,6 +7,7 @@ element formulation and for both linear-algebra packages, and for a two-
 material layer stack (layers in series: E_eff = H / sum(h_i / E_i)), which
 also checks that the material ids follow the layers.
 """
+import sys
 import mp_test as t
 
 exe, work = t.args()
@@ -63,4 +64,4 @@ k_series = 1.0 / (1.0 / k_machine + 1.0 / k_pillar)
 t.check(abs(F[1] / d_m[1] / k_series - 1) < strain_tol,
         f"machine spring: F/d_machine {F[1] / d_m[1]:.1f} vs series "
         f"{k_series:.1f} µN/µm")
-t.finish()
+sys.exit(t.finish())

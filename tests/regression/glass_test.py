@@ -11,6 +11,7 @@
    max/mean equivalent plastic strain stays below 2.
 3. The localising case gives the same curve on 1 and 2 MPI ranks.
 """
+import sys
 import numpy as np
 
 import mp_test as t
@@ -63,4 +64,4 @@ if len(c) == len(c2):
     rel = np.max(np.abs(c.stress - c2.stress)) / np.max(np.abs(c.stress))
     t.check(rel < 1e-6, f"1 vs 2 ranks: max relative stress difference "
             f"{rel:.2e}")
-t.finish()
+sys.exit(t.finish())

@@ -7,6 +7,7 @@
    F-bar is closer to Q2 than Q1 is.
 3. The same curve on 1, 2 and 3 MPI ranks (relative 1e-8).
 """
+import sys
 import numpy as np
 
 import mp_test as t
@@ -59,4 +60,4 @@ for n in [2, 3]:
         rel = np.max(np.abs(a - b)) / np.max(np.abs(a))
         t.check(rel < 1e-8, f"1 vs {n} ranks: max relative stress difference "
                 f"{rel:.2e}")
-t.finish()
+sys.exit(t.finish())

@@ -68,4 +68,4 @@ if same_end:
             f"stress at the last step: resolved {res.stress[-1]:.1f}, "
             f"homogenised {hom.stress[-1]:.1f} MPa ({100 * d_last:+.2f} %, "
             f"tol 3 %)")
-t.finish()
+sys.exit(t.finish())

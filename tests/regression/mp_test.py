@@ -79,6 +79,8 @@ def check(condition, message):
 
 
 def finish():
+    """Summary line; returns the exit code (1 if any check failed). Each
+    test script ends with sys.exit(t.finish())."""
     n = len(FAILURES)
     print(f"{n} check(s) failed" if n else "all checks passed")
-    sys.exit(1 if n else 0)
+    return 1 if n else 0

@@ -1,5 +1,6 @@
 """Every example parameter file in prm/ is valid: `micropillar FILE --check`
 reads it strictly, builds its models and its coarse mesh, and exits 0."""
+import sys
 import subprocess
 
 import mp_test as t
@@ -12,4 +13,4 @@ for prm in prms:
                        text=True, cwd=t.ROOT)
     t.check(p.returncode == 0 and ": OK" in p.stdout,
             f"{prm.name}: {(p.stdout + p.stderr).strip()[-160:]}")
-t.finish()
+sys.exit(t.finish())

@@ -7,6 +7,7 @@
    status 'interrupted'; the restart completes with the same curve.
 3. A restart on 2 ranks from a 1-rank checkpoint agrees to solver tolerance.
 """
+import sys
 import os
 import signal
 import subprocess
@@ -88,4 +89,4 @@ p = subprocess.run(["mpirun", "-np", "2", str(exe), str(prm), "--restart"],
                    capture_output=True, text=True, env=env)
 t.check(p.returncode == 0, f"restart on 2 ranks exits 0 ({p.returncode})")
 compare(curves.read_curve(out), "1-rank checkpoint, 2-rank restart", 1e-6)
-t.finish()
+sys.exit(t.finish())
