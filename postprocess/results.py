@@ -29,6 +29,9 @@ directories) and writes
   ``FIGURES/results_laminate_fields.png``: FCC fraction and current/initial
   crystal-layer thickness vs strain (postprocess/fields.py).
 
+Hand-written text below the line ``<!-- notes below are hand-written;
+results.py keeps them -->`` of an existing markdown file is kept.
+
 Cases (prm file, overrides):
 
 =========================  ==================================  ===========
@@ -61,6 +64,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+import numpy as np
+
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -71,6 +76,8 @@ from postprocess.convergence import set_prm_entry  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 AT = (0.05, 0.10)
 LAST_ONLY = ("Output/Field output interval", "1000")
+#: Text from this line on in an existing markdown file is kept on rewrite.
+NOTES_MARKER = "<!-- notes below are hand-written; results.py keeps them -->"
 
 
 @dataclass
@@ -86,21 +93,20 @@ class Case:
 
 
 CASES: List[Case] = [
-    Case("nanocrystalline", "nc CrCoNi (coarse: Lateral refinement 0, "
-         "no base)", "prm/nanocrystalline_crconi.prm",
+    Case("nanocrystalline", "nc CrCoNi (coarse, no base)", "prm/nanocrystalline_crconi.prm",
          [("Geometry/Lateral refinement", "0"), ("Geometry/Base", "false"),
           LAST_ONLY],
          3300., "flat engineering flow, localises (shear features)"),
-    Case("glass", "metallic glass (glass_pillar_ci)",
+    Case("glass", "glass (glass_pillar_ci)",
          "prm/glass_pillar_ci.prm", [], 1800.,
          "fails soon after yield, shear-band serrations"),
-    Case("laminate_ci", "laminate, resolved (laminate_ci)",
+    Case("laminate_ci", "laminate resolved (laminate_ci)",
          "prm/laminate_ci.prm",
          [("Loading/Target strain", "0.10"), LAST_ONLY], 3600.,
          "~15 % homogeneous flow, no shear bands; then plateau and cracks",
          glass_material=1, group="laminate"),
     Case("laminate_homogenised_ci",
-         "laminate, homogenised (laminate_homogenised_ci)",
+         "laminate homogenised (laminate_homogenised_ci)",
          "prm/laminate_homogenised_ci.prm",
          [("Loading/Target strain", "0.10"), LAST_ONLY], 3600.,
          "~15 % homogeneous flow, no shear bands; then plateau and cracks",
@@ -195,6 +201,20 @@ def run_status(out_dir: Path) -> str:
     return msg
 
 
+def solver_wall_time(out_dir: Path) -> Optional[float]:
+    """wall_s of the solver's last 'run_summary:' line in run.log."""
+    log = out_dir / "run.log"
+    if not log.exists():
+        return None
+    wall = None
+    for line in log.read_text(errors="replace").splitlines():
+        if line.startswith("run_summary:"):
+            for item in line.split():
+                if item.startswith("wall_s="):
+                    wall = float(item[len("wall_s="):])
+    return wall
+
+
 def analyse(res: Result, glass_material: Optional[int]) -> None:
     try:
         res.curve = curves.read_curve(res.run_dir, label=res.label)
@@ -211,11 +231,31 @@ def analyse(res: Result, glass_material: Optional[int]) -> None:
         rec = glass_localisation.last_record(res.run_dir)
         cells = glass_localisation.read_cells(rec)
         res.local = glass_localisation.localisation(cells, glass_material)
+        # Where the most strained cell lies: height z/H over the pillar
+        # (z >= 0) and radius r/r_max of that height's cells.
+        mask = np.ones(len(cells["volume"]), dtype=bool)
+        if glass_material is not None and "material_id" in cells:
+            mask = np.abs(cells["material_id"] - glass_material) < 0.5
+        xyz = cells["centre"]
+        pillar = xyz[:, 2] >= 0.
+        sel = mask & pillar
+        if sel.any():
+            k = np.flatnonzero(sel)[np.argmax(
+                cells["equivalent_plastic_strain"][sel])]
+            r = np.hypot(xyz[:, 0], xyz[:, 1])
+            res.local["z_max_rel"] = float(xyz[k, 2] / xyz[pillar, 2].max())
+            res.local["r_max_rel"] = float(r[k] / r[pillar].max())
         res.local["record"] = rec.name
         res.local["over"] = ("glass cells" if glass_material is not None
                              else "all cells")
     except (OSError, ValueError, KeyError) as exc:
         res.local = {"error": str(exc)}
+
+
+def without_step0(c: curves.Curve) -> curves.Curve:
+    keep = c.strain > 0.
+    return curves.Curve({k: v[keep] for k, v in c.columns.items()},
+                        label=c.label, source=c.source)
 
 
 def _mpa(x: Optional[float]) -> str:
@@ -240,7 +280,10 @@ def localisation_text(res: Result) -> str:
     if "ep_ratio" in loc and math.isfinite(loc.get("ep_ratio", math.nan)):
         parts.append(f"{loc['over']}: max/mean ε_p {loc['ep_ratio']:.1f}, "
                      f"half of ε_p in {100 * loc['half_strain_volume_fraction']:.0f}"
-                     f" % of the volume ({loc['record']})")
+                     f" % of the volume"
+                     + (f", max at z/H {loc['z_max_rel']:.2f}, r/R "
+                        f"{loc['r_max_rel']:.2f}" if "z_max_rel" in loc
+                        else "") + f" ({loc['record']})")
     return "; ".join(parts) if parts else "–"
 
 
@@ -313,6 +356,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--figures", default="postprocess/figures")
     a = ap.parse_args(argv)
 
+    exe_given = a.exe is not None
     if a.exe is None:
         cands = [ROOT / "build" / "micropillar",
                  ROOT.parent / "build" / "micropillar"]
@@ -338,6 +382,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                                              a.timeout)
             print(f"  rc={res.returncode} {res.wall_s:.1f} s", flush=True)
         res.status = run_status(res.run_dir)
+        if res.wall_s is None:
+            res.wall_s = solver_wall_time(res.run_dir)
         analyse(res, c.glass_material)
         ok &= res.summary is not None and res.returncode in (None, 0)
         results.append(res)
@@ -355,11 +401,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 res.returncode, res.wall_s = run(exe, res.prm_copy,
                                                  res.run_dir, a.timeout)
             res.status = run_status(res.run_dir)
+            if res.wall_s is None:
+                res.wall_s = solver_wall_time(res.run_dir)
             analyse(res, None)
             sens.append(res)
 
     # Figures.
-    cmd = ("/usr/bin/python3 postprocess/results.py --exe " + a.exe
+    cmd = ("/usr/bin/python3 postprocess/results.py"
+           + (f" --exe {a.exe}" if exe_given else "")
            + ("" if a.workdir == "output/results" else f" --workdir {a.workdir}")
            + (" --sensitivity" if a.sensitivity else ""))
     fig_lines = []
@@ -383,7 +432,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             f"- `{out}`: `{cmd}`; equivalently `/usr/bin/python3 "
             f"postprocess/plot_curves.py {dirs} --experiments "
             f"{' '.join(keys)} -o {out}`")
-    lam = [r.curve for r in results
+    # The step-0 row of stress_strain.csv carries zeros for the state
+    # averages (no state yet): left out of the field plot.
+    lam = [without_step0(r.curve) for r in results
            if r.curve is not None and cases[r.name].group == "laminate"]
     cols = fields.field_columns(lam, ["fcc_fraction",
                                       "layer_thickness_ratio"]) if lam else []
@@ -397,13 +448,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         fig_lines.append(
             f"- `{out}`: `{cmd}`; equivalently `/usr/bin/python3 "
             f"postprocess/fields.py {dirs} --columns {' '.join(cols)} "
-            f"-o {out}`")
+            f"-o {out}` (which also draws the step-0 row, whose state "
+            f"averages are 0 before the first step)")
 
     # Markdown.
     md = ["# Results: measured vs simulated (CI-sized pillars)", "",
-          f"Produced by `{cmd}` (one core; total wall time of this "
-          f"invocation {time.time() - t_start:.0f} s"
-          + (", existing runs only" if a.no_run else "") + ").", "",
+          f"Produced by `{cmd}` (one core; "
+          + (f"read existing runs with --no-run; their solver wall times "
+             f"sum to {sum(r.wall_s or 0. for r in results + sens):.0f} s"
+             if a.no_run else
+             f"total wall time {time.time() - t_start:.0f} s") + ").", "",
           "Runs and overrides (prm rewriter of postprocess/convergence.py):",
           ""]
     for r in results:
@@ -422,7 +476,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
            "that carries half of it (postprocess/glass_localisation.py; "
            "1 and 50 % for homogeneous flow).", ""]
     for r in results:
-        if r.fcc_end is not None or r.h_ratio_end is not None:
+        if cases[r.name].group == "laminate" and r.summary is not None \
+                and r.fcc_end is not None and r.h_ratio_end is not None:
             md.append(f"- {r.label}: at the end "
                       f"({100 * r.summary.final_strain:.1f} %) FCC fraction "
                       f"{100 * (r.fcc_end or 0):.2f} %, crystal-layer "
@@ -440,8 +495,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                "Homogenised laminate (prm/laminate_homogenised_ci.prm to "
                "10 %), one entry changed at a time from the committed "
                f"set; `{cmd}`:", "", sensitivity_table(sens), ""]
+    # Hand-written notes below NOTES_MARKER in an existing file are kept.
+    notes = ""
+    if out_md.exists():
+        old = out_md.read_text()
+        if NOTES_MARKER in old:
+            notes = old[old.index(NOTES_MARKER):]
     out_md.parent.mkdir(parents=True, exist_ok=True)
-    out_md.write_text("\n".join(md) + "\n")
+    out_md.write_text("\n".join(md) + "\n" + ("\n" + notes if notes else ""))
     print(f"wrote {out_md}")
     for line in fig_lines:
         print(line)
