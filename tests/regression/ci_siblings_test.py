@@ -1,0 +1,28 @@
+"""The CI-sized siblings of the full-size example pillars stay within a
+stated band of the full-size runs' 0.2 %-offset yield.
+
+Full-size figures (measured with `build/micropillar prm/FILE.prm` and
+`postprocess/curves.py`, recorded in the prm comments):
+  nanocrystalline_crconi.prm (lateral refinement 1, base): 3242 MPa.
+Band: 3 % (the coarse mesh samples fewer grains per cross-section)."""
+import sys
+
+import mp_test as t
+from postprocess import curves
+
+exe, work = t.args()
+full_size = {"nanocrystalline_crconi_ci.prm": 3242.0}
+for prm, reference in full_size.items():
+    out = work / prm.replace(".prm", "")
+    src = (t.ROOT / "prm" / prm).read_text()
+    path = work / prm
+    path.write_text(t.convergence.set_prm_entry(src, "Output directory",
+                                                str(out)))
+    t.run(exe, path)
+    c = curves.read_curve(out)
+    E = curves.loading_modulus(c.strain, c.stress).modulus
+    y = curves.offset_yield(c.strain, c.stress, E)
+    t.check(y is not None and abs(y.stress / reference - 1) < 0.03,
+            f"{prm}: yield {y.stress if y else None} MPa vs full-size "
+            f"{reference} MPa")
+sys.exit(t.finish())
