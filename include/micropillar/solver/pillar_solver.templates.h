@@ -843,7 +843,14 @@ namespace micropillar
       total.iterations += s.iterations;
       if (!s.converged)
         return s;
-      double       g0  = x0 + punch_force() / k - d_machine;
+      const double F0 = punch_force();
+      double       g0 = x0 + F0 / k - d_machine;
+      // The secant from the last converged state to this first evaluation
+      // is the best stiffness estimate (at the first step the previous one
+      // is unknown and a stiff pillar behind a soft machine would otherwise
+      // be pulled into tension by the first correction).
+      if (x0 != displacement_old)
+        S = std::max(0., (F0 - force_old) / (x0 - displacement_old));
       const double tol = 1e-10 * params.pillar.height() +
                          1e-7 * std::abs(d_machine - machine_displacement_old);
       for (unsigned int it = 0; it < 30; ++it)
