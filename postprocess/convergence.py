@@ -39,6 +39,7 @@ Usage::
         --values 0 1 2 --np 2 --exe build/micropillar [--workdir DIR]
         [--at 0.05 0.10] [--element-size 0.2 0.1 0.05 | 0=0.2 1=0.1 2=0.05]
         [--mpirun mpirun] [--timeout SECONDS] [--no-run] [--window A B]
+        [--set "Sub/Entry=value" ...]   (applied to every level)
 """
 
 from __future__ import annotations
@@ -352,12 +353,28 @@ class Level:
         return None if self.summary is None else self.summary.yield_stress
 
 
+def parse_overrides(items: Sequence[str]) -> List[Tuple[str, str]]:
+    """'Path/Entry=value' strings -> (path, value) pairs (ValueError if an
+    item has no '=' or an empty path)."""
+    pairs = []
+    for item in items:
+        path, sep, value = item.partition("=")
+        if not sep or not path.strip():
+            raise ValueError(f"--set {item!r}: expected 'Sub/Entry=value'")
+        pairs.append((path.strip(), value.strip()))
+    return pairs
+
+
 def write_level_prms(prm_path, entry: str, values: Sequence[str],
-                     workdir) -> List[Level]:
-    """Write one prm copy per value into @p workdir; return the levels."""
+                     workdir,
+                     overrides: Sequence[Tuple[str, str]] = ()) -> List[Level]:
+    """Write one prm copy per value into @p workdir, with the @p overrides
+    (path, value) applied to every copy; return the levels."""
     prm_path, workdir = Path(prm_path), Path(workdir).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     text = prm_path.read_text()
+    for path, value in overrides:
+        text = set_prm_entry(text, path, value)
     slug = slugify(_split_path(entry)[1])
     levels = []
     for v in values:
@@ -554,6 +571,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     metavar="H_or_VALUE=H", help="element size [µm] per level")
     ap.add_argument("--window", nargs=2, type=float, metavar=("A", "B"),
                     help="strain window for the modulus fit")
+    ap.add_argument("--set", action="append", default=[], metavar="PATH=V",
+                    help='extra entry for every level, e.g. "Linear '
+                         'solver/Method=AMG" (repeatable)')
     ap.add_argument("--timeout", type=float, help="per run [s]")
     ap.add_argument("--no-run", action="store_true",
                     help="only write the prm copies and analyse existing "
@@ -565,11 +585,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         ap.error(f"no prm file {prm}")
     try:
         sizes = parse_element_sizes(args.element_size, args.values)
+        overrides = parse_overrides(args.set)
     except ValueError as exc:
         ap.error(str(exc))
     workdir = Path(args.workdir or
                    f"convergence_{prm.stem}_{slugify(args.entry)}")
-    levels = write_level_prms(prm, args.entry, args.values, workdir)
+    levels = write_level_prms(prm, args.entry, args.values, workdir,
+                              overrides)
     if not args.no_run:
         exe = Path(args.exe)
         if not exe.exists():

@@ -18,14 +18,19 @@ computes
   mean cross-section area V/H [µm] (the band thickness measured along the
   axis for a band crossing the whole pillar; its normal width is this times
   the cosine of the band's angle to the axis cross-section),
+* ``effective_band_thickness``: (int ep dV)^2 / int ep^2 dV divided by the
+  mean cross-section [µm]: the height for uniform flow, w for a band of
+  thickness w carrying all the strain; threshold-free,
 * ``xi_mean``, ``xi_max``, ``xi_min`` of the free volume.
 
 CLI::
 
-    /usr/bin/python3 postprocess/glass_localisation.py RUN_DIR [--step N]
+    /usr/bin/python3 postprocess/glass_localisation.py RUN_DIR
+        [--step N | --strain S]
         [--material-id 0] [--json]
 
-RUN_DIR holds fields_*.pvtu; without --step the last record is used.
+RUN_DIR holds fields_*.pvtu; without --step or --strain the last record is
+used; --strain picks the record nearest that engineering strain.
 """
 
 from __future__ import annotations
@@ -161,6 +166,13 @@ def localisation(cells: Dict[str, np.ndarray],
     res["band_volume_fraction"] = float(V[band].sum() / V.sum())
     res["band_thickness"] = float(V[band].sum() / (V.sum() / height)) \
         if height > 0 else float("nan")
+    # Participation volume (int ep)^2 / int ep^2 over the cross-section:
+    # H for uniform ep, w for ep uniform in a layer of thickness w and zero
+    # elsewhere; no threshold, so it varies smoothly with the mesh.
+    ep2 = float((ep * ep * V).sum())
+    res["effective_band_thickness"] = float(
+        total * total / ep2 / (V.sum() / height)) \
+        if ep2 > 0 and height > 0 else float("nan")
     if "free_volume" in cells:
         xi = cells["free_volume"][mask]
         res["xi_mean"] = float((xi * V).sum() / V.sum())
@@ -179,14 +191,39 @@ def last_record(run_dir, step: Optional[int] = None) -> Path:
     return records[-1]
 
 
+def record_at_strain(run_dir, strain: float) -> Path:
+    """The fields record whose step's engineering strain (from the run's
+    stress_strain.csv) is closest to @p strain."""
+    run_dir = Path(run_dir)
+    records = sorted(run_dir.glob("fields_*.pvtu"))
+    if not records:
+        raise FileNotFoundError(f"no fields_*.pvtu in {run_dir}")
+    strain_of = {}
+    with open(run_dir / "stress_strain.csv") as f:
+        header = f.readline().strip().split(",")
+        i_step, i_strain = header.index("step"), header.index("strain")
+        for line in f:
+            cols = line.strip().split(",")
+            if len(cols) == len(header):
+                strain_of[int(cols[i_step])] = float(cols[i_strain])
+    steps = [(abs(strain_of[int(r.stem.split("_")[1])] - strain), r)
+             for r in records if int(r.stem.split("_")[1]) in strain_of]
+    if not steps:
+        raise ValueError(f"no fields record of {run_dir} is in its curve")
+    return min(steps)[1]
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("run_dir")
     ap.add_argument("--step", type=int)
+    ap.add_argument("--strain", type=float,
+                    help="use the record nearest this engineering strain")
     ap.add_argument("--material-id", type=int)
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args(argv)
-    rec = last_record(a.run_dir, a.step)
+    rec = record_at_strain(a.run_dir, a.strain) if a.strain is not None \
+        else last_record(a.run_dir, a.step)
     res = localisation(read_cells(rec), a.material_id)
     res["record"] = rec.name
     if a.json:

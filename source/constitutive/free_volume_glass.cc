@@ -125,6 +125,8 @@ namespace micropillar
         p.pressure_sensitivity = prm.get_double("Pressure sensitivity");
         p.diffusion_length     = prm.get_double("Diffusion length");
         p.diffusion_rate       = prm.get_double("Diffusion rate");
+        p.diffusion_follows_plastic_rate =
+          prm.get("Diffusion law") == "plastic rate";
         return p;
       }
     } // namespace
@@ -255,6 +257,16 @@ namespace micropillar
         "D_xi = l^2 nu_D. Default 8.66e-3 /s: the plastic shear rate of "
         "homogeneous flow at the test rate 5e-3 /s (sqrt(3) x 5e-3), i.e. "
         "the stress-assisted atomic jump rate at yield.");
+      prm.declare_entry(
+        "Diffusion law",
+        "plastic rate",
+        dealii::Patterns::Selection("plastic rate|constant"),
+        "How D_xi follows the state: 'plastic rate': D_xi = l^2 max(nu_D, "
+        "gdot), gdot the local plastic shear rate of the last step (the "
+        "atomic jump rate that drives both free-volume creation and its "
+        "diffusion, so a band stays a few l wide however fast it shears); "
+        "'constant': D_xi = l^2 nu_D everywhere (a fast band is then "
+        "narrower, ~ l sqrt(nu_D/gdot)).");
     }
 
     unsigned int
@@ -661,6 +673,15 @@ namespace micropillar
     {
       return parameters.diffusion_length * parameters.diffusion_length *
              parameters.diffusion_rate;
+    }
+
+    double
+    FreeVolumeGlass::diffusivity_at(const std::vector<double> &state) const
+    {
+      if (!parameters.diffusion_follows_plastic_rate)
+        return diffusivity();
+      return parameters.diffusion_length * parameters.diffusion_length *
+             std::max(parameters.diffusion_rate, state[rate_index]);
     }
   } // namespace constitutive
 } // namespace micropillar

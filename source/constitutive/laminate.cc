@@ -559,6 +559,17 @@ namespace micropillar
     }
 
     double
+    HomogenisedLaminate::diffusivity_at(const std::vector<double> &state) const
+    {
+      constexpr unsigned int none = std::numeric_limits<unsigned int>::max();
+      if (glass->diffusing_state_index() != none)
+        return glass->diffusivity_at(glass_state(state));
+      if (crystal->diffusing_state_index() != none)
+        return crystal->diffusivity_at(crystal_state(state));
+      return 0.;
+    }
+
+    double
     HomogenisedLaminate::shear_modulus() const
     {
       return f_c * crystal->shear_modulus() + f_g * glass->shear_modulus();

@@ -80,7 +80,6 @@ namespace micropillar
         {
           const auto        &model = *models[cell->material_id()];
           const unsigned int index = model.diffusing_state_index();
-          const double       D     = model.diffusivity();
           fe_values.reinit(cell);
           const auto data = history.get_data(cell);
           cell_A          = 0.;
@@ -90,6 +89,7 @@ namespace micropillar
           {
             const double w = fe_values.JxW(q);
             const double v = data[q]->new_state[index];
+            const double D = model.diffusivity_at(data[q]->new_state);
             for (unsigned int i = 0; i < n_dofs; ++i)
             {
               const double Ni = fe_values.shape_value(i, q);

@@ -354,6 +354,30 @@ class PrmRewriter(unittest.TestCase):
                         ("Solver/Tolerance", "1e-8")):
             self.assertEqual(convergence.get_prm_entry(t, path), v)
 
+    def test_overrides_reach_every_level(self):
+        pairs = convergence.parse_overrides(
+            ["Solver/Tolerance=1e-6", " Geometry/Height = 3 "])
+        self.assertEqual(pairs, [("Solver/Tolerance", "1e-6"),
+                                 ("Geometry/Height", "3")])
+        for bad in ("Solver/Tolerance", "=3"):
+            with self.assertRaises(ValueError):
+                convergence.parse_overrides([bad])
+        with tempfile.TemporaryDirectory() as d:
+            prm = Path(d) / "base.prm"
+            prm.write_text(PRM)
+            levels = convergence.write_level_prms(
+                prm, "Geometry/Lateral refinement", ["0", "1"],
+                Path(d) / "study", pairs)
+            self.assertEqual(len(levels), 2)
+            for lv, v in zip(levels, ("0", "1")):
+                t = lv.prm.read_text()
+                self.assertEqual(convergence.get_prm_entry(
+                    t, "Geometry/Lateral refinement"), v)
+                self.assertEqual(convergence.get_prm_entry(
+                    t, "Solver/Tolerance"), "1e-6")
+                self.assertEqual(convergence.get_prm_entry(
+                    t, "Geometry/Height"), "3")
+
     def test_continuation_and_whitespace(self):
         t = ("subsection  Geometry\n  set Lateral   refinement = 1 \\\n"
              "    # comment\nend\n")

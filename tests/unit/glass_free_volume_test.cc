@@ -580,3 +580,36 @@ TEST(FreeVolumeGlass, DiffusionHooks)
   EXPECT_NEAR(model->diffusivity(), 0.02, 1e-15);
   EXPECT_EQ(model->diffusing_state_index(), FreeVolumeGlass::xi_index);
 }
+
+// 'Diffusion law': with 'plastic rate' the point diffusivity is
+// l^2 max(nu_D, gdot) with gdot the rate stored by the last update (an
+// elastic point keeps the floor l^2 nu_D); with 'constant' it is l^2 nu_D.
+TEST(FreeVolumeGlass, DiffusivityFollowsPlasticRate)
+{
+  FreeVolumeGlass::Parameters p;
+  p.diffusion_length = 0.1;
+  p.diffusion_rate   = 1e-2;
+  const FreeVolumeGlass m(p);
+  std::vector<double>   state(m.n_state());
+  m.initialise_state(PointContext(), state);
+  EXPECT_NEAR(m.diffusivity_at(state), 1e-4, 1e-18);
+  state[FreeVolumeGlass::rate_index] = 5.;
+  EXPECT_NEAR(m.diffusivity_at(state), 0.05, 1e-15);
+
+  // A plastic update writes the rate that the diffusivity then follows.
+  const dealii::Tensor<2, 3> I(dealii::unit_symmetric_tensor<3>());
+  dealii::Tensor<2, 3>       F = I;
+  F[2][2]                      = 1. - 0.05;
+  F[0][0] = F[1][1] = 1. / std::sqrt(0.95);
+  std::vector<double> new_state(m.n_state());
+  UpdateResult        r;
+  m.update(F, I, 1., state, new_state, r);
+  ASSERT_TRUE(r.converged);
+  const double gdot = new_state[FreeVolumeGlass::rate_index];
+  EXPECT_GT(gdot, p.diffusion_rate);
+  EXPECT_NEAR(m.diffusivity_at(new_state), 0.01 * gdot, 1e-12 * gdot);
+
+  p.diffusion_follows_plastic_rate = false;
+  const FreeVolumeGlass c(p);
+  EXPECT_NEAR(c.diffusivity_at(new_state), 1e-4, 1e-18);
+}

@@ -75,9 +75,16 @@ namespace micropillar
      * diffusion, happen); the zero-stress jump rate
      * f exp(-dG/kT - 1/xi_0) (~1e-11 /s with the defaults) would make
      * diffusion vanish at room temperature. A band that shears faster than
-     * nu_D is narrower than l (width ~ l sqrt(nu_D / its rate)): the
-     * diffusivity does not follow the local jump rate (the interface gives
-     * one constant D per model). l = 0 switches diffusion off (a local
+     * nu_D would be narrower than l (width ~ l sqrt(nu_D / its rate)) if
+     * D were constant ('Diffusion law = constant'); by default ('plastic
+     * rate') D follows the local jump rate,
+     *
+     *   D_xi(x) = l^2 max(nu_D, gdot(x)),
+     *
+     * gdot the plastic shear rate of the point's last step, so that the
+     * ratio of diffusion to the free-volume source, both proportional to
+     * the jump rate, and with it the band width (a few l), do not depend on
+     * how fast the band shears. l = 0 switches diffusion off (a local
      * model, which localises into mesh-size bands). Default l = 4 nm: a
      * 12 nm glass layer has no room for a band of width ~ 2-3 l.
      *
@@ -134,6 +141,8 @@ namespace micropillar
         double diffusion_length = 0.004;
         /// Diffusion rate nu_D [1/s]: D_xi = l^2 nu_D.
         double diffusion_rate = 8.66e-3;
+        /// D_xi = l^2 max(nu_D, gdot) (true) or l^2 nu_D (false).
+        bool diffusion_follows_plastic_rate = true;
 
         /// Throws ExcMessage listing every inconsistent entry.
         void
@@ -186,6 +195,11 @@ namespace micropillar
       /// D_xi = l^2 nu_D [µm^2/s] (see the class comment).
       double
       diffusivity() const override;
+
+      /// l^2 max(nu_D, gdot) with gdot the plastic shear rate of the last
+      /// step in @p state ('Diffusion law = plastic rate'), else l^2 nu_D.
+      double
+      diffusivity_at(const std::vector<double> &state) const override;
 
       /// Plastic shear rate gdot(td, xi) [1/s] for a driving shear stress
       /// td [MPa] (clipped at 0).

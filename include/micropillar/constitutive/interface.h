@@ -127,11 +127,23 @@ namespace micropillar
         return std::numeric_limits<unsigned int>::max();
       }
 
-      /// Diffusivity D of that variable [µm^2/s].
+      /// Reference diffusivity D of that variable [µm^2/s]; > 0 switches
+      /// the diffusion on.
       virtual double
       diffusivity() const
       {
         return 0.;
+      }
+
+      /// Diffusivity [µm^2/s] at a material point with the (new, converged)
+      /// state @p state: by default the constant diffusivity(). A model may
+      /// let it follow the state (the glass: D = l^2 max(nu_D, gdot), the
+      /// local atomic jump rate), which StateDiffusion evaluates at every
+      /// quadrature point.
+      virtual double
+      diffusivity_at(const std::vector<double> & /*state*/) const
+      {
+        return diffusivity();
       }
 
       /// An estimate of the small-strain shear modulus [MPa], used by the

@@ -160,6 +160,10 @@ namespace micropillar
       double
       diffusivity() const override;
 
+      /// The diffusing sub-model's diffusivity_at() of its sub-state.
+      double
+      diffusivity_at(const std::vector<double> &state) const override;
+
       /// Voigt mean f_c mu_c + f_g mu_g [MPa].
       double
       shear_modulus() const override;

@@ -1317,6 +1317,9 @@ namespace micropillar
               << Utilities::MPI::max(get(times, "assembly"), comm)
               << " linear_solve_s="
               << Utilities::MPI::max(get(times, "linear solve"), comm)
+              << " state_diffusions=" << get(calls, "state diffusion")
+              << " state_diffusion_s="
+              << Utilities::MPI::max(get(times, "state diffusion"), comm)
               << " wall_s=" << wall.wall_time()
               << " peak_rss_mb_max_rank=" << Utilities::MPI::max(rss_mb, comm)
               << " peak_rss_mb_total=" << Utilities::MPI::sum(rss_mb, comm)

@@ -7,6 +7,8 @@
 // with v* the new point values of the variable and Q1 nodal fields,
 //   M_L p = b,              b_i = int N_i v* dV       (lumped L2 projection)
 //   (M_L + dt K) d = b,     K_ij = int D grad N_i . grad N_j dV
+// (D = Model::diffusivity_at(new state) at each quadrature point, i.e.
+// explicit in the state-dependence of D, implicit in v)
 // over the cells whose model names a diffusing variable (zero flux at the
 // boundary of that region), and the point values become
 //   v = v* + (d - p)(x_q),
