@@ -66,6 +66,48 @@ namespace micropillar
       {
         return std::max(prm.relative_tolerance * rhs_norm, 1e-300);
       }
+
+      // Method = direct: the direct solve. Method = AMG: the Krylov solve,
+      // and if it throws (no convergence) and the fallback is on, the
+      // direct solve of the same system from x = 0. Never throws.
+      template <typename VectorType, typename Direct, typename Iterative>
+      LinearSolveResult
+      solve_with_fallback(const LinearSolverParameters &prm,
+                          const SolverControl          &control,
+                          VectorType                   &x,
+                          const Direct                 &direct,
+                          const Iterative              &iterative)
+      {
+        LinearSolveResult result;
+        try
+        {
+          if (prm.method == "direct")
+            direct();
+          else
+            iterative();
+          result.converged  = true;
+          result.iterations = control.last_step();
+          return result;
+        }
+        catch (const std::exception &e)
+        {
+          result.iterations = control.last_step();
+          result.message    = e.what();
+        }
+        if (prm.method != "direct" && prm.direct_fallback)
+          try
+          {
+            x = 0.;
+            direct();
+            result.converged     = true;
+            result.used_fallback = true;
+          }
+          catch (const std::exception &e)
+          {
+            result.message += std::string("; direct fallback: ") + e.what();
+          }
+        return result;
+      }
     } // namespace
 
     LinearSolveResult
@@ -75,43 +117,32 @@ namespace micropillar
                         const LinearSolverParameters           &prm,
                         const DoFHandler<3> & /*dof*/)
     {
-      LinearSolveResult result;
-      const double      b_norm = b.l2_norm();
-      x                        = 0.;
+      const double b_norm = b.l2_norm();
+      x                   = 0.;
       if (b_norm == 0.)
       {
+        LinearSolveResult result;
         result.converged = true;
         return result;
       }
       const MPI_Comm comm = A.get_mpi_communicator();
       SolverControl  control(prm.max_iterations, krylov_tolerance(b_norm, prm));
-      try
+      auto           direct = [&]()
       {
-        if (prm.method == "direct")
-        {
-          PETScWrappers::SparseDirectMUMPS direct(control, comm);
-          direct.solve(A, x, b);
-        }
-        else
-        {
-          PETScWrappers::PreconditionBoomerAMG::AdditionalData data;
-          data.symmetric_operator = false;
-          data.strong_threshold   = 0.5; // recommended for 3D
-          PETScWrappers::PreconditionBoomerAMG amg(A, data);
-          PETScWrappers::SolverGMRES           gmres(
-            control, comm, PETScWrappers::SolverGMRES::AdditionalData(100));
-          gmres.solve(A, x, b, amg);
-        }
-        result.converged  = true;
-        result.iterations = control.last_step();
-      }
-      catch (const std::exception &e)
+        PETScWrappers::SparseDirectMUMPS mumps(control, comm);
+        mumps.solve(A, x, b);
+      };
+      auto iterative = [&]()
       {
-        result.converged  = false;
-        result.iterations = control.last_step();
-        result.message    = e.what();
-      }
-      return result;
+        PETScWrappers::PreconditionBoomerAMG::AdditionalData data;
+        data.symmetric_operator = false;
+        data.strong_threshold   = 0.5; // recommended for 3D
+        PETScWrappers::PreconditionBoomerAMG amg(A, data);
+        PETScWrappers::SolverGMRES           gmres(
+          control, comm, PETScWrappers::SolverGMRES::AdditionalData(100));
+        gmres.solve(A, x, b, amg);
+      };
+      return solve_with_fallback(prm, control, x, direct, iterative);
     }
 
     LinearSolveResult
@@ -121,59 +152,47 @@ namespace micropillar
                         const LinearSolverParameters         &prm,
                         const DoFHandler<3>                  &dof)
     {
-      LinearSolveResult result;
-      const double      b_norm = b.l2_norm();
-      x                        = 0.;
+      const double b_norm = b.l2_norm();
+      x                   = 0.;
       if (b_norm == 0.)
       {
+        LinearSolveResult result;
         result.converged = true;
         return result;
       }
       SolverControl control(prm.max_iterations, krylov_tolerance(b_norm, prm));
-      try
+      auto          direct = [&]()
       {
-        if (prm.method == "direct")
-        {
-          TrilinosWrappers::SolverDirect direct(
-            control,
-            TrilinosWrappers::SolverDirect::AdditionalData(false,
-                                                           "Amesos_Klu"));
-          direct.solve(A, x, b);
-        }
-        else
-        {
-          TrilinosWrappers::PreconditionAMG::AdditionalData data;
-          data.elliptic              = true;
-          data.higher_order_elements = dof.get_fe().degree > 1;
-          data.smoother_sweeps       = 2;
-          data.aggregation_threshold = 1e-3;
-          DoFTools::extract_constant_modes(dof,
-                                           ComponentMask(3, true),
-                                           data.constant_modes);
-          Teuchos::ParameterList              ml;
-          std::unique_ptr<Epetra_MultiVector> translations;
-          data.set_parameters(ml, translations, A);
-          const auto modes =
-            rigid_body_modes(dof, A.trilinos_matrix().OperatorDomainMap());
-          ml.set("null space: type", "pre-computed");
-          ml.set("null space: dimension", modes->NumVectors());
-          ml.set("null space: vectors", modes->Values());
-          TrilinosWrappers::PreconditionAMG amg;
-          amg.initialize(A, ml);
-          TrilinosWrappers::SolverGMRES gmres(
-            control, TrilinosWrappers::SolverGMRES::AdditionalData(false, 100));
-          gmres.solve(A, x, b, amg);
-        }
-        result.converged  = true;
-        result.iterations = control.last_step();
-      }
-      catch (const std::exception &e)
+        TrilinosWrappers::SolverDirect klu(
+          control,
+          TrilinosWrappers::SolverDirect::AdditionalData(false, "Amesos_Klu"));
+        klu.solve(A, x, b);
+      };
+      auto iterative = [&]()
       {
-        result.converged  = false;
-        result.iterations = control.last_step();
-        result.message    = e.what();
-      }
-      return result;
+        TrilinosWrappers::PreconditionAMG::AdditionalData data;
+        data.elliptic              = true;
+        data.higher_order_elements = dof.get_fe().degree > 1;
+        data.smoother_sweeps       = 2;
+        data.aggregation_threshold = 1e-3;
+        DoFTools::extract_constant_modes(dof,
+                                         ComponentMask(3, true),
+                                         data.constant_modes);
+        Teuchos::ParameterList              ml;
+        std::unique_ptr<Epetra_MultiVector> translations;
+        data.set_parameters(ml, translations, A);
+        const auto modes =
+          rigid_body_modes(dof, A.trilinos_matrix().OperatorDomainMap());
+        ml.set("null space: type", "pre-computed");
+        ml.set("null space: dimension", modes->NumVectors());
+        ml.set("null space: vectors", modes->Values());
+        TrilinosWrappers::PreconditionAMG amg;
+        amg.initialize(A, ml);
+        TrilinosWrappers::SolverGMRES gmres(
+          control, TrilinosWrappers::SolverGMRES::AdditionalData(false, 100));
+        gmres.solve(A, x, b, amg);
+      };
+      return solve_with_fallback(prm, control, x, direct, iterative);
     }
   } // namespace solver
 } // namespace micropillar

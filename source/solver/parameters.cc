@@ -166,8 +166,16 @@ namespace micropillar
       prm.declare_entry("Maximum iterations",
                         "1000",
                         Patterns::Integer(1),
-                        "Krylov iterations before the Newton step counts as "
+                        "Krylov iterations before the Krylov solve counts as "
                         "failed.");
+      prm.declare_entry(
+        "Direct fallback",
+        "true",
+        Patterns::Bool(),
+        "With Method = AMG: if the Krylov solve fails (e.g. an indefinite "
+        "tangent in a softening shear band), solve the same system once "
+        "with the direct solver before the Newton step counts as failed. "
+        "Each fallback is counted in the run summary.");
       prm.leave_subsection();
     }
 
@@ -179,6 +187,7 @@ namespace micropillar
       method             = prm.get("Method");
       relative_tolerance = prm.get_double("Relative tolerance");
       max_iterations     = prm.get_integer("Maximum iterations");
+      direct_fallback    = prm.get_bool("Direct fallback");
       prm.leave_subsection();
     }
 

@@ -3,7 +3,15 @@ cleanly: exit code 2, run_status.txt 'stopped: ...', and every row of the
 curve is a converged step.
 
 Newton/Maximum iterations = 1 makes every plastic step fail; the increment
-is cut back until it falls below the minimum."""
+is cut back until it falls below the minimum.
+
+The direct fallback of the linear solver: with Linear solver/Maximum
+iterations = 1 and an unreachable tolerance (ML is an exact solver on
+this small mesh, so one iteration would otherwise do) every AMG/GMRES solve
+fails; with the fallback (the default)
+the direct solver rescues each solve, the run completes and reports the
+fallbacks, with the same curve as a direct-solver run; without it the run
+stops cleanly (exit 2)."""
 import sys
 import mp_test as t
 from postprocess import curves
@@ -31,4 +39,39 @@ t.check(len(iters) >= 1 and max(iters) <= 1,
         "rows)")
 t.check(max(c.columns["equivalent_plastic_strain"]) == 0,
         "no plastic (non-converged) step reached the curve")
+
+# Linear-solver fallback.
+runs = {}
+for name, fallback in (("fallback", "true"), ("no_fallback", "false")):
+    out = work / name
+    prm = t.write_prm("j2_pillar.prm", work / f"{name}.prm",
+                      {"Output directory": str(out),
+                       "Loading/Target strain": 0.004,
+                       "Linear solver/Method": "AMG",
+                       "Linear solver/Maximum iterations": 1,
+                       "Linear solver/Relative tolerance": 1e-20,
+                       "Linear solver/Direct fallback": fallback})
+    runs[name] = (out, t.run(exe, prm, check=False))
+out, p = runs["fallback"]
+t.check(p.returncode == 0, f"with the fallback: exit code {p.returncode} == 0")
+fallbacks = [int(w.split("=")[1]) for line in p.stdout.splitlines()
+             if line.startswith("run_summary:") for w in line.split()
+             if w.startswith("direct_fallbacks=")]
+t.check(fallbacks and fallbacks[0] > 0,
+        f"the run summary counts the fallbacks ({fallbacks})")
+ref_out = work / "direct"
+prm = t.write_prm("j2_pillar.prm", work / "direct.prm",
+                  {"Output directory": str(ref_out),
+                   "Loading/Target strain": 0.004,
+                   "Linear solver/Method": "direct"})
+t.run(exe, prm)
+a, b = curves.read_curve(out), curves.read_curve(ref_out)
+t.check(len(a) == len(b) and
+        max(abs(x - y) for x, y in zip(a.stress, b.stress)) < 1e-6 *
+        max(b.stress), "the rescued run equals the direct-solver run")
+out, p = runs["no_fallback"]
+t.check(p.returncode == 2, f"without the fallback: exit code {p.returncode} "
+        "== 2")
+t.check("linear solver failed" in p.stdout, "the linear-solver failure is "
+        "reported")
 sys.exit(t.finish())

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from postprocess import convergence, curves, fields  # noqa: E402
+from postprocess import glass_localisation  # noqa: E402
 
 PY = "/usr/bin/python3"
 HEADER = "step,time,displacement,force,strain,stress,newton_iterations,dt"
@@ -385,6 +386,42 @@ class PrmRewriter(unittest.TestCase):
         self.assertEqual(convergence.get_prm_entry(
             t2, "Geometry/Lateral refinement"), "5")
         self.assertNotIn("\\", t2)
+
+
+class BandMeasures(unittest.TestCase):
+    """glass_localisation.localisation on a column of 40 equal cells of
+    height 0.05 µm (H = 2 µm, cross-section 1 µm^2)."""
+
+    def cells(self, ep):
+        n = len(ep)
+        z = (np.arange(n) + 0.5) * 2.0 / n
+        return {"volume": np.full(n, 2.0 / n),
+                "equivalent_plastic_strain": np.asarray(ep, dtype=float),
+                "centre": np.column_stack([np.zeros(n), np.zeros(n), z])}
+
+    def test_uniform_flow(self):
+        r = glass_localisation.localisation(self.cells(np.full(40, 0.1)))
+        # the cell centres span H - one cell height
+        self.assertAlmostEqual(r["effective_band_thickness"], 1.95, places=9)
+        self.assertAlmostEqual(r["ep_ratio"], 1.0, places=12)
+        self.assertAlmostEqual(r["half_strain_volume_fraction"], 0.5,
+                               delta=0.03)
+
+    def test_band_of_six_cells(self):
+        ep = np.full(40, 0.01)
+        ep[10:16] = 0.5
+        r = glass_localisation.localisation(self.cells(ep))
+        w = 6 * 0.05
+        total, sq = 34 * 0.01 + 6 * 0.5, 34 * 0.01 ** 2 + 6 * 0.25
+        expected = total ** 2 / sq * 0.05 * 1.95 / 2.0
+        self.assertAlmostEqual(r["effective_band_thickness"], expected,
+                               places=9)
+        self.assertAlmostEqual(r["band_thickness"], w * 1.95 / 2.0,
+                               places=9)
+        ep[:10] = ep[16:] = 0.0  # all the strain in the band: exactly w
+        r = glass_localisation.localisation(self.cells(ep))
+        self.assertAlmostEqual(r["effective_band_thickness"], w * 1.95 / 2.0,
+                               places=9)
 
 
 class ConvergenceOrder(unittest.TestCase):

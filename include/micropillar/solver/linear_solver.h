@@ -22,6 +22,8 @@ namespace micropillar
       bool         converged  = false;
       unsigned int iterations = 0;
       std::string  message;
+      /// The Krylov solve failed and the direct fallback solved the system.
+      bool used_fallback = false;
     };
 
     /// Solve A x = b (x without ghosts). Never throws on non-convergence:

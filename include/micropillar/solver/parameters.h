@@ -73,6 +73,8 @@ namespace micropillar
       std::string  method             = "AMG";
       double       relative_tolerance = 1e-8;
       unsigned int max_iterations     = 1000;
+      /// Retry a failed AMG/GMRES solve with the direct solver.
+      bool direct_fallback = true;
 
       static void
       declare_parameters(dealii::ParameterHandler &prm);

@@ -165,6 +165,8 @@ namespace micropillar
       VectorType internal_force;   // owned, unconstrained R_int
       VectorType rhs;              // owned, -R_int on free DoFs
       VectorType newton_update;    // owned
+      // Linear solves that the direct fallback rescued (run summary).
+      unsigned int n_direct_fallbacks = 0;
 
       std::vector<std::unique_ptr<constitutive::Model>> models;
       std::vector<std::string> output_names; // union over the models
@@ -774,7 +776,10 @@ namespace micropillar
         }
         if (params.output.verbose)
           pcout << "    linear solver: " << ls.iterations << " iterations"
+                << (ls.used_fallback ? " (failed; direct fallback)" : "")
                 << std::endl;
+        if (ls.used_fallback)
+          ++n_direct_fallbacks;
         if (!ls.converged)
         {
           result.reason = "linear solver failed: " + ls.message;
@@ -1317,6 +1322,7 @@ namespace micropillar
               << Utilities::MPI::max(get(times, "assembly"), comm)
               << " linear_solve_s="
               << Utilities::MPI::max(get(times, "linear solve"), comm)
+              << " direct_fallbacks=" << n_direct_fallbacks
               << " state_diffusions=" << get(calls, "state diffusion")
               << " state_diffusion_s="
               << Utilities::MPI::max(get(times, "state diffusion"), comm)
