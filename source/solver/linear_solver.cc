@@ -174,7 +174,8 @@ namespace micropillar
         data.elliptic              = true;
         data.higher_order_elements = dof.get_fe().degree > 1;
         data.smoother_sweeps       = 2;
-        data.aggregation_threshold = 1e-3;
+        data.aggregation_threshold = prm.aggregation_threshold;
+        data.smoother_type         = prm.smoother.c_str();
         DoFTools::extract_constant_modes(dof,
                                          ComponentMask(3, true),
                                          data.constant_modes);

@@ -69,7 +69,8 @@ namespace micropillar
                         "4",
                         Patterns::Integer(1),
                         "A step converging in this many iterations or fewer "
-                        "lets the increment grow.");
+                        "lets the increment grow (with a machine spring: "
+                        "in each of the step's Newton solves).");
       prm.declare_entry("Maximum steps",
                         "100000",
                         Patterns::Integer(1),
@@ -169,6 +170,20 @@ namespace micropillar
                         "Krylov iterations before the Krylov solve counts as "
                         "failed.");
       prm.declare_entry(
+        "AMG aggregation threshold",
+        "1e-3",
+        Patterns::Double(0., 1.),
+        "ML (Trilinos) only: connections weaker than this fraction of the "
+        "strongest are dropped when aggregating. Thin-layer meshes (cells "
+        "much flatter than wide) need a larger value (e.g. 0.02-0.1), so "
+        "that aggregates follow the strong through-thickness couplings "
+        "(semi-coarsening).");
+      prm.declare_entry(
+        "AMG smoother",
+        "Chebyshev",
+        Patterns::Selection("Chebyshev|symmetric Gauss-Seidel|ILU"),
+        "ML (Trilinos) only: smoother on every level (2 sweeps).");
+      prm.declare_entry(
         "Direct fallback",
         "true",
         Patterns::Bool(),
@@ -183,11 +198,13 @@ namespace micropillar
     LinearSolverParameters::parse_parameters(ParameterHandler &prm)
     {
       prm.enter_subsection("Linear solver");
-      package            = prm.get("Package");
-      method             = prm.get("Method");
-      relative_tolerance = prm.get_double("Relative tolerance");
-      max_iterations     = prm.get_integer("Maximum iterations");
-      direct_fallback    = prm.get_bool("Direct fallback");
+      package               = prm.get("Package");
+      method                = prm.get("Method");
+      relative_tolerance    = prm.get_double("Relative tolerance");
+      max_iterations        = prm.get_integer("Maximum iterations");
+      direct_fallback       = prm.get_bool("Direct fallback");
+      aggregation_threshold = prm.get_double("AMG aggregation threshold");
+      smoother              = prm.get("AMG smoother");
       prm.leave_subsection();
     }
 

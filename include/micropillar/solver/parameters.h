@@ -75,6 +75,9 @@ namespace micropillar
       unsigned int max_iterations     = 1000;
       /// Retry a failed AMG/GMRES solve with the direct solver.
       bool direct_fallback = true;
+      /// ML aggregation threshold and smoother (Trilinos AMG only).
+      double      aggregation_threshold = 1e-3;
+      std::string smoother              = "Chebyshev";
 
       static void
       declare_parameters(dealii::ParameterHandler &prm);

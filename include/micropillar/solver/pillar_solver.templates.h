@@ -80,7 +80,8 @@ namespace micropillar
       struct StepResult
       {
         bool         converged  = false;
-        unsigned int iterations = 0;
+        unsigned int iterations = 0; // summed over machine-spring solves
+        unsigned int max_solve_iterations = 0; // of one Newton solve
         std::string  reason;
       };
 
@@ -757,8 +758,9 @@ namespace micropillar
         }
         if (norms.first <= tolerance)
         {
-          result.converged  = true;
-          result.iterations = it;
+          result.converged            = true;
+          result.iterations           = it;
+          result.max_solve_iterations = it;
           return result;
         }
         if (it == params.newton.max_iterations)
@@ -846,6 +848,8 @@ namespace micropillar
       StepResult total;
       StepResult s = solve_step(x0, dt);
       total.iterations += s.iterations;
+      total.max_solve_iterations =
+        std::max(total.max_solve_iterations, s.max_solve_iterations);
       if (!s.converged)
         return s;
       const double F0 = punch_force();
@@ -871,6 +875,8 @@ namespace micropillar
         const double x1    = x0 - g0 / slope;
         s                  = solve_step(x1, dt, true);
         total.iterations += s.iterations;
+        total.max_solve_iterations =
+          std::max(total.max_solve_iterations, s.max_solve_iterations);
         if (!s.converged)
           return s;
         const double g1 = x1 + punch_force() / k - d_machine;
@@ -1276,7 +1282,10 @@ namespace micropillar
             (step % params.output.field_interval == 0 || last))
           write_fields(step);
 
-        if (s.iterations <= params.time.fast_iterations)
+        // Growth from the Newton iterations of one solve (with a machine
+        // spring a step is several solves; their sum says nothing about
+        // how hard the step was).
+        if (s.max_solve_iterations <= params.time.fast_iterations)
           increment = std::min(increment * params.time.growth_factor,
                                params.time.maximum_increment);
 
