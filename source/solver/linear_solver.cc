@@ -165,7 +165,7 @@ namespace micropillar
       {
         TrilinosWrappers::SolverDirect klu(
           control,
-          TrilinosWrappers::SolverDirect::AdditionalData(false, "Amesos_Klu"));
+          TrilinosWrappers::SolverDirect::AdditionalData(false, "Amesos_Mumps"));
         klu.solve(A, x, b);
       };
       auto iterative = [&]()

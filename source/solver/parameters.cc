@@ -159,7 +159,7 @@ namespace micropillar
         Patterns::Selection("AMG|direct"),
         "AMG: GMRES preconditioned by algebraic multigrid (BoomerAMG with "
         "PETSc, ML with Trilinos); direct: sparse direct solver (MUMPS with "
-        "PETSc, Amesos KLU with Trilinos), for small problems.");
+        "PETSc, Amesos MUMPS with Trilinos), for small problems.");
       prm.declare_entry("Relative tolerance",
                         "1e-8",
                         Patterns::Double(0.),

@@ -1,7 +1,7 @@
 // Linear solvers for the Newton systems, one overload per linear-algebra
 // package: GMRES with algebraic multigrid (PETSc: BoomerAMG; Trilinos: ML
 // with the displacement components as near-null space) or a sparse direct
-// solver (PETSc: MUMPS; Trilinos: Amesos KLU).
+// solver (PETSc: MUMPS; Trilinos: Amesos MUMPS).
 #ifndef micropillar_solver_linear_solver_h
 #define micropillar_solver_linear_solver_h
 

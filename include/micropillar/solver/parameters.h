@@ -68,7 +68,7 @@ namespace micropillar
       /// "PETSc" or "Trilinos".
       std::string package = "Trilinos";
       /// "AMG" (GMRES preconditioned by BoomerAMG with PETSc, ML with
-      /// Trilinos) or "direct" (MUMPS with PETSc, Amesos KLU with
+      /// Trilinos) or "direct" (MUMPS with PETSc, Amesos MUMPS with
       /// Trilinos).
       std::string  method             = "AMG";
       double       relative_tolerance = 1e-8;
