@@ -512,6 +512,18 @@ namespace micropillar
       return names;
     }
 
+    bool
+    HomogenisedLaminate::output_is_averaged(const unsigned int k) const
+    {
+      const unsigned int n_c = crystal->output_names().size();
+      const unsigned int n_g = glass->output_names().size();
+      if (k < n_c)
+        return crystal->output_is_averaged(k);
+      if (k < n_c + n_g)
+        return glass->output_is_averaged(k - n_c);
+      return true;
+    }
+
     void
     HomogenisedLaminate::output_values(const std::vector<double> &state,
                                        std::vector<double>       &values) const

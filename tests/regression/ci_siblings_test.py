@@ -1,18 +1,22 @@
 """The CI-sized siblings of the full-size example pillars stay within a
 stated band of the full-size runs' 0.2 %-offset yield.
 
-Full-size figures (measured with `build/micropillar prm/FILE.prm` and
-`postprocess/curves.py`, recorded in the prm comments):
-  nanocrystalline_crconi.prm (lateral refinement 1, base): 3242 MPa.
-Band: 3 % (the coarse mesh samples fewer grains per cross-section)."""
+Full-size figures (measured with `build/micropillar prm/FILE.prm` or
+`mpirun -np 2 ...` and `postprocess/curves.py`, recorded in the prm comments):
+  nanocrystalline_crconi.prm (lateral refinement 1, base): 3242 MPa;
+    band 3 % (the coarse mesh samples fewer grains per cross-section);
+  glass_pillar.prm (lateral refinement 2, base, fillet; 2 ranks): 1791 MPa;
+    band 4 % (the 96-cell sibling yields 3 % low; the glass mesh study
+    in the README gives 1736 / 1796 / 1801 MPa for 96 / 768 / 6144 cells)."""
 import sys
 
 import mp_test as t
 from postprocess import curves
 
 exe, work = t.args()
-full_size = {"nanocrystalline_crconi_ci.prm": 3242.0}
-for prm, reference in full_size.items():
+full_size = {"nanocrystalline_crconi_ci.prm": (3242.0, 0.03),
+             "glass_pillar_ci.prm": (1791.0, 0.04)}
+for prm, (reference, band) in full_size.items():
     out = work / prm.replace(".prm", "")
     src = (t.ROOT / "prm" / prm).read_text()
     path = work / prm
@@ -22,7 +26,7 @@ for prm, reference in full_size.items():
     c = curves.read_curve(out)
     E = curves.loading_modulus(c.strain, c.stress).modulus
     y = curves.offset_yield(c.strain, c.stress, E)
-    t.check(y is not None and abs(y.stress / reference - 1) < 0.03,
+    t.check(y is not None and abs(y.stress / reference - 1) < band,
             f"{prm}: yield {y.stress if y else None} MPa vs full-size "
-            f"{reference} MPa")
+            f"{reference} MPa (band {band:.0%})")
 sys.exit(t.finish())

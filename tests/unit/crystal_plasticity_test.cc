@@ -335,6 +335,20 @@ TEST(CrystalPlasticity, LayerThicknessRatioOutput)
   EXPECT_NEAR(v[6], lambda, 1e-12);
 }
 
+// Identifiers (grain number, Euler angles) are flagged so that the solver
+// leaves their meaningless volume averages out of stress_strain.csv.
+TEST(CrystalPlasticity, IdentifierOutputsAreNotAveraged)
+{
+  const CrystalPlasticity m(fcc_crystal(0., 0., 0.));
+  const auto              names = m.output_names();
+  for (unsigned int k = 0; k < names.size(); ++k)
+  {
+    const bool identifier =
+      names[k] == "grain_id" || names[k].rfind("orientation_", 0) == 0;
+    EXPECT_EQ(m.output_is_averaged(k), !identifier) << names[k];
+  }
+}
+
 TEST(CrystalPlasticity, InterfaceBarrierRaisesStrength)
 {
   auto p               = fcc_crystal(0., 0., 0.);

@@ -98,6 +98,16 @@ namespace micropillar
         return {};
       }
 
+      /// Whether the volume average of output @p k (index into
+      /// output_names()) means something; false for identifiers such as a
+      /// grain number or Euler angles. Such outputs go to the field files
+      /// only, not to the averages of stress_strain.csv.
+      virtual bool
+      output_is_averaged(const unsigned int /*k*/) const
+      {
+        return true;
+      }
+
       /// Values of the fields named by output_names(), same order.
       virtual void
       output_values(const std::vector<double> & /*state*/,

@@ -149,6 +149,10 @@ namespace micropillar
       output_values(const std::vector<double> &state,
                     std::vector<double>       &values) const override;
 
+      /// The sub-models' flags (the laminate's own outputs are averaged).
+      bool
+      output_is_averaged(const unsigned int k) const override;
+
       /// Volume-weighted mean f_c ep_c + f_g ep_g.
       double
       equivalent_plastic_strain(

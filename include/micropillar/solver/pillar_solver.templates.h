@@ -171,6 +171,9 @@ namespace micropillar
 
       std::vector<std::unique_ptr<constitutive::Model>> models;
       std::vector<std::string> output_names; // union over the models
+      // Per output name: its volume average goes to the curve (false if
+      // any model flags it as an identifier, Model::output_is_averaged).
+      std::vector<bool>                      output_averaged;
       std::vector<std::vector<unsigned int>> output_map; // model -> union
       CellDataStorage<typename Triangulation<3>::cell_iterator, PointHistory>
         history;
@@ -228,9 +231,12 @@ namespace micropillar
           if (it == output_names.end())
           {
             output_names.push_back(name);
+            output_averaged.push_back(true);
             it = output_names.end() - 1;
           }
           map.push_back(it - output_names.begin());
+          if (!model->output_is_averaged(map.size() - 1))
+            output_averaged[map.back()] = false;
         }
         output_map.push_back(map);
       }
@@ -1181,7 +1187,9 @@ namespace micropillar
 
       std::vector<std::string> extra = {"machine_displacement",
                                         "equivalent_plastic_strain"};
-      extra.insert(extra.end(), output_names.begin(), output_names.end());
+      for (unsigned int k = 0; k < output_names.size(); ++k)
+        if (output_averaged[k])
+          extra.push_back(output_names[k]);
       output::CurveFile curve(params.output_directory,
                               extra,
                               comm,
@@ -1265,7 +1273,10 @@ namespace micropillar
         const double stress      = force / area;
         volume_averages(averages);
         row.assign(1, d_programme);
-        row.insert(row.end(), averages.begin(), averages.end());
+        row.push_back(averages[0]); // equivalent plastic strain
+        for (unsigned int k = 0; k < output_names.size(); ++k)
+          if (output_averaged[k])
+            row.push_back(averages[1 + k]);
         curve.write_row(
           step, time, d_new, force, strain, stress, s.iterations, dt, row);
         pcout << "step " << std::setw(5) << step << "  strain " << std::setw(10)

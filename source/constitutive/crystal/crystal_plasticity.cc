@@ -1324,6 +1324,12 @@ namespace micropillar
                 "accumulated_slip"};
       }
 
+      bool
+      CrystalPlasticity::output_is_averaged(const unsigned int k) const
+      {
+        return k >= 4;
+      }
+
       void
       CrystalPlasticity::output_values(const std::vector<double> &state,
                                        std::vector<double>       &values) const

@@ -162,6 +162,10 @@ namespace micropillar
         std::vector<std::string>
         output_names() const override;
 
+        /// false for grain_id and the three Euler angles (identifiers).
+        bool
+        output_is_averaged(const unsigned int k) const override;
+
         void
         output_values(const std::vector<double> &state,
                       std::vector<double>       &values) const override;
