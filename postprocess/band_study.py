@@ -43,7 +43,7 @@ import numpy as np  # noqa: E402
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from postprocess import convergence, curves  # noqa: E402
+from postprocess import convergence, curves, plot_curves  # noqa: E402
 from postprocess import glass_localisation as gl  # noqa: E402
 
 
@@ -135,12 +135,7 @@ def plot(rows, labels, out_png) -> Path:
     for a in (a1, a2):
         a.grid(alpha=0.3)
         a.legend(fontsize=8)
-    fig.tight_layout()
-    out = Path(out_png)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=150)
-    plt.close(fig)
-    return out
+    return plot_curves.save_figure(fig, out_png)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -63,7 +63,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from postprocess import curves  # noqa: E402
+from postprocess import curves, plot_curves  # noqa: E402
 
 OUTPUT_DIRECTORY_ENTRY = "Output directory"
 
@@ -543,11 +543,7 @@ def plot_convergence(levels: Sequence[Level], at: Sequence[float],
     ax.grid(alpha=0.3, which="both")
     if ax.lines:
         ax.legend(fontsize=8)
-    fig.tight_layout()
-    out = Path(out_png)
-    fig.savefig(out, dpi=150)
-    plt.close(fig)
-    return out
+    return plot_curves.save_figure(fig, out_png)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -33,7 +33,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from postprocess import curves  # noqa: E402
+from postprocess import curves, plot_curves  # noqa: E402
 
 
 def field_columns(curve_list: Sequence[curves.Curve],
@@ -77,12 +77,7 @@ def plot_fields(curve_list: Sequence[curves.Curve], out_png,
         axes[-2][-1].xaxis.set_tick_params(labelbottom=True)
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
-    out = Path(out_png)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=150)
-    plt.close(fig)
-    return out
+    return plot_curves.save_figure(fig, out_png)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -46,6 +46,17 @@ MEASURED_YIELD: Dict[str, Tuple[str, float]] = {
 }
 
 
+def save_figure(fig, out_png, dpi: int = 150) -> Path:
+    """Tight layout, create the parent directory, write @p fig as PNG to
+    @p out_png, close it; return the path."""
+    fig.tight_layout()
+    out = Path(out_png)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=dpi)
+    plt.close(fig)
+    return out
+
+
 def parse_measured(items: Sequence[str]) -> List[Tuple[str, float]]:
     """'LABEL=MPa' strings -> [(label, stress [MPa])]; ValueError if bad."""
     out = []
@@ -94,12 +105,7 @@ def plot_curves(curve_list: Sequence[curves.Curve], out_png,
     if title:
         ax.set_title(title)
     ax.legend(fontsize=8, loc="lower right")
-    fig.tight_layout()
-    out = Path(out_png)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=150)
-    plt.close(fig)
-    return out
+    return save_figure(fig, out_png)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
