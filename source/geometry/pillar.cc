@@ -259,6 +259,26 @@ namespace micropillar
         "polygon holds 90 % of the circle's area at 0, 97 % at 1, 99.4 % at "
         "2; 'Curved free surface' moves refined vertices onto the circle.");
       prm.declare_entry(
+        "Cross-section",
+        "disk",
+        Patterns::Selection("disk|plane strain strip"),
+        "Generator only. disk: the round pillar. plane strain strip: a slab "
+        "of width 'Top diameter' (x) and 'Strip thickness' (y, one cell) "
+        "whose two y faces are held at u_y = 0 (boundary id 3), i.e. a 2D "
+        "plane-strain specimen computed by the 3D solver, with 8 * "
+        "2^(Lateral refinement) cells across its width. For verification "
+        "(elastic stiffness E/(1 - nu^2)) and for mesh studies of shear "
+        "bands, where cells can be made small at 2D cost. Needs Taper angle "
+        "= 0, no base and no fillet; A0 = D * thickness. Refine it with "
+        "'Lateral refinement' (Global refinements would also split the "
+        "thickness).");
+      prm.declare_entry("Strip thickness",
+                        "0.1",
+                        Patterns::Double(),
+                        "Thickness of a plane-strain strip in y [µm]; > 0. "
+                        "It only scales A0 and the force (the field does "
+                        "not vary through it).");
+      prm.declare_entry(
         "Curved free surface",
         "true",
         Patterns::Bool(),
@@ -274,19 +294,21 @@ namespace micropillar
     {
       InputErrors errors;
 
-      mesh_source                  = prm.get("Mesh source");
-      mesh_file                    = prm.get("Mesh file");
-      diameter                     = prm.get_double("Top diameter");
-      pillar_height                = prm.get_double("Height");
-      taper_degrees                = prm.get_double("Taper angle");
-      base                         = prm.get_bool("Base");
-      base_radius                  = prm.get_double("Base radius");
-      base_depth                   = prm.get_double("Base depth");
-      fillet_radius                = prm.get_double("Fillet radius");
-      cells_per_layer              = prm.get_integer("Cells per layer");
-      axial_cells                  = prm.get_integer("Axial cells");
-      lateral_refinement           = prm.get_integer("Lateral refinement");
-      curved_free_surface          = prm.get_bool("Curved free surface");
+      mesh_source         = prm.get("Mesh source");
+      mesh_file           = prm.get("Mesh file");
+      diameter            = prm.get_double("Top diameter");
+      pillar_height       = prm.get_double("Height");
+      taper_degrees       = prm.get_double("Taper angle");
+      base                = prm.get_bool("Base");
+      base_radius         = prm.get_double("Base radius");
+      base_depth          = prm.get_double("Base depth");
+      fillet_radius       = prm.get_double("Fillet radius");
+      cells_per_layer     = prm.get_integer("Cells per layer");
+      axial_cells         = prm.get_integer("Axial cells");
+      lateral_refinement  = prm.get_integer("Lateral refinement");
+      curved_free_surface = prm.get_bool("Curved free surface");
+      strip               = (prm.get("Cross-section") == "plane strain strip");
+      strip_thickness     = prm.get_double("Strip thickness");
       const std::string stack_text = prm.get("Layer stack");
       const std::string base_text  = Utilities::trim(prm.get("Base material"));
       stack.clear();
@@ -301,6 +323,32 @@ namespace micropillar
         errors.add("Taper angle",
                    fmt(taper_degrees),
                    "must lie in (-45, 45) degrees.");
+      if (strip)
+      {
+        const std::string why = "a 'Cross-section = plane strain strip' ";
+        if (mesh_source != "generator")
+          errors.add("Cross-section",
+                     "plane strain strip",
+                     "is built by the generator; set 'Mesh source = "
+                     "generator' (a Gmsh mesh can tag its plane-strain faces "
+                     "with physical surface 3 instead).");
+        if (!(strip_thickness > 0.))
+          errors.add("Strip thickness",
+                     fmt(strip_thickness),
+                     "must be > 0 [µm].");
+        if (taper_degrees != 0.)
+          errors.add("Taper angle",
+                     fmt(taper_degrees),
+                     why + "is straight: set 'Taper angle = 0'.");
+        if (base)
+          errors.add("Base",
+                     "true",
+                     why + "has no base block: set 'Base = false'.");
+        if (fillet_radius != 0.)
+          errors.add("Fillet radius",
+                     fmt(fillet_radius),
+                     why + "has no fillet: set 'Fillet radius = 0'.");
+      }
       errors.throw_if_any();
 
       const double r_foot = taper_radius(0.);
@@ -375,12 +423,12 @@ namespace micropillar
                        valid_names(ids) + ").");
         for (const types::boundary_id b : boundary_ids)
           if (b != boundary_id::free_surface && b != boundary_id::punch &&
-              b != boundary_id::bottom)
+              b != boundary_id::bottom && b != boundary_id::plane_strain)
             errors.add("Mesh file",
                        mesh_file,
                        "physical surface tag " + std::to_string(b) +
-                         " is not a boundary id (1 punch, 2 bottom, 0 free "
-                         "surface).");
+                         " is not a boundary id (1 punch, 2 bottom, 3 plane "
+                         "strain u_y = 0, 0 free surface).");
         if (boundary_ids.count(boundary_id::punch) == 0 ||
             boundary_ids.count(boundary_id::bottom) == 0)
           errors.add("Mesh file",
@@ -626,8 +674,18 @@ namespace micropillar
     {
       const double H = pillar_height;
 
-      // --- The unit disk, its quads and its boundary ring (by angle).
+      // --- The unit disk, its quads and its boundary ring (by angle); for a
+      // strip the unit-scaled rectangle [-1, 1] x [-t/D, t/D] of n x 1
+      // quads (the ring is only used by the base block, which a strip has
+      // not).
       Triangulation<2> disk;
+      if (strip)
+        GridGenerator::subdivided_hyper_rectangle(
+          disk,
+          {8u << lateral_refinement, 1u},
+          Point<2>(-1., -strip_thickness / diameter),
+          Point<2>(1., strip_thickness / diameter));
+      else
       {
         Triangulation<2> refined;
         GridGenerator::hyper_ball_balanced(refined, Point<2>(), 1.);
@@ -663,7 +721,8 @@ namespace micropillar
 
       // --- Pillar z levels: every layer interface is a level.
       const double h_lat =
-        lateral_cell_size(0.5 * diameter, lateral_refinement);
+        strip ? diameter / (8u << lateral_refinement)
+              : lateral_cell_size(0.5 * diameter, lateral_refinement);
       std::vector<double>       z_levels;
       std::vector<unsigned int> slab_layer;
       if (homogeneous)
@@ -818,10 +877,17 @@ namespace micropillar
               z_lo = std::min(z_lo, face->vertex(v)[2]);
               z_hi = std::max(z_hi, face->vertex(v)[2]);
             }
-            if (z_hi - z_lo > tol)
+            // (Every vertex of a one-cell strip lies on a y face: test the
+            // face centre.)
+            const bool on_y_face =
+              strip && std::abs(std::abs(face->center()[1]) -
+                                0.5 * strip_thickness) < tol;
+            if (on_y_face)
+              face->set_boundary_id(boundary_id::plane_strain);
+            else if (z_hi - z_lo > tol)
             {
               face->set_boundary_id(boundary_id::free_surface);
-              if (curved_free_surface)
+              if (curved_free_surface && !strip)
                 face->set_all_manifold_ids(manifold_id::free_surface);
             }
             else if (std::abs(z_lo - H) < tol)
@@ -831,7 +897,7 @@ namespace micropillar
             else
               face->set_boundary_id(boundary_id::free_surface);
           }
-      if (curved_free_surface)
+      if (curved_free_surface && !strip)
         tria.set_manifold(manifold_id::free_surface, RevolutionManifold());
     }
 
@@ -897,8 +963,25 @@ namespace micropillar
     double
     Pillar::reference_area() const
     {
+      if (strip)
+        return diameter * strip_thickness;
       const double r = taper_radius(0.8 * pillar_height);
       return numbers::PI * r * r;
+    }
+
+
+    double
+    Pillar::top_area() const
+    {
+      return strip ? diameter * strip_thickness
+                   : 0.25 * numbers::PI * diameter * diameter;
+    }
+
+
+    bool
+    Pillar::is_strip() const
+    {
+      return strip;
     }
 
 

@@ -44,6 +44,23 @@ secant = c.stress[1] / c.strain[1]
 t.check(abs(secant / E_eff - 1) < strain_tol,
         f"layer stack: stiffness {secant:.1f} MPa vs series {E_eff:.1f} MPa")
 
+# Plane-strain strip (Cross-section = plane strain strip): u_y = 0 on its
+# two faces, free in x, frictionless punch and bottom: sigma_zz =
+# E / (1 - nu^2) eps_zz, 10 % above the uniaxial E at nu = 0.3, so the
+# check fails if the u_y = 0 constraint is lost. On 2 ranks, too.
+nu = 0.3
+for ranks in (1, 2):
+    c = t.simulate(exe, work, f"strip_{ranks}", "elastic_pillar.prm",
+                   {"Geometry/Cross-section": "plane strain strip",
+                    "Geometry/Strip thickness": 0.05,
+                    "Geometry/Axial cells": 0},
+                   n_ranks=ranks)
+    E_ps = E / (1 - nu * nu)
+    secant = c.stress[1] / c.strain[1]
+    t.check(abs(secant / E_ps - 1) < strain_tol,
+            f"plane-strain strip ({ranks} rank(s)): stiffness {secant:.1f} "
+            f"MPa vs E/(1-nu^2) = {E_ps:.1f} MPa")
+
 # Machine spring in series: d_p + F/k = d_machine on every row, and the
 # machine-displacement stiffness is that of the two springs in series.
 import math

@@ -501,6 +501,72 @@ TEST(GeometryPillar, BadInputNamesEntryAndValue)
 }
 
 
+TEST(GeometryPillar, PlaneStrainStrip)
+{
+  // 8 * 2^1 = 16 cells across D = 1.1, one through t = 0.05, about square
+  // in z: round(2.2 / (1.1 / 16)) = 32 levels.
+  const Pillar pillar = make_pillar({{"Cross-section", "plane strain strip"},
+                                     {"Top diameter", "1.1"},
+                                     {"Height", "2.2"},
+                                     {"Strip thickness", "0.05"},
+                                     {"Layer stack", "glass"},
+                                     {"Lateral refinement", "1"}});
+  EXPECT_TRUE(pillar.is_strip());
+  EXPECT_NEAR(pillar.reference_area(), 1.1 * 0.05, 1e-14);
+  EXPECT_NEAR(pillar.top_area(), 1.1 * 0.05, 1e-14);
+  Triangulation<3> tria;
+  pillar.create_triangulation(tria);
+  EXPECT_EQ(tria.n_active_cells(), 16u * 32u);
+  double                               volume = 0.;
+  std::map<types::boundary_id, double> area;
+  for (const auto &cell : tria.active_cell_iterators())
+  {
+    volume += cell->measure();
+    EXPECT_EQ(cell->material_id(), 1u); // glass
+    for (const auto &face : cell->face_iterators())
+      if (face->at_boundary())
+      {
+        area[face->boundary_id()] += face->measure();
+        const Point<3> c = face->center();
+        if (face->boundary_id() == boundary_id::plane_strain)
+        {
+          EXPECT_NEAR(std::abs(c[1]), 0.025, 1e-12);
+        }
+        else if (face->boundary_id() == boundary_id::free_surface)
+        {
+          EXPECT_NEAR(std::abs(c[0]), 0.55, 1e-12);
+        }
+      }
+  }
+  EXPECT_NEAR(volume, 1.1 * 0.05 * 2.2, 1e-12);
+  EXPECT_NEAR(area[boundary_id::punch], 1.1 * 0.05, 1e-12);
+  EXPECT_NEAR(area[boundary_id::bottom], 1.1 * 0.05, 1e-12);
+  EXPECT_NEAR(area[boundary_id::plane_strain], 2. * 1.1 * 2.2, 1e-12);
+  EXPECT_NEAR(area[boundary_id::free_surface], 2. * 0.05 * 2.2, 1e-12);
+  EXPECT_EQ(n_duplicated_vertices(tria), 0u);
+
+  // A layered strip keeps its interfaces.
+  const Pillar layered =
+    make_pillar({{"Cross-section", "plane strain strip"},
+                 {"Height", "0.3"},
+                 {"Layer stack", "crystal:0.018, glass:0.012"}});
+  Triangulation<3> tria_layered;
+  layered.create_triangulation(tria_layered);
+  check_layers(layered, tria_layered);
+
+  // What a strip cannot have is named with its value.
+  std::string what =
+    error_of({{"Cross-section", "plane strain strip"}, {"Taper angle", "2"}});
+  EXPECT_NE(what.find("Geometry/Taper angle = 2"), std::string::npos) << what;
+  what = error_of({{"Cross-section", "plane strain strip"}, {"Base", "true"}});
+  EXPECT_NE(what.find("Geometry/Base = true"), std::string::npos) << what;
+  what = error_of(
+    {{"Cross-section", "plane strain strip"}, {"Strip thickness", "0"}});
+  EXPECT_NE(what.find("Geometry/Strip thickness = 0"), std::string::npos)
+    << what;
+}
+
+
 TEST(GeometryPillar, GmshExampleLoads)
 {
   const std::map<std::string, std::string> entries = {

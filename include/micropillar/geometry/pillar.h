@@ -1,7 +1,12 @@
 // Pillar geometry: the prm-driven generator (layer stack, taper, base block,
 // fillet) and Gmsh import, with named boundary ids and one material id per
 // layer. The pillar axis is z; the pillar bottom (top of the base block, if
-// any) is at z = 0 and the punch face at z = height().
+// any) is at z = 0 and the punch face at z = height(). Besides the round
+// pillar the generator builds a plane-strain strip (Cross-section = plane
+// strain strip): a slab of width D in x and one cell in y whose y faces
+// carry boundary_id::plane_strain (u_y = 0), i.e. a 2D plane-strain
+// specimen inside the 3D solver, for verification and for mesh studies of
+// shear bands that a 3D pillar cannot afford.
 #ifndef micropillar_geometry_pillar_h
 #define micropillar_geometry_pillar_h
 
@@ -23,6 +28,8 @@ namespace micropillar
       constexpr dealii::types::boundary_id free_surface = 0;
       constexpr dealii::types::boundary_id punch        = 1;
       constexpr dealii::types::boundary_id bottom       = 2;
+      /// Faces held at u_y = 0 (the two faces of a plane-strain strip).
+      constexpr dealii::types::boundary_id plane_strain = 3;
     } // namespace boundary_id
 
     /// Manifold id of the lateral free surface of a generated pillar (and
@@ -66,8 +73,9 @@ namespace micropillar
       /// 12 * 4^(Lateral refinement) cells, cell faces on every layer
       /// interface, material id of the layer (base: the base material), and
       /// with 'Curved free surface' the manifold manifold_id::free_surface
-      /// on the lateral boundary (its object is attached to @p tria). Gmsh
-      /// meshes are read as they are (flat).
+      /// on the lateral boundary (its object is attached to @p tria). A
+      /// strip: 8 * 2^(Lateral refinement) cells across x, one through y,
+      /// flat. Gmsh meshes are read as they are (flat).
       void
       create_triangulation(dealii::Triangulation<3> &tria) const;
 
@@ -89,9 +97,19 @@ namespace micropillar
       top_diameter() const;
 
       /// A0: the cross-section area at 20 % of the height below the top
-      /// [µm^2], as in the experiments' engineering stress.
+      /// [µm^2], as in the experiments' engineering stress (strip: D times
+      /// the strip thickness).
       double
       reference_area() const;
+
+      /// Area of the punch face of the exact geometry [µm^2]: pi D^2 / 4,
+      /// or D times the thickness of a strip.
+      double
+      top_area() const;
+
+      /// True for 'Cross-section = plane strain strip'.
+      bool
+      is_strip() const;
 
       /// The layers as meshed, bottom to top (one entry for a single
       /// material pillar).
@@ -125,6 +143,8 @@ namespace micropillar
       unsigned int       cells_per_layer    = 1;
       unsigned int       axial_cells        = 0;
       unsigned int       lateral_refinement = 0;
+      bool               strip              = false;
+      double             strip_thickness    = 0.;
       std::vector<Layer> stack;
 
       // Further settings (see declare_parameters).

@@ -289,6 +289,13 @@ namespace micropillar
                                                Functions::ZeroFunction<3>(3),
                                                constraints,
                                                stuck ? all : axial);
+      // Plane-strain faces (a strip's, or tag 3 of a Gmsh mesh): u_y = 0.
+      VectorTools::interpolate_boundary_values(
+        dof_handler,
+        geometry::boundary_id::plane_strain,
+        Functions::ZeroFunction<3>(3),
+        constraints,
+        fe->component_mask(FEValuesExtractors::Scalar(1)));
       if (params.punch.bottom_support == "fixed")
         VectorTools::interpolate_boundary_values(dof_handler,
                                                  geometry::boundary_id::bottom,
@@ -683,9 +690,8 @@ namespace micropillar
             if (cell->face(f)->at_boundary() &&
                 cell->face(f)->boundary_id() == geometry::boundary_id::punch)
               a += cell->face(f)->measure();
-      a              = Utilities::MPI::sum(a, comm);
-      const double r = 0.5 * params.pillar.top_diameter();
-      return a * params.pillar.reference_area() / (numbers::PI * r * r);
+      a = Utilities::MPI::sum(a, comm);
+      return a * params.pillar.reference_area() / params.pillar.top_area();
     }
 
 
