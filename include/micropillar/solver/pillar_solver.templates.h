@@ -168,6 +168,9 @@ namespace micropillar
       VectorType newton_update;    // owned
       // Linear solves that the direct fallback rescued (run summary).
       unsigned int n_direct_fallbacks = 0;
+      // Steps whose extrapolated predictor failed and that were started
+      // again from the last converged state (run summary).
+      unsigned int n_plain_predictors = 0;
 
       std::vector<std::unique_ptr<constitutive::Model>> models;
       std::vector<std::string> output_names; // union over the models
@@ -749,7 +752,21 @@ namespace micropillar
       apply_boundary_values(d_new, u);
       solution = u;
 
-      if (!assemble(dt, true))
+      bool ok = assemble(dt, true);
+      if (!ok && !from_current && last_increment != 0.)
+      {
+        // The extrapolation can overshoot where the last increment was
+        // concentrated (a fast shear band, a punch increment far from the
+        // last one): it inverts cells or takes a material point out of its
+        // range. Try once more from the last converged state with only the
+        // punch moved before the step is cut back.
+        u = solution_old;
+        apply_boundary_values(d_new, u);
+        solution = u;
+        ok       = assemble(dt, true);
+        ++n_plain_predictors;
+      }
+      if (!ok)
       {
         result.reason = "a material point failed in the predictor";
         return result;
@@ -1349,6 +1366,7 @@ namespace micropillar
               << " linear_solve_s="
               << Utilities::MPI::max(get(times, "linear solve"), comm)
               << " direct_fallbacks=" << n_direct_fallbacks
+              << " plain_predictors=" << n_plain_predictors
               << " state_diffusions=" << get(calls, "state diffusion")
               << " state_diffusion_s="
               << Utilities::MPI::max(get(times, "state diffusion"), comm)
