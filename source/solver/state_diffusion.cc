@@ -142,7 +142,15 @@ namespace micropillar
           fe_values.get_function_values(correction, values);
           auto data = history.get_data(cell);
           for (unsigned int q = 0; q < n_q; ++q)
-            data[q]->new_state[index] += values[q];
+          {
+            // The Q1 correction of a sharp band edge can undershoot at a
+            // point whose value lies below its cell's nodal values; a
+            // positive state (free volume) must stay positive, so a point
+            // loses at most half its value in one step (conservation is
+            // then off by the clipped amount, only at such points).
+            double &v = data[q]->new_state[index];
+            v = (v > 0. && v + values[q] < 0.5 * v) ? 0.5 * v : v + values[q];
+          }
         }
     }
   } // namespace solver

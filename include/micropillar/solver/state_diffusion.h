@@ -14,7 +14,9 @@
 //   v = v* + (d - p)(x_q),
 // i.e. only the diffusive correction is added, so D = 0 changes nothing
 // and the point-wise detail of v* is not smeared by the projection.
-// Backward Euler, unconditionally stable; it conserves int v dV.
+// Backward Euler, unconditionally stable; it conserves int v dV (except
+// where a positive point value would lose more than half of itself in one
+// step, an undershoot of the Q1 correction at a sharp band edge: clipped).
 #ifndef micropillar_solver_state_diffusion_h
 #define micropillar_solver_state_diffusion_h
 
