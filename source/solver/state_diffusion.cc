@@ -129,27 +129,45 @@ namespace micropillar
       d = p; // the solution without diffusion as the initial guess
       cg.solve(A, d, b, jacobi);
 
-      d -= p;
-      TrilinosWrappers::MPI::Vector correction(owned, relevant, comm);
-      correction = d;
-      std::vector<double> values(n_q);
+      // Point values: v = d(x_q) + (cell mean of s) + theta (s - mean),
+      // s = v* - p(x_q) the sub-grid part that the Q1 field cannot carry,
+      // damped like the shortest mode the mesh resolves (wavelength h):
+      // theta = 1 / (1 + dt D (2 pi / h)^2). D = 0: theta = 1, d = p, so v
+      // = v*; the cell means of s are kept, so int v dV is conserved.
+      TrilinosWrappers::MPI::Vector p_rel(owned, relevant, comm),
+        d_rel(owned, relevant, comm);
+      p_rel = p;
+      d_rel = d;
+      std::vector<double> p_q(n_q), d_q(n_q), sub(n_q), JxW(n_q);
       for (const auto &cell : dof_handler.active_cell_iterators())
         if (diffusing(cell))
         {
-          const unsigned int index =
-            models[cell->material_id()]->diffusing_state_index();
+          const auto        &model = *models[cell->material_id()];
+          const unsigned int index = model.diffusing_state_index();
           fe_values.reinit(cell);
-          fe_values.get_function_values(correction, values);
-          auto data = history.get_data(cell);
+          fe_values.get_function_values(p_rel, p_q);
+          fe_values.get_function_values(d_rel, d_q);
+          auto         data = history.get_data(cell);
+          double       mean = 0., volume = 0.;
+          const double k = 2. * numbers::PI / cell->minimum_vertex_distance();
           for (unsigned int q = 0; q < n_q; ++q)
           {
-            // The Q1 correction of a sharp band edge can undershoot at a
-            // point whose value lies below its cell's nodal values; a
-            // positive state (free volume) must stay positive, so a point
-            // loses at most half its value in one step (conservation is
-            // then off by the clipped amount, only at such points).
-            double &v = data[q]->new_state[index];
-            v = (v > 0. && v + values[q] < 0.5 * v) ? 0.5 * v : v + values[q];
+            JxW[q] = fe_values.JxW(q);
+            sub[q] = data[q]->new_state[index] - p_q[q];
+            mean += sub[q] * JxW[q];
+            volume += JxW[q];
+          }
+          mean /= volume;
+          for (unsigned int q = 0; q < n_q; ++q)
+          {
+            double      &v     = data[q]->new_state[index];
+            const double D     = model.diffusivity_at(data[q]->new_state);
+            const double theta = 1. / (1. + dt * D * k * k);
+            const double v_new = d_q[q] + mean + theta * (sub[q] - mean);
+            // A positive state (free volume) stays positive: a point loses
+            // at most half its value in one step (an undershoot at a sharp
+            // band edge; conservation is off by the clipped amount there).
+            v = (v > 0. && v_new < 0.5 * v) ? 0.5 * v : v_new;
           }
         }
     }

@@ -171,6 +171,8 @@ namespace micropillar
       // Steps whose extrapolated predictor failed and that were started
       // again from the last converged state (run summary).
       unsigned int n_plain_predictors = 0;
+      // What made the last assemble() fail (for the step's message).
+      std::string point_failure;
 
       std::vector<std::unique_ptr<constitutive::Model>> models;
       std::vector<std::string> output_names; // union over the models
@@ -244,6 +246,20 @@ namespace micropillar
         output_map.push_back(map);
       }
     }
+
+
+    namespace
+    {
+      // "(x, y, z) µm" for failure messages.
+      inline std::string
+      point_text(const Point<3> &p)
+      {
+        std::ostringstream s;
+        s << std::setprecision(4) << "(" << p[0] << ", " << p[1] << ", " << p[2]
+          << ") µm";
+        return s.str();
+      }
+    } // namespace
 
 
     template <typename LA>
@@ -508,8 +524,9 @@ namespace micropillar
 
       if (with_matrix)
         K = 0.;
-      internal_force                = 0.;
-      bool                       ok = true;
+      internal_force = 0.;
+      bool ok        = true;
+      point_failure.clear();
       constitutive::UpdateResult r;
 
       for (const auto &cell : dof_handler.active_cell_iterators())
@@ -531,6 +548,8 @@ namespace micropillar
             J0_old = determinant(F0_old);
             if (!(J0 > 0.) || !(J0_old > 0.))
             {
+              point_failure = "cell centre J = " + std::to_string(J0) + " at " +
+                              point_text(cell->center());
               ok = false;
               break;
             }
@@ -554,6 +573,8 @@ namespace micropillar
             const double  J     = determinant(F);
             if (!(J > 0.))
             {
+              point_failure = "J = " + std::to_string(J) + " in the cell at " +
+                              point_text(cell->center());
               ok = false;
               break;
             }
@@ -575,6 +596,10 @@ namespace micropillar
                          r);
             if (!r.converged || !std::isfinite(r.P.norm()))
             {
+              point_failure = std::string(r.converged ? "non-finite stress"
+                                                      : "no convergence") +
+                              " of the material update in the cell at " +
+                              point_text(cell->center());
               ok = false;
               break;
             }
@@ -645,7 +670,16 @@ namespace micropillar
       internal_force.compress(VectorOperation::add);
       if (with_matrix)
         K.compress(VectorOperation::add);
-      return Utilities::MPI::min(ok ? 1 : 0, comm) == 1;
+      if (Utilities::MPI::min(ok ? 1 : 0, comm) == 1)
+        return true;
+      // Name the first failure (lowest rank) in the step's reason.
+      for (const auto &f : Utilities::MPI::all_gather(comm, point_failure))
+        if (!f.empty())
+        {
+          point_failure = f;
+          break;
+        }
+      return false;
     }
 
 
@@ -768,7 +802,8 @@ namespace micropillar
       }
       if (!ok)
       {
-        result.reason = "a material point failed in the predictor";
+        result.reason =
+          "a material point failed in the predictor: " + point_failure;
         return result;
       }
       auto norms = residual_norms();
@@ -856,7 +891,8 @@ namespace micropillar
         if (!accepted)
         {
           result.reason = "a material point failed for every line-search "
-                          "step";
+                          "step (last: " +
+                          point_failure + ")";
           return result;
         }
       }

@@ -11,12 +11,17 @@
 // explicit in the state-dependence of D, implicit in v)
 // over the cells whose model names a diffusing variable (zero flux at the
 // boundary of that region), and the point values become
-//   v = v* + (d - p)(x_q),
-// i.e. only the diffusive correction is added, so D = 0 changes nothing
-// and the point-wise detail of v* is not smeared by the projection.
-// Backward Euler, unconditionally stable; it conserves int v dV (except
-// where a positive point value would lose more than half of itself in one
-// step, an undershoot of the Q1 correction at a sharp band edge: clipped).
+//   v = d(x_q) + <s>_K + theta (s - <s>_K),   s = v* - p(x_q),
+// <s>_K the mean of s over the cell K and theta = 1 / (1 + dt D (2 pi/h)^2)
+// (h the cell's shortest edge): the sub-grid part s, which the Q1 field
+// cannot carry, decays like the shortest mode the mesh resolves. So D = 0
+// changes nothing and point-wise detail survives where diffusion is slow,
+// but a band cannot escape the internal length by localising into one row
+// of quadrature points (the first version added only (d - p)(x_q) and left
+// s untouched: coarse meshes then localised below l). Backward Euler,
+// unconditionally stable; int v dV is conserved (except where a positive
+// point value would lose more than half of itself in one step, an
+// undershoot at a sharp band edge: clipped).
 #ifndef micropillar_solver_state_diffusion_h
 #define micropillar_solver_state_diffusion_h
 
