@@ -1,1 +1,2 @@
 micropillar_regression(glass glass_test.py)
+micropillar_regression(glass_strip glass_strip_test.py)
