@@ -31,7 +31,7 @@ namespace micropillar
         : params(params)
         , comm(comm)
         , pcout(std::cout, Utilities::MPI::this_mpi_process(comm) == 0)
-        , timer(comm, pcout, TimerOutput::never, TimerOutput::wall_times)
+        , timer(pcout, TimerOutput::never, TimerOutput::wall_times)
         , triangulation(comm)
         , dof_handler(triangulation)
         , f_bar(params.fe.formulation == "Q1 F-bar")
@@ -70,6 +70,7 @@ namespace micropillar
       }
       coupled_fields.push_back(
         std::make_unique<StateDiffusion>(triangulation, models));
+      fingerprint = restart_fingerprint(prm);
     }
 
 

@@ -9,8 +9,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <micropillar/solver/faults.h>
 #include <micropillar/solver/pillar_solver.h>
 #include <sstream>
+#include <stdexcept>
 
 namespace micropillar
 {
@@ -148,41 +150,54 @@ namespace micropillar
       data_out.set_flags(flags);
       const std::string  base = "fields_" + Utilities::int_to_string(step, 5);
       const unsigned int rank = Utilities::MPI::this_mpi_process(comm);
-      {
-        std::ostringstream piece;
-        data_out.write_vtu(piece);
-        std::string        text = piece.str();
-        std::ostringstream extra;
-        extra << std::setprecision(17);
-        for (const auto &[name, value] :
-             {std::pair<const char *, double>{"engineering_strain", strain},
-              {"engineering_stress_MPa", stress}})
-          extra << "<DataArray type=\"Float64\" Name=\"" << name
-                << "\" NumberOfTuples=\"1\" format=\"ascii\">" << value
-                << "</DataArray>\n";
-        const auto end_field = text.find("</FieldData>");
-        AssertThrow(end_field != std::string::npos,
-                    ExcInternalError("no FieldData block in deal.II's VTU"));
-        text.insert(end_field, extra.str());
-        const std::string name = params.output_directory + "/" + base + "." +
-                                 Utilities::int_to_string(rank) + ".vtu";
-        std::ofstream out(name);
-        out << text;
-        out.close();
-        AssertThrow(out,
-                    ExcMessage("could not write the field file <" + name +
-                               ">"));
-      }
-      if (rank == 0)
-      {
-        std::vector<std::string> pieces;
-        for (unsigned int r = 0; r < Utilities::MPI::n_mpi_processes(comm); ++r)
-          pieces.push_back(base + "." + Utilities::int_to_string(r) + ".vtu");
-        std::ofstream out(params.output_directory + "/" + base + ".pvtu");
-        data_out.write_pvtu_record(out, pieces);
-      }
-      field_frames.push_back({time, strain, stress, base + ".pvtu"});
-      write_pvd_records();
+      // File writes only (DataOut above has collective parts): a fault on
+      // any rank stops the run on every rank (solver/faults.h).
+      collective(
+        comm,
+        "writing the field output in " + params.output_directory,
+        [&]()
+        {
+          inject_fault("fields", comm, step);
+          {
+            std::ostringstream piece;
+            data_out.write_vtu(piece);
+            std::string        text = piece.str();
+            std::ostringstream extra;
+            extra << std::setprecision(17);
+            for (const auto &[name, value] :
+                 {std::pair<const char *, double>{"engineering_strain", strain},
+                  {"engineering_stress_MPa", stress}})
+              extra << "<DataArray type=\"Float64\" Name=\"" << name
+                    << "\" NumberOfTuples=\"1\" format=\"ascii\">" << value
+                    << "</DataArray>\n";
+            const auto end_field = text.find("</FieldData>");
+            AssertThrow(end_field != std::string::npos,
+                        ExcInternalError(
+                          "no FieldData block in deal.II's VTU"));
+            text.insert(end_field, extra.str());
+            const std::string name = params.output_directory + "/" + base +
+                                     "." + Utilities::int_to_string(rank) +
+                                     ".vtu";
+            std::ofstream out(name);
+            out << text;
+            out.close();
+            AssertThrow(out,
+                        ExcMessage("could not write the field file <" + name +
+                                   ">"));
+          }
+          if (rank == 0)
+          {
+            std::vector<std::string> pieces;
+            for (unsigned int r = 0; r < Utilities::MPI::n_mpi_processes(comm);
+                 ++r)
+              pieces.push_back(base + "." + Utilities::int_to_string(r) +
+                               ".vtu");
+            std::ofstream out(params.output_directory + "/" + base + ".pvtu");
+            data_out.write_pvtu_record(out, pieces);
+          }
+          field_frames.push_back({time, strain, stress, base + ".pvtu"});
+          write_pvd_records();
+        });
     }
 
 

@@ -1,11 +1,15 @@
 // PillarSolver: the load programme. Predictor, machine spring, coupled
 // fields, cutback and growth of the strain increment, the curve, signals.
+#include <algorithm>
 #include <cmath>
 #include <deal.II/base/mpi.h>
 #include <iomanip>
+#include <iostream>
 #include <micropillar/output/curve_file.h>
+#include <micropillar/solver/faults.h>
 #include <micropillar/solver/pillar_solver.h>
 #include <micropillar/solver/signals.h>
+#include <sstream>
 
 namespace micropillar
 {
@@ -256,104 +260,156 @@ namespace micropillar
       std::string  stop_reason;
       Timer        wall;
 
-      while (time < t_end * (1. - 1e-12))
+      // Faults (solver/faults.h) end the loop on every rank at once with
+      // exit code 4; any other exception may have been thrown on one rank
+      // only, while the others wait in a collective call: it ends the run
+      // through MPI_Abort (after this rank has written the status).
+      try
       {
-        if (step >= params.time.maximum_steps)
+        while (time < t_end * (1. - 1e-12))
         {
-          stop_reason = "Time stepping/Maximum steps (" +
-                        std::to_string(params.time.maximum_steps) +
-                        ") reached before the end of the load programme";
-          exit_code = run_stopped;
-          break;
-        }
-        double dt = increment / rate;
-        // land exactly on the load reversal and on the end
-        const double t_next_event =
-          time < t_load * (1. - 1e-12) ? t_load : t_end;
-        if (time + dt > t_next_event * (1. - 1e-9))
-          dt = t_next_event - time;
-        const double     d_programme = punch.displacement(time + dt);
-        double           d_new       = d_programme;
-        const StepResult s = solve_coupled_step(d_programme, dt, d_new);
-        if (!s.converged)
-        {
-          increment *= params.time.cutback_factor;
-          pcout << "  step " << step + 1 << " failed (" << s.reason
-                << "); cutting the strain increment back to " << increment
-                << std::endl;
-          if (increment < params.time.minimum_increment)
+          if (step >= params.time.maximum_steps)
           {
-            stop_reason = "the strain increment fell below Time "
-                          "stepping/Minimum strain increment (" +
-                          std::to_string(params.time.minimum_increment) +
-                          ") after: " + s.reason;
+            stop_reason = "Time stepping/Maximum steps (" +
+                          std::to_string(params.time.maximum_steps) +
+                          ") reached before the end of the load programme";
             exit_code = run_stopped;
             break;
           }
-          solution = solution_old;
-          for (auto &field : coupled_fields)
-            field->reject_step();
-          continue;
+          double dt = increment / rate;
+          // land exactly on the load reversal and on the end
+          const double t_next_event =
+            time < t_load * (1. - 1e-12) ? t_load : t_end;
+          if (time + dt > t_next_event * (1. - 1e-9))
+            dt = t_next_event - time;
+          const double     d_programme = punch.displacement(time + dt);
+          double           d_new       = d_programme;
+          const StepResult s = solve_coupled_step(d_programme, dt, d_new);
+          if (!s.converged)
+          {
+            increment *= params.time.cutback_factor;
+            pcout << "  step " << step + 1 << " failed (" << s.reason
+                  << "); cutting the strain increment back to " << increment
+                  << std::endl;
+            if (increment < params.time.minimum_increment)
+            {
+              stop_reason = "the strain increment fell below Time "
+                            "stepping/Minimum strain increment (" +
+                            std::to_string(params.time.minimum_increment) +
+                            ") after: " + s.reason;
+              exit_code = run_stopped;
+              break;
+            }
+            solution = solution_old;
+            for (auto &field : coupled_fields)
+              field->reject_step();
+            continue;
+          }
+          accept_step();
+          ++step;
+          time += dt;
+          last_increment     = d_new - displacement_old;
+          const double force = punch_force();
+          if (last_increment != 0.)
+            pillar_stiffness = (force - force_old) / last_increment;
+          displacement_old         = d_new;
+          machine_displacement_old = d_programme;
+          force_old                = force;
+          const double strain      = d_new / height;
+          const double stress      = force / area;
+          volume_averages(averages);
+          row.assign(1, d_programme);
+          row.push_back(averages[0]); // equivalent plastic strain
+          for (unsigned int k = 0; k < output_names.size(); ++k)
+            if (output_averaged[k])
+              row.push_back(averages[1 + k]);
+          collective(comm,
+                     "writing " + params.output_directory +
+                       "/stress_strain.csv",
+                     [&]()
+                     {
+                       inject_fault("curve", comm, step);
+                       curve.write_row(step,
+                                       time,
+                                       d_new,
+                                       force,
+                                       strain,
+                                       stress,
+                                       s.iterations,
+                                       dt,
+                                       row);
+                     });
+          pcout << "step " << std::setw(5) << step << "  strain "
+                << std::setw(10) << std::setprecision(5) << strain
+                << "  stress " << std::setw(10) << std::setprecision(6)
+                << stress << " MPa  Newton " << std::setw(2) << s.iterations
+                << "  dt " << std::setprecision(4) << dt << " s  elapsed "
+                << std::setprecision(4) << wall.wall_time() << " s  left ~"
+                << std::setprecision(3)
+                << wall.wall_time() / (time - time_start) * (t_end - time)
+                << " s" << std::endl;
+
+          const bool last = time >= t_end * (1. - 1e-12);
+          if (params.output.field_interval > 0 &&
+              (step % params.output.field_interval == 0 || last))
+            write_fields(step, strain, stress);
+          inject_fault("uncaught", comm, step);
+
+          // Growth from the Newton iterations of one solve (with a machine
+          // spring a step is several solves; their sum says nothing about
+          // how hard the step was).
+          if (s.max_solve_iterations <= params.time.fast_iterations)
+            increment = std::min(increment * params.time.growth_factor,
+                                 params.time.maximum_increment);
+
+          const bool interrupted =
+            Utilities::MPI::max(stop_signal_received() ? 1 : 0, comm) == 1;
+          if (interrupted || (params.checkpoint.interval > 0 &&
+                              step % params.checkpoint.interval == 0 && !last))
+            write_checkpoint();
+          if (interrupted)
+          {
+            stop_reason = "interrupted by a signal; checkpoint written at "
+                          "step " +
+                          std::to_string(step) +
+                          " (resume with: micropillar FILE.prm --restart)";
+            exit_code = run_interrupted;
+            break;
+          }
+          if (params.punch.unload && time > t_load * (1. + 1e-12) &&
+              force <= 0.)
+          {
+            pcout << "Unloaded: the punch force vanished." << std::endl;
+            break;
+          }
         }
-        accept_step();
-        ++step;
-        time += dt;
-        last_increment     = d_new - displacement_old;
-        const double force = punch_force();
-        if (last_increment != 0.)
-          pillar_stiffness = (force - force_old) / last_increment;
-        displacement_old         = d_new;
-        machine_displacement_old = d_programme;
-        force_old                = force;
-        const double strain      = d_new / height;
-        const double stress      = force / area;
-        volume_averages(averages);
-        row.assign(1, d_programme);
-        row.push_back(averages[0]); // equivalent plastic strain
-        for (unsigned int k = 0; k < output_names.size(); ++k)
-          if (output_averaged[k])
-            row.push_back(averages[1 + k]);
-        curve.write_row(
-          step, time, d_new, force, strain, stress, s.iterations, dt, row);
-        pcout << "step " << std::setw(5) << step << "  strain " << std::setw(10)
-              << std::setprecision(5) << strain << "  stress " << std::setw(10)
-              << std::setprecision(6) << stress << " MPa  Newton "
-              << std::setw(2) << s.iterations << "  dt " << std::setprecision(4)
-              << dt << " s  elapsed " << std::setprecision(4)
-              << wall.wall_time() << " s  left ~" << std::setprecision(3)
-              << wall.wall_time() / (time - time_start) * (t_end - time) << " s"
-              << std::endl;
-
-        const bool last = time >= t_end * (1. - 1e-12);
-        if (params.output.field_interval > 0 &&
-            (step % params.output.field_interval == 0 || last))
-          write_fields(step, strain, stress);
-
-        // Growth from the Newton iterations of one solve (with a machine
-        // spring a step is several solves; their sum says nothing about
-        // how hard the step was).
-        if (s.max_solve_iterations <= params.time.fast_iterations)
-          increment = std::min(increment * params.time.growth_factor,
-                               params.time.maximum_increment);
-
-        const bool interrupted =
-          Utilities::MPI::max(stop_signal_received() ? 1 : 0, comm) == 1;
-        if (interrupted || (params.checkpoint.interval > 0 &&
-                            step % params.checkpoint.interval == 0 && !last))
-          write_checkpoint();
-        if (interrupted)
+      }
+      catch (const RunFault &e)
+      {
+        stop_reason = std::string("fault: ") + e.what();
+        exit_code   = run_fault;
+      }
+      catch (const std::exception &e)
+      {
+        const unsigned int rank = Utilities::MPI::this_mpi_process(comm);
+        std::string        what = e.what();
+        if (const auto *d = dynamic_cast<const ExceptionBase *>(&e))
         {
-          stop_reason = "interrupted by a signal; checkpoint written at "
-                        "step " +
-                        std::to_string(step) +
-                        " (resume with: micropillar FILE.prm --restart)";
-          exit_code = run_interrupted;
-          break;
+          std::ostringstream info;
+          d->print_info(info);
+          what = info.str();
         }
-        if (params.punch.unload && time > t_load * (1. + 1e-12) && force <= 0.)
+        std::replace(what.begin(), what.end(), '\n', ' ');
+        stop_reason = "fault on rank " + std::to_string(rank) + ": " + what;
+        if (Utilities::MPI::n_mpi_processes(comm) == 1)
+          exit_code = run_fault;
+        else
         {
-          pcout << "Unloaded: the punch force vanished." << std::endl;
-          break;
+          curve.set_status("stopped: " + stop_reason, true);
+          std::cerr << "micropillar: error: the run stopped on a " +
+                         stop_reason + " (exit code 4)"
+                    << std::endl;
+          MPI_Abort(comm, run_fault);
         }
       }
 
@@ -367,6 +423,15 @@ namespace micropillar
       {
         curve.set_status("completed");
         pcout << "Run completed: " << step << " steps." << std::endl;
+      }
+      else if (exit_code == run_fault)
+      {
+        curve.set_status("stopped: " + stop_reason);
+        if (Utilities::MPI::this_mpi_process(comm) == 0)
+          std::cerr << "micropillar: error: the run stopped on a "
+                    << stop_reason << " (exit code 4; the curve holds the "
+                    << step << " converged steps, the last checkpoint is kept)"
+                    << std::endl;
       }
       else
       {

@@ -70,6 +70,8 @@ namespace micropillar
       input_error     = 1,
       run_stopped     = 2, // the load programme could not be completed
       run_interrupted = 3, // SIGTERM/SIGINT: checkpoint written, resumable
+      run_fault       = 4, // I/O or internal fault (solver/faults.h); the last
+                           // checkpoint is kept
     };
 
     /// Run one pillar test with the linear-algebra package named in
@@ -210,6 +212,10 @@ namespace micropillar
       // ---- checkpoint.cc ----
       std::string
       checkpoint_directory() const;
+      /// The "Path/Entry = value" lines a restart may not change (mesh,
+      /// element, materials, constraints) and the state layout.
+      std::vector<std::string>
+      restart_fingerprint(dealii::ParameterHandler &prm) const;
       /// Write a checkpoint of everything a restart needs into
       /// Output directory/checkpoint (atomically: a kill while writing
       /// leaves the previous checkpoint intact).
@@ -273,6 +279,8 @@ namespace micropillar
       double       last_increment   = 0.;
       double       increment        = 0.; // strain, next step
       unsigned int step             = 0;
+      // restart_fingerprint() of this run's prm file.
+      std::vector<std::string> fingerprint;
       // Every field output so far (fields.pvd, fields_by_strain.pvd).
       struct FieldFrame
       {
