@@ -44,6 +44,14 @@ namespace micropillar
         "0 = rigid. With a finite value the load programme drives the "
         "machine and the punch displacement d_p solves d_p + F(d_p)/k = d_m, "
         "so that load drops can show.");
+      prm.declare_entry(
+        "Direction",
+        "compression",
+        Patterns::Selection("compression|tension"),
+        "compression (the punch pushes), or tension (it pulls, as a glued "
+        "grip: for verification, e.g. the homogeneous bar of fracture). The "
+        "curve keeps compression positive: a tension test has negative "
+        "displacement, force, strain and stress.");
     }
 
     void
@@ -55,6 +63,7 @@ namespace micropillar
       punch_contact     = prm.get("Punch contact");
       bottom_support    = prm.get("Bottom support");
       machine_stiffness = prm.get_double("Machine stiffness");
+      direction         = prm.get("Direction");
     }
 
     FlatPunch::FlatPunch(const PunchParameters &parameters, const double height)
@@ -78,11 +87,13 @@ namespace micropillar
     double
     FlatPunch::displacement(const double t) const
     {
-      const double v  = prm.strain_rate * height;
+      const double v =
+        (prm.direction == "tension" ? -1. : 1.) * prm.strain_rate * height;
       const double t1 = loading_end_time();
       if (t <= t1)
         return v * t;
-      return std::max(0., v * (2. * t1 - t));
+      return v > 0. ? std::max(0., v * (2. * t1 - t))
+                    : std::min(0., v * (2. * t1 - t));
     }
   } // namespace loading
 } // namespace micropillar

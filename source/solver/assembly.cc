@@ -109,8 +109,10 @@ namespace micropillar
             }
             const auto &model = *models[cell->material_id()];
             auto        data  = history.get_data(cell);
-            cell_matrix       = 0.;
-            cell_force        = 0.;
+            for (auto *field : response_fields)
+              field->reinit(cell);
+            cell_matrix = 0.;
+            cell_force  = 0.;
             for (unsigned int q = 0; q < n_q && ok; ++q)
             {
               const Tensor2 F     = I + grad_u[q];
@@ -148,6 +150,8 @@ namespace micropillar
                 ok = false;
                 break;
               }
+              for (auto *field : response_fields)
+                field->modify_material_response(q, F_eval, *data[q], r);
               const double J_eval = determinant(F_eval);
               data[q]->cauchy =
                 symmetrize(Tensor2(r.P * transpose(F_eval)) / J_eval);

@@ -87,6 +87,10 @@ namespace micropillar
           full += name;
           if (path[0] == "Geometry" || path[0] == "Finite element" ||
               path[0] == "Materials" || full == "Loading/Punch contact" ||
+              full == "Fracture/Model" ||
+              full == "Fracture/Regularisation length" ||
+              full == "Fracture/Critical energy release rate" ||
+              full == "Fracture/Residual stiffness" ||
               full == "Loading/Bottom support")
             lines.push_back(full + " = " + value);
         }
@@ -203,8 +207,12 @@ namespace micropillar
                const auto /*status*/)
         {
           std::vector<std::vector<double>> states;
-          for (const auto &p : history.get_data(cell))
+          // old_state of every point, then its coupled-field values
+          const auto points = history.get_data(cell);
+          for (const auto &p : points)
             states.push_back(p->old_state);
+          for (const auto &p : points)
+            states.push_back(p->field_old);
           return Utilities::pack(states, false);
         },
         /*returns_variable_size_data=*/true);
@@ -385,19 +393,22 @@ namespace micropillar
                                                                 false);
           auto        points = history.get_data(cell);
           const auto &model  = *models[cell->material_id()];
-          AssertThrow(states.size() == points.size(),
+          AssertThrow(states.size() == 2 * points.size(),
                       ExcMessage("Checkpoint: quadrature data do not match "
                                  "the element of this prm file."));
-          for (const auto &s : states)
-            AssertThrow(s.size() == model.n_state(),
-                        ExcMessage("Checkpoint: a point state has " +
-                                   std::to_string(s.size()) +
-                                   " values, the material's model " +
-                                   std::to_string(model.n_state()) + "."));
+          for (unsigned int q = 0; q < points.size(); ++q)
+            AssertThrow(states[q].size() == model.n_state() &&
+                          states[points.size() + q].size() ==
+                            points[q]->field_old.size(),
+                        ExcMessage("Checkpoint: the point data do not match "
+                                   "the materials and fields of this prm "
+                                   "file."));
           for (unsigned int q = 0; q < points.size(); ++q)
           {
             points[q]->old_state = states[q];
             points[q]->new_state = states[q];
+            points[q]->field_old = states[points.size() + q];
+            points[q]->field_new = states[points.size() + q];
           }
         });
       for (auto &field : coupled_fields)

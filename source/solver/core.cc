@@ -14,6 +14,7 @@
 #include <limits>
 #include <micropillar/constitutive/registry.h>
 #include <micropillar/geometry/pillar.h>
+#include <micropillar/solver/damage_field.h>
 #include <micropillar/solver/pillar_solver.h>
 #include <micropillar/solver/state_diffusion.h>
 
@@ -70,6 +71,22 @@ namespace micropillar
       }
       coupled_fields.push_back(
         std::make_unique<StateDiffusion>(triangulation, models));
+      if (params.fracture.active())
+      {
+        std::vector<std::string> names;
+        for (const auto &m : params.materials.materials)
+          names.push_back(m.first);
+        coupled_fields.push_back(std::make_unique<DamageField>(
+          triangulation, models, names, params.fracture, *quadrature, history));
+      }
+      // Per-point slots of the fields (PointHistory::field_old/new).
+      for (auto &field : coupled_fields)
+      {
+        field->set_point_offset(n_field_point_values);
+        n_field_point_values += field->n_point_values();
+        if (field->modifies_material_response())
+          response_fields.push_back(field.get());
+      }
       fingerprint = restart_fingerprint(prm);
     }
 
@@ -304,6 +321,8 @@ namespace micropillar
             data[q]->old_state.resize(model.n_state());
             model.initialise_state(context, data[q]->old_state);
             data[q]->new_state = data[q]->old_state;
+            data[q]->field_old.assign(n_field_point_values, 0.);
+            data[q]->field_new = data[q]->field_old;
           }
         }
     }

@@ -1,7 +1,10 @@
 #include <cstdlib>
+#include <deal.II/base/exceptions.h>
 #include <deal.II/base/mpi.h>
+#include <filesystem>
 #include <fstream>
 #include <micropillar/solver/faults.h>
+#include <sstream>
 #include <vector>
 
 namespace micropillar
@@ -18,6 +21,43 @@ namespace micropillar
           return all.size() > 1 ? "rank " + std::to_string(r) + ": " + all[r]
                                 : all[r];
       return "";
+    }
+
+
+    std::string
+    exception_text(const std::exception &e)
+    {
+      std::string text = e.what();
+      if (const auto *d = dynamic_cast<const dealii::ExceptionBase *>(&e))
+      {
+        std::ostringstream info;
+        d->print_info(info);
+        text = info.str();
+      }
+      std::string        out;
+      std::istringstream lines(text);
+      for (std::string line; std::getline(lines, line);)
+      {
+        const auto first = line.find_first_not_of(' ');
+        if (first != std::string::npos)
+          out += (out.empty() ? "" : " ") + line.substr(first);
+      }
+      return out;
+    }
+
+
+    void
+    write_status_file(const std::string &directory, const std::string &status)
+    {
+      std::error_code ec;
+      if (!std::filesystem::is_directory(directory, ec))
+        return;
+      const std::string path = directory + "/run_status.txt";
+      {
+        std::ofstream tmp(path + ".tmp");
+        tmp << status << '\n';
+      }
+      std::filesystem::rename(path + ".tmp", path, ec);
     }
 
 

@@ -216,7 +216,21 @@ namespace micropillar
     {
       const bool restart = params.checkpoint.restart;
       if (restart)
-        load_checkpoint();
+      {
+        try
+        {
+          load_checkpoint();
+        }
+        catch (const std::exception &e)
+        {
+          // The refused restart, not the killed run before it, is the last
+          // word on this output directory.
+          if (Utilities::MPI::this_mpi_process(comm) == 0)
+            write_status_file(params.output_directory,
+                              "stopped: restart refused: " + exception_text(e));
+          throw;
+        }
+      }
       else
       {
         make_grid();
@@ -235,6 +249,10 @@ namespace micropillar
       for (unsigned int k = 0; k < output_names.size(); ++k)
         if (output_averaged[k])
           extra.push_back(output_names[k]);
+      const std::size_t n_model_columns = extra.size();
+      for (const auto &field : coupled_fields)
+        for (const auto &name : field->curve_names())
+          extra.push_back(name);
       output::CurveFile curve(params.output_directory,
                               extra,
                               comm,
@@ -243,13 +261,16 @@ namespace micropillar
                                 : "");
       curve.set_status("running");
 
-      std::vector<double> averages(extra.size() - 1, 0.), row;
+      std::vector<double> averages(n_model_columns - 1, 0.), row;
       if (!restart)
       {
         solution_old   = 0.;
         solution_older = 0.;
         row.push_back(0.);
         row.insert(row.end(), averages.begin(), averages.end());
+        for (const auto &field : coupled_fields)
+          for (unsigned int k = 0; k < field->curve_names().size(); ++k)
+            row.push_back(0.);
         curve.write_row(0, 0., 0., 0., 0., 0., 0, 0., row);
       }
 
@@ -323,6 +344,9 @@ namespace micropillar
           for (unsigned int k = 0; k < output_names.size(); ++k)
             if (output_averaged[k])
               row.push_back(averages[1 + k]);
+          for (const auto &field : coupled_fields)
+            for (const double v : field->curve_values())
+              row.push_back(v);
           collective(comm,
                      "writing " + params.output_directory +
                        "/stress_strain.csv",
@@ -377,7 +401,7 @@ namespace micropillar
             break;
           }
           if (params.punch.unload && time > t_load * (1. + 1e-12) &&
-              force <= 0.)
+              (params.punch.direction == "tension" ? -force : force) <= 0.)
           {
             pcout << "Unloaded: the punch force vanished." << std::endl;
             break;
@@ -392,14 +416,7 @@ namespace micropillar
       catch (const std::exception &e)
       {
         const unsigned int rank = Utilities::MPI::this_mpi_process(comm);
-        std::string        what = e.what();
-        if (const auto *d = dynamic_cast<const ExceptionBase *>(&e))
-        {
-          std::ostringstream info;
-          d->print_info(info);
-          what = info.str();
-        }
-        std::replace(what.begin(), what.end(), '\n', ' ');
+        const std::string  what = exception_text(e);
         stop_reason = "fault on rank " + std::to_string(rank) + ": " + what;
         if (Utilities::MPI::n_mpi_processes(comm) == 1)
           exit_code = run_fault;

@@ -370,6 +370,7 @@ namespace micropillar
       LinearSolverParameters::declare_parameters(prm);
       OutputParameters::declare_parameters(prm);
       CheckpointParameters::declare_parameters(prm);
+      FractureParameters::declare_parameters(prm);
     }
 
     void
@@ -391,6 +392,12 @@ namespace micropillar
       linear_solver.parse_parameters(prm);
       output.parse_parameters(prm);
       checkpoint.parse_parameters(prm);
+      {
+        std::vector<std::string> names;
+        for (const auto &m : materials.materials)
+          names.push_back(m.first);
+        fracture.parse_parameters(prm, names);
+      }
     }
 
     void

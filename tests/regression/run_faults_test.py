@@ -113,6 +113,9 @@ def refused(label, changes=None, damage=None, must_name=""):
             f"'{must_name}': {err}")
     t.check((out / "stress_strain.csv").read_text() == before,
             f"{label}: the curve is untouched")
+    status = (out / "run_status.txt").read_text().strip()
+    t.check(status.startswith("stopped: restart refused:"),
+            f"{label}: status '{status[:60]}...'")
 
 
 refused("height", {"Geometry/Height": 2.2}, must_name="Geometry/Height")

@@ -33,6 +33,11 @@ namespace micropillar
       /// (crosshead) displacement d_m and the punch moves by d_p with
       /// d_p + F(d_p)/k = d_m, so softening shows as a load drop.
       double machine_stiffness = 0.;
+      /// "compression" (default) or "tension": the punch pulls (a glued
+      /// grip; used to verify fracture against the homogeneous bar). The
+      /// curve keeps compression positive, so a tension test has negative
+      /// displacement, force, strain and stress.
+      std::string direction = "compression";
 
       static void
       declare_parameters(dealii::ParameterHandler &prm);

@@ -22,10 +22,13 @@
 
 #include <deal.II/base/quadrature.h>
 #include <deal.II/base/quadrature_point_data.h>
+#include <deal.II/dofs/dof_handler.h>
 #include <deal.II/grid/tria.h>
 #include <deal.II/numerics/data_out.h>
+#include <micropillar/constitutive/interface.h>
 #include <micropillar/solver/point_history.h>
 #include <string>
+#include <vector>
 
 namespace micropillar
 {
@@ -81,6 +84,57 @@ namespace micropillar
         return 1;
       }
 
+      /// Doubles the field keeps at every quadrature point (in
+      /// PointHistory::field_old/field_new, from point_offset on; the
+      /// solver sets the offset and copies new to old on acceptance).
+      virtual unsigned int
+      n_point_values() const
+      {
+        return 0;
+      }
+      void
+      set_point_offset(const unsigned int offset)
+      {
+        point_offset = offset;
+      }
+
+      /// Fields that change what the displacement solve sees at a material
+      /// point (the damage degrades the stress) return true; the assembly
+      /// then calls reinit() for each cell and modify_material_response()
+      /// after each material update.
+      virtual bool
+      modifies_material_response() const
+      {
+        return false;
+      }
+      virtual void
+      reinit(const dealii::DoFHandler<3>::active_cell_iterator & /*cell*/)
+      {
+      }
+      /// Point @p q of the last reinit() cell, evaluated at @p F: modify
+      /// the response @p r in place (stress and consistent tangent); may
+      /// record per-point values in @p point.field_new.
+      virtual void
+      modify_material_response(const unsigned int /*q*/,
+                               const dealii::Tensor<2, 3> & /*F*/,
+                               PointHistory & /*point*/,
+                               constitutive::UpdateResult & /*r*/)
+      {
+      }
+
+      /// Extra columns of stress_strain.csv and their values at the
+      /// converged step (collective).
+      virtual std::vector<std::string>
+      curve_names() const
+      {
+        return {};
+      }
+      virtual std::vector<double>
+      curve_values() const
+      {
+        return {};
+      }
+
       /// The step has been accepted: the field's new values become the old.
       virtual void
       accept_step()
@@ -113,6 +167,9 @@ namespace micropillar
       load_checkpoint()
       {
       }
+
+    protected:
+      unsigned int point_offset = 0;
     };
   } // namespace solver
 } // namespace micropillar

@@ -70,6 +70,16 @@ namespace micropillar
                  const MPI_Comm     comm,
                  const unsigned int step);
 
+    /// The message of @p e on one line (for a deal.II exception its
+    /// "additional information", without the file/line banner).
+    std::string
+    exception_text(const std::exception &e);
+
+    /// Replace OUTPUT/run_status.txt with @p status if the directory
+    /// exists (written to a temporary file and renamed; never throws).
+    void
+    write_status_file(const std::string &directory, const std::string &status);
+
     /// 64-bit FNV-1a checksum of a file's bytes and its size (for the
     /// checkpoint manifest). Throws std::runtime_error if it cannot be read.
     std::pair<std::uint64_t, std::uint64_t>

@@ -9,6 +9,7 @@
 #include <map>
 #include <micropillar/geometry/pillar.h>
 #include <micropillar/loading/punch.h>
+#include <micropillar/solver/fracture_parameters.h>
 #include <string>
 #include <utility>
 #include <vector>
@@ -153,6 +154,7 @@ namespace micropillar
       LinearSolverParameters   linear_solver;
       OutputParameters         output;
       CheckpointParameters     checkpoint;
+      FractureParameters       fracture;
 
       /// Declare every entry of a run, including the geometry and, for each
       /// material of @p list, the entries of its model.

@@ -270,15 +270,18 @@ namespace micropillar
 
       // Fields coupled to the displacement (free-volume diffusion first).
       std::vector<std::unique_ptr<CoupledField>> coupled_fields;
-      loading::FlatPunch                         punch;
-      double                                     time                     = 0.;
-      double                                     displacement_old         = 0.;
-      double                                     machine_displacement_old = 0.;
-      double                                     force_old                = 0.;
-      double       pillar_stiffness = 0.; // secant dF/dd_p
-      double       last_increment   = 0.;
-      double       increment        = 0.; // strain, next step
-      unsigned int step             = 0;
+      // Those that modify the material response (the damage), in order.
+      std::vector<CoupledField *> response_fields;
+      unsigned int                n_field_point_values = 0;
+      loading::FlatPunch          punch;
+      double                      time                     = 0.;
+      double                      displacement_old         = 0.;
+      double                      machine_displacement_old = 0.;
+      double                      force_old                = 0.;
+      double                      pillar_stiffness = 0.; // secant dF/dd_p
+      double                      last_increment   = 0.;
+      double                      increment        = 0.; // strain, next step
+      unsigned int                step             = 0;
       // restart_fingerprint() of this run's prm file.
       std::vector<std::string> fingerprint;
       // Every field output so far (fields.pvd, fields_by_strain.pvd).

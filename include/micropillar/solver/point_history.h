@@ -15,8 +15,13 @@ namespace micropillar
     /// output). "new" becomes "old" only when a step converges.
     struct PointHistory
     {
-      std::vector<double>           old_state;
-      std::vector<double>           new_state;
+      std::vector<double> old_state;
+      std::vector<double> new_state;
+      /// Per-point values of the coupled fields (CoupledField::
+      /// n_point_values(), at its point_offset()), e.g. the history of the
+      /// crack driving force; old/new as the state, checkpointed with it.
+      std::vector<double>           field_old;
+      std::vector<double>           field_new;
       dealii::SymmetricTensor<2, 3> cauchy; // [MPa]
     };
   } // namespace solver

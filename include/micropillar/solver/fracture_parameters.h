@@ -1,0 +1,49 @@
+// Entries of subsection Fracture: phase-field fracture (solver/
+// damage_field.h, constitutive/phase_field.h). Off unless Model is AT1 or
+// AT2; a material cracks only if Critical energy release rate names it.
+#ifndef micropillar_solver_fracture_parameters_h
+#define micropillar_solver_fracture_parameters_h
+
+#include <deal.II/base/parameter_handler.h>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace micropillar
+{
+  namespace solver
+  {
+    struct FractureParameters
+    {
+      /// "none", "AT1" or "AT2".
+      std::string model = "none";
+      /// Regularisation length l [µm].
+      double length = 0.05;
+      /// Critical energy release rate Gc [MPa µm = J/m^2] per material
+      /// name; materials not listed never crack.
+      std::map<std::string, double> critical_energy_release_rate;
+      /// Residual stiffness k of g(d) = (1 - k)(1 - d)^2 + k [-].
+      double residual_stiffness = 1e-6;
+      /// A step's staggered loop ends when no nodal damage value changed by
+      /// more than this in the last damage solve [-].
+      double       staggered_tolerance          = 1e-4;
+      unsigned int maximum_staggered_iterations = 100;
+
+      bool
+      active() const
+      {
+        return model != "none";
+      }
+
+      static void
+      declare_parameters(dealii::ParameterHandler &prm);
+      /// Parse and check against the material names of Materials/Models.
+      void
+      parse_parameters(dealii::ParameterHandler       &prm,
+                       const std::vector<std::string> &material_names);
+    };
+  } // namespace solver
+} // namespace micropillar
+
+#endif

@@ -1,0 +1,133 @@
+#include <cmath>
+#include <deal.II/base/exceptions.h>
+#include <deal.II/base/utilities.h>
+#include <micropillar/solver/fracture_parameters.h>
+#include <sstream>
+
+namespace micropillar
+{
+  namespace solver
+  {
+    using namespace dealii;
+
+    void
+    FractureParameters::declare_parameters(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Fracture");
+      prm.declare_entry("Model",
+                        "none",
+                        Patterns::Selection("none|AT1|AT2"),
+                        "Phase-field fracture: none (off), AT1 (elastic up to "
+                        "a threshold, peak stress sqrt(3 E Gc / (8 l))) or "
+                        "AT2 (damage from the first load, peak stress (9/16) "
+                        "sqrt(E Gc / (3 l))). Crack driving force: the tensile "
+                        "part of the elastic energy (Amor volumetric-"
+                        "deviatoric split), irreversible through its history "
+                        "maximum at each point.");
+      prm.declare_entry("Regularisation length",
+                        "0.05",
+                        Patterns::Double(0.),
+                        "Regularisation length l of the damage field [µm]: "
+                        "the width of a smeared crack is a few l; resolve it "
+                        "with cells of l/2 or smaller.");
+      prm.declare_entry(
+        "Critical energy release rate",
+        "",
+        Patterns::Anything(),
+        "Gc per material as 'material: value, ...' [MPa µm = J/m^2]. A "
+        "material not listed never cracks (e.g. the base).");
+      prm.declare_entry("Residual stiffness",
+                        "1e-6",
+                        Patterns::Double(0.),
+                        "k in g(d) = (1 - k)(1 - d)^2 + k: the stiffness a "
+                        "fully broken point keeps [-].");
+      prm.declare_entry("Staggered tolerance",
+                        "1e-4",
+                        Patterns::Double(0.),
+                        "The staggered loop of a step (displacement solve, "
+                        "damage solve, ...) ends when no nodal damage value "
+                        "changed by more than this in the last damage "
+                        "solve [-].");
+      prm.declare_entry("Maximum staggered iterations",
+                        "100",
+                        Patterns::Integer(1),
+                        "A step whose staggered loop has not settled after "
+                        "this many passes is cut back.");
+      prm.leave_subsection();
+    }
+
+
+    void
+    FractureParameters::parse_parameters(
+      ParameterHandler               &prm,
+      const std::vector<std::string> &material_names)
+    {
+      prm.enter_subsection("Fracture");
+      model               = prm.get("Model");
+      length              = prm.get_double("Regularisation length");
+      residual_stiffness  = prm.get_double("Residual stiffness");
+      staggered_tolerance = prm.get_double("Staggered tolerance");
+      maximum_staggered_iterations =
+        prm.get_integer("Maximum staggered iterations");
+      const std::string list = prm.get("Critical energy release rate");
+      prm.leave_subsection();
+
+      auto entry = [](const std::string &name, const auto &value)
+      {
+        std::ostringstream s;
+        s << "Fracture/" << name << " = " << value;
+        return s.str();
+      };
+      critical_energy_release_rate.clear();
+      for (const std::string &item : Utilities::split_string_list(list, ','))
+      {
+        const auto colon = item.find(':');
+        AssertThrow(colon != std::string::npos,
+                    ExcMessage(entry("Critical energy release rate", list) +
+                               ": item <" + item +
+                               "> must read 'material: value'."));
+        const std::string name  = Utilities::trim(item.substr(0, colon));
+        const std::string text  = Utilities::trim(item.substr(colon + 1));
+        bool              known = false;
+        for (const auto &m : material_names)
+          known = known || m == name;
+        AssertThrow(known,
+                    ExcMessage(entry("Critical energy release rate", list) +
+                               ": <" + name +
+                               "> is not a material of Materials/Models."));
+        double value = 0.;
+        try
+        {
+          std::size_t used = 0;
+          value            = std::stod(text, &used);
+          if (used != text.size())
+            value = -1.;
+        }
+        catch (const std::exception &)
+        {
+          value = -1.;
+        }
+        AssertThrow(std::isfinite(value) && value > 0.,
+                    ExcMessage(entry("Critical energy release rate", list) +
+                               ": the value <" + text + "> of <" + name +
+                               "> must be a finite number > 0."));
+        AssertThrow(critical_energy_release_rate.count(name) == 0,
+                    ExcMessage(entry("Critical energy release rate", list) +
+                               ": <" + name + "> appears twice."));
+        critical_energy_release_rate[name] = value;
+      }
+      if (!active())
+        return;
+      AssertThrow(std::isfinite(length) && length > 0.,
+                  ExcMessage(entry("Regularisation length", length) +
+                             ": must be a finite length > 0 µm."));
+      AssertThrow(residual_stiffness < 1.,
+                  ExcMessage(entry("Residual stiffness", residual_stiffness) +
+                             ": must be < 1."));
+      AssertThrow(!critical_energy_release_rate.empty(),
+                  ExcMessage(entry("Model", model) +
+                             " but Fracture/Critical energy release rate "
+                             "names no material: nothing can crack."));
+    }
+  } // namespace solver
+} // namespace micropillar

@@ -1,0 +1,137 @@
+"""Phase-field fracture on the mesh (issue 13, item 4, parts a, c, d, e).
+
+The homogeneous bar (fracture_bar.prm: nu = 0, elastic, frictionless
+grips), pulled:
+(a) its peak stress equals the analytic AT2 value (9/16) sqrt(E Gc/(3 l))
+    and AT1 value sqrt(3 E Gc/(8 l)) within 1 %, on 1 and 2 ranks, and the
+    2-rank curve (stress and max damage) equals the 1-rank one to 1e-8;
+(c) compressed, the volumetric-deviatoric split leaves only the deviatoric
+    energy sigma^2/(6G) to drive the crack: with AT1 the bar stays intact
+    (max damage 0) up to |sigma| = sqrt(9 E Gc/(16 l)), 1.22 times the
+    tensile peak, and starts to crack there (within 2 %); without the split
+    it would crack at the tensile peak;
+(d) irreversibility: loaded past the peak and unloaded, the damage never
+    decreases;
+(e) restart: a run killed after a checkpoint and restarted ends with the
+    same curve, damage columns included (1e-10).
+Bad fracture input is in bad_input_test.py's spirit: here, l <= 0, Gc <= 0,
+NaN Gc and an unknown material exit 1 naming the entry.
+"""
+import math
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+import mp_test as t
+from postprocess import curves
+
+exe, work = t.args()
+E, Gc, ell = 1e5, 0.01, 0.05
+G = E / 2.  # nu = 0
+
+
+def run(name, overrides, n=1):
+    return t.simulate(exe, work, name, "fracture_bar.prm", overrides, n)
+
+
+# (a) peak stresses
+peaks = {"AT2": 9. / 16. * math.sqrt(E * Gc / (3 * ell)),
+         "AT1": math.sqrt(3 * E * Gc / (8 * ell))}
+# AT1 is elastic up to its peak and then drops at once: fine increments
+# (0.6 % of the peak strain) so that the last intact step is within 1 %.
+fine = {"Loading/Target strain": 0.0012,
+        "Time stepping/Initial strain increment": 5e-6,
+        "Time stepping/Maximum strain increment": 5e-6}
+for model, expected in peaks.items():
+    c1 = run(f"{model}_np1",
+             dict({"Fracture/Model": model}, **(fine if model == "AT1" else {})))
+    peak = np.max(-c1.stress)
+    t.check(abs(peak - expected) <= 0.01 * expected,
+            f"{model}: peak {peak:.3f} MPa vs analytic {expected:.3f} "
+            f"({100 * (peak / expected - 1):+.2f} %)")
+    t.check(c1.columns["max_damage"][-1] > 0.4,
+            f"{model}: the bar is cracking (max damage "
+            f"{c1.columns['max_damage'][-1]:.3f})")
+    c2 = run(f"{model}_np2",
+             dict({"Fracture/Model": model}, **(fine if model == "AT1" else {})),
+             n=2)
+    same = len(c1) == len(c2) and \
+        np.max(np.abs(c1.stress - c2.stress)) <= 1e-8 * np.max(np.abs(c1.stress)) \
+        and np.max(np.abs(c1.columns["max_damage"] -
+                          c2.columns["max_damage"])) <= 1e-8
+    t.check(same, f"{model}: 2 ranks give the 1-rank curve and damage")
+
+# (c) compression: AT1 onset at sqrt(9 E Gc / (16 l))
+cc = run("AT1_compression", {"Fracture/Model": "AT1",
+                             "Loading/Direction": "compression",
+                             "Loading/Target strain": 0.004,
+                             "Time stepping/Initial strain increment": 2e-5,
+                             "Time stepping/Maximum strain increment": 2e-5})
+onset = math.sqrt(9 * E * Gc / (16 * ell))
+d = cc.columns["max_damage"]
+intact = cc.stress[d == 0.]
+first = np.argmax(d > 0.)
+t.check(np.max(intact) >= 0.98 * onset and d[-1] > 0.,
+        f"compression: intact up to {np.max(intact):.2f} MPa "
+        f"({np.max(intact) / peaks['AT1']:.2f} x the tensile peak), "
+        f"expected onset {onset:.2f} MPa")
+t.check(first > 0 and abs(cc.stress[first - 1] - onset) <= 0.02 * onset,
+        f"compression: damage starts after {cc.stress[first - 1]:.2f} MPa "
+        f"(expected {onset:.2f}, within 2 %)")
+
+# (d) irreversibility under unloading
+cu = run("AT2_unload", {"Fracture/Model": "AT2",
+                        "Loading/Target strain": 0.0016,
+                        "Loading/Unload": "true"})
+d = cu.columns["max_damage"]
+t.check(np.all(np.diff(d) >= -1e-12) and d[-1] > 0.5,
+        f"unloading: damage never decreases (final {d[-1]:.3f}, "
+        f"{len(d)} rows)")
+
+# (e) restart
+base = {"Fracture/Model": "AT2", "Checkpoint/Interval": 5,
+        "Time stepping/Maximum strain increment": 1e-4,
+        "Time stepping/Initial strain increment": 1e-4,
+        "Loading/Target strain": 0.004}
+ref = run("restart_reference", base)
+out = work / "killed"
+prm = t.write_prm("fracture_bar.prm", work / "killed.prm",
+                  dict(base, **{"Output directory": str(out)}))
+p = subprocess.Popen([str(exe), str(prm)], stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE, text=True)
+csv = out / "stress_strain.csv"
+while p.poll() is None:
+    if csv.exists() and len(csv.read_text().splitlines()) >= 24:
+        p.send_signal(signal.SIGKILL)
+        break
+    time.sleep(0.005)
+p.communicate(timeout=600)
+t.check(p.returncode == -signal.SIGKILL, f"the run was killed ({p.returncode})")
+r = subprocess.run([str(exe), str(prm), "--restart"], capture_output=True,
+                   text=True, timeout=600)
+c = curves.read_curve(out)
+same = r.returncode == 0 and len(c) == len(ref) and \
+    np.max(np.abs(c.stress - ref.stress)) <= 1e-10 * np.max(np.abs(ref.stress)) \
+    and np.max(np.abs(c.columns["max_damage"] -
+                      ref.columns["max_damage"])) <= 1e-10
+t.check(same, "killed and restarted: the same curve and damage")
+
+# bad input
+for entry, value, named in (
+        ("Fracture/Regularisation length", "0", "Regularisation length"),
+        ("Fracture/Critical energy release rate", "bar: -1", "bar"),
+        ("Fracture/Critical energy release rate", "bar: nan", "nan"),
+        ("Fracture/Critical energy release rate", "rock: 1", "rock")):
+    prm = t.write_prm("fracture_bar.prm", work / "bad.prm",
+                      {"Fracture/Model": "AT2", entry: value,
+                       "Output directory": str(work / "bad")})
+    b = subprocess.run([str(exe), str(prm)], capture_output=True, text=True,
+                       timeout=60)
+    msg = b.stderr.strip().splitlines()
+    t.check(b.returncode == 1 and len(msg) == 1 and
+            entry.split("/")[1] in msg[0] and named in msg[0],
+            f"{entry} = {value}: exit {b.returncode}, {msg}")
+sys.exit(t.finish())
