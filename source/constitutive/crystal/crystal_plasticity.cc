@@ -17,9 +17,11 @@ namespace micropillar
       {
         // ---- state layout ----
         // header: grain id, Euler angles of the parent [deg] (3), h0 [µm],
-        // N0 (3), h/h0 at the last F, FCC fraction f.
+        // N0 (3), h/h0 at the last F, FCC fraction f, 1 if the layer is
+        // bounded by an interface (else 0).
         constexpr unsigned int i_grain = 0, i_euler = 1, i_h0 = 4, i_N0 = 5,
-                               i_ratio = 8, i_f = 9, n_header = 10;
+                               i_ratio = 8, i_f = 9, i_iface = 10,
+                               n_header = 11;
         // phase block: Fp⁻¹ (9, row-major), ε_p, Σ|γ|, r (n), γ (n).
         constexpr unsigned int b_Fpi = 0, b_eps = 9, b_sum = 10, b_r = 11;
 
@@ -332,6 +334,24 @@ namespace micropillar
       } // namespace
 
 
+      double
+      combine_barriers(const double             tau_hall_petch,
+                       const double             tau_interface,
+                       const BarrierCombination rule)
+      {
+        switch (rule)
+        {
+          case BarrierCombination::maximum:
+            return std::max(tau_hall_petch, tau_interface);
+          case BarrierCombination::root_sum_square:
+            return std::sqrt(tau_hall_petch * tau_hall_petch +
+                             tau_interface * tau_interface);
+          case BarrierCombination::sum:
+            return tau_hall_petch + tau_interface;
+        }
+        return tau_hall_petch + tau_interface;
+      }
+
       // ------------------------------------------------------------------
       // Parameters
       // ------------------------------------------------------------------
@@ -568,6 +588,18 @@ namespace micropillar
                           Double(0.),
                           "β of the extra interface barrier β μ b/h [-] "
                           "(applies to every system).");
+        prm.declare_entry(
+          "Combination with Hall-Petch",
+          "maximum",
+          Selection("maximum|root sum square|sum"),
+          "How the interface barrier τ_int (all terms above) and the "
+          "Hall-Petch term τ_HP make the boundary strength τ_b of a system: "
+          "maximum, max(τ_HP, τ_int): both confine the same loop, the "
+          "shorter side of its box sets it (Misra, Hirth & Hoagland 2005 "
+          "regimes); root sum square, √(τ_HP² + τ_int²) (Kocks, Argon & "
+          "Ashby 1975 superposition of distinct obstacles); sum, the upper "
+          "estimate. The interface barrier acts only in layers bounded by an "
+          "interface (a neighbouring layer of another material).");
         prm.leave_subsection();
 
         prm.enter_subsection("Microstructure");
@@ -699,6 +731,15 @@ namespace micropillar
                   prm.get_double("Interface dislocation spacing");
                 p.interface_beta =
                   prm.get_double("Interface strength coefficient");
+                {
+                  const std::string rule =
+                    prm.get("Combination with Hall-Petch");
+                  p.barrier_combination =
+                    rule == "sum" ? BarrierCombination::sum
+                                  : (rule == "root sum square"
+                                       ? BarrierCombination::root_sum_square
+                                       : BarrierCombination::maximum);
+                }
                 prm.leave_subsection();
                 prm.enter_subsection("Microstructure");
                 const std::string type = prm.get("Type");
@@ -899,7 +940,10 @@ namespace micropillar
         for (unsigned int i = 0; i < 3; ++i)
           state[i_N0 + i] =
             norm > 0. ? context.layer_normal[i] / norm : (i == 2 ? 1. : 0.);
-        state[i_ratio]       = 1.;
+        state[i_ratio] = 1.;
+        state[i_iface] =
+          (context.layer_has_interface && context.layer_thickness > 0.) ? 1.
+                                                                        : 0.;
         const bool start_fcc = prm.initial_phase == "FCC";
         state[i_f]           = start_fcc ? 1. : 0.;
         for (unsigned int ip = 0; ip < 2; ++ip)
@@ -939,6 +983,41 @@ namespace micropillar
         return std::max(0., tau) + prm.interface_beta * mu * b / h;
       }
 
+      void
+      CrystalPlasticity::strengths(const PhaseData &ph,
+                                   const Tensor2   &Fa,
+                                   const Tensor2   &Fpi,
+                                   const double    *r,
+                                   const double     h0,
+                                   const Vector3   &N0,
+                                   const bool       interface,
+                                   double          *g) const
+      {
+        const unsigned int n = ph.n;
+        if (!interface || !(h0 > 0.))
+        {
+          for (unsigned int a = 0; a < n; ++a)
+            g[a] = r[a] +
+                   combine_barriers(ph.hall_petch, 0., prm.barrier_combination);
+          return;
+        }
+        const Vector3 nint_raw = dealii::transpose(dealii::invert(Fa)) * N0;
+        const double  h        = h0 / nint_raw.norm();
+        const Vector3 nint     = nint_raw / nint_raw.norm();
+        const Tensor2 FeaiT    = dealii::transpose(dealii::invert(Fa * Fpi));
+        for (unsigned int a = 0; a < n; ++a)
+        {
+          const Vector3 ns = FeaiT * ph.m[a];
+          const double  c  = std::min(1., std::abs(ns * nint) / ns.norm());
+          g[a] =
+            r[a] + combine_barriers(ph.hall_petch,
+                                    interface_barrier(h,
+                                                      std::sqrt(1. - c * c),
+                                                      ph.burgers[a]),
+                                    prm.barrier_combination);
+        }
+      }
+
       // ------------------------------------------------------------------
       // Update
       // ------------------------------------------------------------------
@@ -949,6 +1028,7 @@ namespace micropillar
                                       const double     dt,
                                       const double     h0,
                                       const Vector3   &N0,
+                                      const bool       interface,
                                       const std::vector<double> &,
                                       std::vector<double> &new_state,
                                       Tensor2             &P,
@@ -981,23 +1061,8 @@ namespace micropillar
 
           // Strengths, held at the sub-step start.
           double g[max_systems];
-          for (unsigned int a = 0; a < n; ++a)
-            g[a] = r[a] + ph.hall_petch;
+          strengths(ph, Fa, Fpi, r, h0, N0, interface, g);
           const Tensor2 Fea = Fa * Fpi;
-          if (h0 > 0.)
-          {
-            const Vector3 nint_raw = dealii::transpose(dealii::invert(Fa)) * N0;
-            const double  h        = h0 / nint_raw.norm();
-            const Vector3 nint     = nint_raw / nint_raw.norm();
-            const Tensor2 FeaiT    = dealii::transpose(dealii::invert(Fea));
-            for (unsigned int a = 0; a < n; ++a)
-            {
-              const Vector3 ns = FeaiT * ph.m[a];
-              const double  c  = std::min(1., std::abs(ns * nint) / ns.norm());
-              g[a] +=
-                interface_barrier(h, std::sqrt(1. - c * c), ph.burgers[a]);
-            }
-          }
 
           const Tensor2 Atr = Fb * Fpi;
           const Tensor2 Ctr = dealii::transpose(Atr) * Atr;
@@ -1209,7 +1274,8 @@ namespace micropillar
         const double  h0 = old_state[i_h0];
         const Vector3 N0(
           {old_state[i_N0], old_state[i_N0 + 1], old_state[i_N0 + 2]});
-        double           f   = old_state[i_f];
+        double           f         = old_state[i_f];
+        const bool       interface = old_state[i_iface] > 0.5 && h0 > 0.;
         const PhaseData &hcp = phases[0], &fcc = phases[1];
 
         if (prm.transformation && hcp.present && fcc.present && f < 1. &&
@@ -1228,19 +1294,23 @@ namespace micropillar
             for (unsigned int q = 0; q < 6; ++q)
               S[p] += 0.5 * hcp.Chat[p][q] * e[q];
           }
-          // Basal-plane barrier (same terms as slip on the basal plane).
-          double tau_c = prm.tr_crss + hcp.hall_petch;
-          if (h0 > 0.)
+          // Basal-plane barrier (same terms and rule as slip on the basal
+          // plane).
+          double tau_int = 0.;
+          if (interface)
           {
             const Vector3 ni = dealii::transpose(dealii::invert(F_old)) * N0;
             const Vector3 nb =
               dealii::transpose(dealii::invert(Fe)) * Vector3({0., 0., 1.});
             const double c =
               std::min(1., std::abs(ni * nb) / (ni.norm() * nb.norm()));
-            tau_c += interface_barrier(h0 / ni.norm(),
-                                       std::sqrt(1. - c * c),
-                                       hcp.basal_burgers / std::sqrt(3.));
+            tau_int = interface_barrier(h0 / ni.norm(),
+                                        std::sqrt(1. - c * c),
+                                        hcp.basal_burgers / std::sqrt(3.));
           }
+          const double tau_c =
+            prm.tr_crss +
+            combine_barriers(hcp.hall_petch, tau_int, prm.barrier_combination);
           double rate[6], total = 0.;
           for (unsigned int k = 0; k < 6; ++k)
           {
@@ -1290,8 +1360,17 @@ namespace micropillar
           const double     w  = ip == 0 ? 1. - f : f;
           if (!ph.present || !(w > 0.))
             continue;
-          if (!update_phase(
-                ph, F_old, F, dt, h0, N0, old_state, new_state, P, A))
+          if (!update_phase(ph,
+                            F_old,
+                            F,
+                            dt,
+                            h0,
+                            N0,
+                            interface,
+                            old_state,
+                            new_state,
+                            P,
+                            A))
             return;
           if (w == 1.)
           {
@@ -1438,6 +1517,27 @@ namespace micropillar
         for (unsigned int k = 0; k < 6; ++k)
           tau[k] = partials[k][0] * S[4] + partials[k][1] * S[3];
         return tau;
+      }
+
+      std::vector<double>
+      CrystalPlasticity::slip_strengths(const Phase                phase,
+                                        const Tensor2             &F,
+                                        const std::vector<double> &state) const
+      {
+        const PhaseData &ph = phases[static_cast<int>(phase)];
+        AssertThrow(ph.present, dealii::ExcMessage("Phase not present."));
+        const double       *blk = state.data() + ph.offset;
+        const Vector3       N0({state[i_N0], state[i_N0 + 1], state[i_N0 + 2]});
+        std::vector<double> g(ph.n);
+        strengths(ph,
+                  F,
+                  load9(blk + b_Fpi),
+                  blk + b_r,
+                  state[i_h0],
+                  N0,
+                  state[i_iface] > 0.5 && state[i_h0] > 0.,
+                  g.data());
+        return g;
       }
 
       std::vector<double>

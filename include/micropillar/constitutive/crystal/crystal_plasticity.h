@@ -11,11 +11,34 @@
 // 1992, as in PRISMS-Plasticity: it differs from the Mandel form by O(|Ee|),
 // i.e. < 2 % at 3 GPa, and keeps the local problem a function of S alone).
 //
-// Strength: gα = rα + τ_HP + τ_int,α with rα = τ0,family + g_d,α evolving
-// by Kalidindi-Bronkhorst-Anand hardening (MOOSE's
-// CrystalPlasticityKalidindiUpdate), τ_HP = k/√d and the crystal-glass
-// interface term of model-spec §2 on the current layer thickness
-// h = h0/|F⁻ᵀN0| and the current slip-plane angle.
+// Strength: gα = rα + τ_b,α with rα = τ0,family + g_d,α evolving by
+// Kalidindi-Bronkhorst-Anand hardening (MOOSE's
+// CrystalPlasticityKalidindiUpdate) and the boundary barrier τ_b,α that
+// combines τ_HP = k/√d with the crystal-glass interface term τ_int,α of
+// model-spec §2 (on the current layer thickness h = h0/|F⁻ᵀN0| and the
+// current slip-plane angle).
+//
+// Where the interface term acts: only in a finite layer bounded by an
+// interface (PointContext::layer_has_interface: a neighbouring layer of
+// another material, crystal next to glass). A single-material pillar is one
+// "layer" as tall as the pillar, bounded by the punch and its foot, which do
+// not confine loops: it gets τ_int = 0 (issue 14, item 2).
+//
+// How the two terms combine ("Interface barrier/Combination with
+// Hall-Petch"): both are the stress to operate the SAME dislocation loop in
+// the same confining box, a columnar grain of diameter d inside a layer of
+// thickness h. Misra, Hirth & Hoagland (2005, Acta Mater. 53, 4817) and,
+// before them, Anderson, Foecke & Hazzledine (1999, MRS Bull. 24(2), 27)
+// describe Hall-Petch pile-ups and confined-layer slip as successive
+// regimes of one loop as the confining length falls (pile-ups while they
+// fit, a single loop bowing in the channel below some tens of nm), selected
+// by the length scale, not as additive obstacles: the loop must bow to the
+// shorter side of its box, whose stress is the larger of the two. Default
+// `maximum`: τ_b = max(τ_HP, τ_int). `root sum square`,
+// τ_b = √(τ_HP² + τ_int²), is the superposition of two distinct obstacle
+// populations of comparable strength (Kocks, Argon & Ashby 1975, Prog.
+// Mater. Sci. 19, §8; Ardell 1985, Metall. Trans. A 16, 2131) and lies
+// between; `sum` is the former upper estimate, kept for comparison only.
 //
 // Integration of one (sub)step [t_n, t_n+1] (documented choice):
 //  - strengths gα are held at their start-of-(sub)step values (the barrier
@@ -41,8 +64,9 @@
 // HCP→FCC transformation (model-spec §3): the FCC fraction f grows by
 //   ḟ = (1 − f) Σk (γ̇0,tr/γ_tr) ⟨τk/τc,tr⟩^ntr
 // over the six basal Shockley-partial directions a/3<1-100> (the first
-// option of model-spec §3; τc,tr ≈ Γ_sf/b_p plus the interface and
-// Hall-Petch barriers of the basal plane), integrated explicitly from the
+// option of model-spec §3; τc,tr ≈ Γ_sf/b_p plus the basal plane's
+// Hall-Petch and interface barriers combined by the same rule as for slip),
+// integrated explicitly from the
 // converged old step (f_n+1 = 1 − (1 − f_n) exp(−Δt Σ rates)), so f is
 // constant during the implicit update and the tangent needs no df/dF term.
 // The transformation shear γ_tr Δf_k s_k⊗c is added to the parent's Fp (as
@@ -70,6 +94,22 @@ namespace micropillar
     {
       /// Largest number of slip systems of one phase (HCP: 30).
       constexpr unsigned int max_systems = 30;
+
+      /// How the Hall-Petch and the interface barrier combine (file
+      /// comment).
+      enum class BarrierCombination
+      {
+        maximum,
+        root_sum_square,
+        sum
+      };
+
+      /// τ_b from τ_HP and τ_int [MPa] by @p rule: max(τ_HP, τ_int),
+      /// √(τ_HP² + τ_int²) or τ_HP + τ_int.
+      double
+      combine_barriers(double                   tau_hall_petch,
+                       double                   tau_interface,
+                       const BarrierCombination rule);
 
       class CrystalPlasticity : public Model
       {
@@ -121,6 +161,8 @@ namespace micropillar
           double interface_beta        = 0.;     // β in β μ b / h
           double interface_stress      = 0.;     // f_int [N/m]
           double interface_spacing     = 0.;     // λ_int [µm] (0: off)
+          /// Rule that combines τ_HP and τ_int (see the file comment).
+          BarrierCombination barrier_combination = BarrierCombination::maximum;
 
           Microstructure::Parameters microstructure;
 
@@ -211,6 +253,21 @@ namespace micropillar
         partial_shear_stresses(const Tensor2             &F,
                                const std::vector<double> &state) const;
 
+        /// Slip strengths gα = rα + τ_b,α [MPa] of @p phase as the update
+        /// uses them at the start of a step from F (Hall-Petch and, in a
+        /// layer with an interface, the interface barrier on the current
+        /// layer thickness and slip-plane angle).
+        std::vector<double>
+        slip_strengths(Phase                      phase,
+                       const Tensor2             &F,
+                       const std::vector<double> &state) const;
+
+        /// The interface barrier τ_int [MPa] of model-spec §2 for a current
+        /// layer thickness @p h [µm], slip-plane/interface angle with sine
+        /// @p sin_phi and Burgers vector length @p b [µm].
+        double
+        interface_barrier(double h, double sin_phi, double b) const;
+
         /// Accumulated signed slip ∫γ̇α dt of each system of @p phase.
         std::vector<double>
         slips(Phase phase, const std::vector<double> &state) const;
@@ -253,13 +310,22 @@ namespace micropillar
                      const double               dt,
                      const double               h0,
                      const Vector3             &N0,
+                     const bool                 interface,
                      const std::vector<double> &old_state,
                      std::vector<double>       &new_state,
                      Tensor2                   &P,
                      Tensor4                   &A) const;
 
-        double
-        interface_barrier(double h, double sin_phi, double b) const;
+        /// gα at the start of a (sub)step: F_a, Fp⁻¹ and rα given.
+        void
+        strengths(const PhaseData &ph,
+                  const Tensor2   &Fa,
+                  const Tensor2   &Fpi,
+                  const double    *r,
+                  const double     h0,
+                  const Vector3   &N0,
+                  const bool       interface,
+                  double          *g) const;
 
         Parameters             prm;
         Microstructure         microstructure;
