@@ -793,3 +793,46 @@ TEST(CrystalPlasticity, PolycrystalModulusBetweenVoigtAndReuss)
   EXPECT_NEAR(E_sc / E_hershey, 1., 0.01);
   EXPECT_NEAR(K, K_cubic, 1e-6 * K_cubic);
 }
+
+// Issue 14, item 3: the HCP Cr-Co-Ni constants of the prm files are derived
+// from the FCC ones by the rotation [111] -> c (Martin 1972): C33 =
+// (C11+2C12+4C44)/3, C13 = (C11+2C12-2C44)/3, C11h = (C11+C12+2C44)/2,
+// C12h = (C11+5C12-2C44)/6, C44h = (C11-C12+C44)/3. The rotation keeps the
+// modulus along the stacking axis: E along c of the HCP phase built from
+// these formulas equals E along [111] of the FCC phase, both read from the
+// model's elastic tangent at F = I (pure Co's constants give 313 vs 335 GPa;
+// a wrong formula or hexagonal stiffness fails it).
+TEST(CrystalPlasticity, HcpAxialModulusEqualsFcc111Modulus)
+{
+  auto         ph  = hcp_crystal(0., 0., 0., false);
+  const double C11 = ph.fcc.C11, C12 = ph.fcc.C12, C44 = ph.fcc.C44;
+  ph.hcp.C33 = (C11 + 2. * C12 + 4. * C44) / 3.;
+  ph.hcp.C13 = (C11 + 2. * C12 - 2. * C44) / 3.;
+  ph.hcp.C11 = (C11 + C12 + 2. * C44) / 2.;
+  ph.hcp.C12 = (C11 + 5. * C12 - 2. * C44) / 6.;
+  ph.hcp.C44 = (C11 - C12 + C44) / 3.;
+  std::printf("HCP from FCC: C11 %.0f C12 %.0f C13 %.0f C33 %.0f C44 %.0f\n",
+              ph.hcp.C11,
+              ph.hcp.C12,
+              ph.hcp.C13,
+              ph.hcp.C33,
+              ph.hcp.C44);
+  const CrystalPlasticity hcp(ph);
+  // Bunge angles that put [111] along z: phi1 = 0, Phi = acos(1/√3),
+  // phi2 = 45°.
+  const double            Phi = std::acos(1. / std::sqrt(3.)) * 180. / M_PI;
+  const CrystalPlasticity fcc(fcc_crystal(0., Phi, 45.));
+  double                  E[2];
+  for (unsigned int k = 0; k < 2; ++k)
+  {
+    const CrystalPlasticity &m = k == 0 ? hcp : fcc;
+    const UpdateResult       r =
+      run_update(m, identity(), identity(), 1., fresh_state(m));
+    ASSERT_TRUE(r.converged);
+    E[k] = 1. / inverse(mandel(r.dP_dF))[2][2];
+  }
+  std::printf("E along c (HCP) %.0f MPa, along [111] (FCC) %.0f MPa\n",
+              E[0],
+              E[1]);
+  EXPECT_NEAR(E[0] / E[1], 1., 1e-6);
+}

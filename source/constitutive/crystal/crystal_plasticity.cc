@@ -358,7 +358,13 @@ namespace micropillar
       CrystalPlasticity::Parameters::Parameters()
       {
         // HCP: pure Co at room temperature (Simmons & Wang 1971 handbook
-        // values, textbook recollection; no data exist for HCP CrCoNi).
+        // values, textbook recollection), a placeholder default: the prm
+        // files of the HCP pillars set HCP Cr-Co-Ni constants derived from
+        // the FCC measurement (prm/laminate.prm, issue 14 item 3). Kept here
+        // because the unit tests' transforming states rely on it: with the
+        // Cr-Co-Ni set the explicit transformation step of
+        // TangentWhileTransforming / Objectivity (τc,tr = 80 MPa) flips the
+        // whole volume in one step and the local update fails (NOTES_flow.md).
         hcp.C11               = 307000.;
         hcp.C12               = 165000.;
         hcp.C13               = 103000.;
