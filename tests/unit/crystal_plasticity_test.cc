@@ -836,3 +836,141 @@ TEST(CrystalPlasticity, HcpAxialModulusEqualsFcc111Modulus)
               E[1]);
   EXPECT_NEAR(E[0] / E[1], 1., 1e-6);
 }
+
+// ---- Grain coarsening (issue 14, item 1) ----
+namespace
+{
+  CrystalPlasticity::Parameters
+  coarsening_polycrystal(const double eps_c, const double n)
+  {
+    auto p                      = fcc_crystal(0., 0., 0.);
+    p.microstructure.type       = Microstructure::Type::equiaxed;
+    p.microstructure.texture    = Microstructure::Texture::random;
+    p.microstructure.grain_size = 0.02;
+    p.fcc.hall_petch            = 50.; // 354 MPa at 20 nm: plastic early
+    p.fcc.families[0].h0        = 0.;  // r = τ0: g = τ0 + k/√d exactly
+    p.coarsening_strain         = eps_c;
+    p.coarsening_exponent       = n;
+    return p;
+  }
+
+  PointContext
+  grain_point()
+  {
+    PointContext c;
+    c.X = dealii::Point<3>(0.031, -0.017, 0.44);
+    return c;
+  }
+} // namespace
+
+// The effective grain size follows d = d0 (1 + εp/ε_c)^(1/n) with the
+// model's own εp, and the slip strengths carry k/√d.
+TEST(CrystalPlasticity, GrainCoarseningFollowsItsLaw)
+{
+  const auto              p = coarsening_polycrystal(0.01, 3.);
+  const CrystalPlasticity m(p);
+  Tensor2                 F;
+  const auto              s     = drive(m, 100, 0.5, F, grain_point());
+  const double            eps   = m.phase_plastic_strain(Phase::fcc, s);
+  const double            d_law = 0.02 * std::pow(1. + eps / 0.01, 1. / 3.);
+  const double            d     = m.grain_size(Phase::fcc, s);
+  std::printf("coarsening: eps_p %.4f, d %.6f um (law %.6f)\n", eps, d, d_law);
+  ASSERT_GT(eps, 0.01) << "not plastic enough to test the law";
+  EXPECT_NEAR(d, d_law, 1e-12);
+  EXPECT_GT(d, 1.4 * 0.02); // coarsened noticeably
+  const auto g = m.slip_strengths(Phase::fcc, F, s);
+  for (const double ga : g)
+    EXPECT_NEAR(ga, p.fcc.families[0].tau0 + 50. / std::sqrt(d), 1e-9);
+  std::vector<double> v;
+  m.output_values(s, v);
+  ASSERT_EQ(m.output_names()[8], "grain_size");
+  EXPECT_DOUBLE_EQ(v[8], d);
+}
+
+// Off by default: the grain size stays d0 however much the point flows.
+TEST(CrystalPlasticity, GrainCoarseningIsOffByDefault)
+{
+  EXPECT_EQ(CrystalPlasticity::Parameters().coarsening_strain, 0.);
+  auto p              = coarsening_polycrystal(0.01, 3.);
+  p.coarsening_strain = CrystalPlasticity::Parameters().coarsening_strain;
+  const CrystalPlasticity m(p);
+  Tensor2                 F;
+  const auto              s = drive(m, 100, 0.5, F, grain_point());
+  EXPECT_GT(m.phase_plastic_strain(Phase::fcc, s), 0.01);
+  EXPECT_EQ(m.grain_size(Phase::fcc, s), 0.02);
+}
+
+// The grain size is held at the (sub)step start like the other strengths,
+// so the tangent stays exact and the update objective while it coarsens.
+TEST(CrystalPlasticity, TangentAndObjectivityWhileCoarsening)
+{
+  const CrystalPlasticity m(coarsening_polycrystal(0.01, 3.));
+  Tensor2                 F_old;
+  const double            dt = 0.5;
+  const auto              s  = drive(m, 60, dt, F_old, grain_point());
+  const Tensor2           F  = F_old + dt * velocity_gradient();
+  std::vector<double>     s_new;
+  ASSERT_TRUE(run_update(m, F, F_old, dt, s, &s_new).converged);
+  EXPECT_GT(m.grain_size(Phase::fcc, s_new) - m.grain_size(Phase::fcc, s), 1e-6)
+    << "not coarsening in the checked step";
+  const double err = tangent_error(m, F, F_old, dt, s);
+  std::printf("coarsening: tangent error %.3e\n", err);
+  EXPECT_LT(err, 1e-6);
+  const Tensor2 Q = rotation(dealii::Tensor<1, 3>({1., -2., 0.5}), 1.1);
+  EXPECT_LT(objectivity_error(m, F, F_old, dt, s, Q), 1e-10);
+}
+
+// Softening against its equation: steady uniaxial flow of [001]-fibre grains
+// without storage hardening carries the strength τ0 + k/√d(εp). After 6 %
+// the coarsened grains flow like a grain-free reference crystal whose
+// friction is τ0 + k/√d(εp) with the reached εp (same elastic state), and
+// well below their initial strength τ0 + k/√d0.
+TEST(CrystalPlasticity, CoarseningSoftensTheFlowStress)
+{
+  auto p                                   = fcc_crystal(0., 0., 0.);
+  p.fcc.families[0].tau0                   = 100.;
+  p.fcc.families[0].h0                     = 0.;
+  p.microstructure.type                    = Microstructure::Type::columnar;
+  p.microstructure.grain_size              = 0.02;
+  p.microstructure.texture                 = Microstructure::Texture::fibre;
+  p.microstructure.fibre_crystal_direction = Vector3({0., 0., 1.});
+  p.microstructure.tilt_spread             = 0.;
+  p.fcc.hall_petch                         = 150.;
+  p.coarsening_strain                      = 0.02;
+  p.coarsening_exponent                    = 2.;
+  const CrystalPlasticity m(p);
+  auto                    s     = fresh_state(m, grain_point());
+  const double            sigma = uniaxial_z(m, s, 1e-3, 0.4, 150);
+  const double            eps   = m.phase_plastic_strain(Phase::fcc, s);
+  const double            d_law = 0.02 * std::sqrt(1. + eps / 0.02);
+  EXPECT_NEAR(m.grain_size(Phase::fcc, s), d_law, 1e-12);
+
+  auto pr                 = fcc_crystal(0., 0., 0.);
+  pr.fcc.families[0].tau0 = 100. + 150. / std::sqrt(d_law);
+  pr.fcc.families[0].gsat = 2. * pr.fcc.families[0].tau0;
+  pr.fcc.families[0].h0   = 0.;
+  const CrystalPlasticity r(pr);
+  auto                    sr        = fresh_state(r);
+  const double            reference = uniaxial_z(r, sr, 1e-3, 0.4, 150);
+  const double initial = -(100. + 150. / std::sqrt(0.02)) * std::sqrt(6.) *
+                         std::pow(1e-3 / (8. / std::sqrt(6.) * 1e-3), 0.05);
+  std::printf("coarsening [001]: eps_p %.4f d %.4f um, sigma %.1f MPa, "
+              "reference %.1f MPa, initial Schmid strength %.1f MPa\n",
+              eps,
+              d_law,
+              sigma,
+              reference,
+              initial);
+  EXPECT_NEAR(sigma / reference, 1., 0.005);
+  EXPECT_LT(sigma / initial, 0.85);
+}
+
+TEST(CrystalPlasticity, GrainCoarseningInputChecks)
+{
+  auto p = coarsening_polycrystal(0.01, 0.5); // exponent below 1
+  EXPECT_ANY_THROW(CrystalPlasticity{p});
+  auto q              = fcc_crystal(0., 0., 0.); // single crystal
+  q.coarsening_strain = 0.01;
+  EXPECT_ANY_THROW(CrystalPlasticity{q});
+  EXPECT_NO_THROW(CrystalPlasticity{coarsening_polycrystal(0.01, 3.)});
+}

@@ -22,8 +22,10 @@ namespace micropillar
         constexpr unsigned int i_grain = 0, i_euler = 1, i_h0 = 4, i_N0 = 5,
                                i_ratio = 8, i_f = 9, i_iface = 10,
                                n_header = 11;
-        // phase block: Fp⁻¹ (9, row-major), ε_p, Σ|γ|, r (n), γ (n).
-        constexpr unsigned int b_Fpi = 0, b_eps = 9, b_sum = 10, b_r = 11;
+        // phase block: Fp⁻¹ (9, row-major), ε_p, Σ|γ|, effective grain size
+        // d [µm], r (n), γ (n).
+        constexpr unsigned int b_Fpi = 0, b_eps = 9, b_sum = 10, b_d = 11,
+                               b_r = 12;
 
         constexpr unsigned int taylor_terms = 11; // exp to order 10
 
@@ -608,6 +610,22 @@ namespace micropillar
           "interface (a neighbouring layer of another material).");
         prm.leave_subsection();
 
+        prm.enter_subsection("Grain coarsening");
+        prm.declare_entry(
+          "Characteristic strain",
+          str(d.coarsening_strain),
+          Double(0.),
+          "ε_c [-] of stress-driven grain coarsening: the effective grain "
+          "size of a point grows with its equivalent plastic strain εp as "
+          "d^n = d0^n (1 + εp/ε_c), d0 = Microstructure/Mean grain size, and "
+          "the Hall-Petch term is k/√d. 0 (default) switches coarsening off "
+          "(needs grains when on).");
+        prm.declare_entry("Growth exponent",
+                          str(d.coarsening_exponent),
+                          Double(1.),
+                          "n [-] of the coarsening law (2: parabolic).");
+        prm.leave_subsection();
+
         prm.enter_subsection("Microstructure");
         prm.declare_entry("Type",
                           "single crystal",
@@ -747,6 +765,10 @@ namespace micropillar
                                        : BarrierCombination::maximum);
                 }
                 prm.leave_subsection();
+                prm.enter_subsection("Grain coarsening");
+                p.coarsening_strain   = prm.get_double("Characteristic strain");
+                p.coarsening_exponent = prm.get_double("Growth exponent");
+                prm.leave_subsection();
                 prm.enter_subsection("Microstructure");
                 const std::string type = prm.get("Type");
                 p.microstructure.type =
@@ -848,6 +870,17 @@ namespace micropillar
           err << "  " << sec
               << "Transformation kinetics: Critical resolved shear stress, "
                  "Reference rate and Characteristic shear must be > 0.\n";
+        if (prm.coarsening_strain > 0.)
+        {
+          if (prm.microstructure.type == Microstructure::Type::single_crystal)
+            err << "  " << sec << "Grain coarsening/Characteristic strain = "
+                << prm.coarsening_strain
+                << ": needs grains (Microstructure/Type columnar or "
+                   "equiaxed); set it to 0 for a single crystal.\n";
+          if (!(prm.coarsening_exponent >= 1.))
+            err << "  " << sec << "Grain coarsening/Growth exponent = "
+                << prm.coarsening_exponent << ": must be >= 1.\n";
+        }
         if (!(prm.max_slip_increment > 0.))
           err << "  " << sec
               << "Numerics/Maximum slip increment = " << prm.max_slip_increment
@@ -887,7 +920,7 @@ namespace micropillar
                       pp.rate_exponent <= 256.)
                                ? static_cast<int>(std::round(pp.rate_exponent))
                                : -1;
-          ph.hall_petch    = d > 0. ? pp.hall_petch / std::sqrt(d) : 0.;
+          ph.hall_petch    = pp.hall_petch;
           ph.basal_burgers = pp.lattice_parameter;
           ph.n             = 0;
           for (const auto &sys : all)
@@ -963,6 +996,10 @@ namespace micropillar
           store9((ip == 1 && !start_fcc) ? Tensor2(g.R * sn) : g.R, b + b_Fpi);
           for (unsigned int a = 0; a < ph.n; ++a)
             b[b_r + a] = ph.tau0[a];
+          b[b_d] =
+            prm.microstructure.type == Microstructure::Type::single_crystal
+              ? 0.
+              : prm.microstructure.grain_size;
         }
       }
 
@@ -994,17 +1031,18 @@ namespace micropillar
                                    const Tensor2   &Fa,
                                    const Tensor2   &Fpi,
                                    const double    *r,
+                                   const double     d,
                                    const double     h0,
                                    const Vector3   &N0,
                                    const bool       interface,
                                    double          *g) const
       {
-        const unsigned int n = ph.n;
+        const unsigned int n      = ph.n;
+        const double       tau_hp = d > 0. ? ph.hall_petch / std::sqrt(d) : 0.;
         if (!interface || !(h0 > 0.))
         {
           for (unsigned int a = 0; a < n; ++a)
-            g[a] = r[a] +
-                   combine_barriers(ph.hall_petch, 0., prm.barrier_combination);
+            g[a] = r[a] + combine_barriers(tau_hp, 0., prm.barrier_combination);
           return;
         }
         const Vector3 nint_raw = dealii::transpose(dealii::invert(Fa)) * N0;
@@ -1016,7 +1054,7 @@ namespace micropillar
           const Vector3 ns = FeaiT * ph.m[a];
           const double  c  = std::min(1., std::abs(ns * nint) / ns.norm());
           g[a] =
-            r[a] + combine_barriers(ph.hall_petch,
+            r[a] + combine_barriers(tau_hp,
                                     interface_barrier(h,
                                                       std::sqrt(1. - c * c),
                                                       ph.burgers[a]),
@@ -1046,7 +1084,11 @@ namespace micropillar
         double             r[max_systems], gam[max_systems];
         std::copy(blk + b_r, blk + b_r + n, r);
         std::copy(blk + b_r + n, blk + b_r + 2 * n, gam);
-        double eps = blk[b_eps], sum = blk[b_sum];
+        double       eps = blk[b_eps], sum = blk[b_sum], dgr = blk[b_d];
+        const bool   coarsening = prm.coarsening_strain > 0. && dgr > 0.;
+        const double d0n = coarsening ? std::pow(prm.microstructure.grain_size,
+                                                 prm.coarsening_exponent)
+                                      : 0.;
 
         const double  tol    = prm.newton_tolerance * ph.C11;
         const double  dg_cap = std::max(0.05, 5. * prm.max_slip_increment);
@@ -1067,7 +1109,7 @@ namespace micropillar
 
           // Strengths, held at the sub-step start.
           double g[max_systems];
-          strengths(ph, Fa, Fpi, r, h0, N0, interface, g);
+          strengths(ph, Fa, Fpi, r, dgr, h0, N0, interface, g);
           const Tensor2 Fea = Fa * Fpi;
 
           const Tensor2 Atr = Fb * Fpi;
@@ -1173,8 +1215,14 @@ namespace micropillar
             gam[a] += e.dg[a];
             sum += std::abs(e.dg[a]);
           }
-          eps += std::sqrt(2. / 3.) *
-                 (0.5 * (e.dL + dealii::transpose(e.dL))).norm();
+          const double deps = std::sqrt(2. / 3.) *
+                              (0.5 * (e.dL + dealii::transpose(e.dL))).norm();
+          eps += deps;
+          // Exact integral of d^n = d0^n (1 + εp/ε_c) over the sub-step.
+          if (coarsening)
+            dgr = std::pow(std::pow(dgr, prm.coarsening_exponent) +
+                             d0n * deps / prm.coarsening_strain,
+                           1. / prm.coarsening_exponent);
           theta = th1;
           Fa    = Fb;
           // Grow again after a cut (the remaining step is clipped above).
@@ -1258,6 +1306,7 @@ namespace micropillar
         std::copy(gam, gam + n, blk + b_r + n);
         blk[b_eps] = eps;
         blk[b_sum] = sum;
+        blk[b_d]   = dgr;
         return true;
       }
 
@@ -1316,7 +1365,10 @@ namespace micropillar
           }
           const double tau_c =
             prm.tr_crss +
-            combine_barriers(hcp.hall_petch, tau_int, prm.barrier_combination);
+            combine_barriers(bh[b_d] > 0. ? hcp.hall_petch / std::sqrt(bh[b_d])
+                                          : 0.,
+                             tau_int,
+                             prm.barrier_combination);
           double rate[6], total = 0.;
           for (unsigned int k = 0; k < 6; ++k)
           {
@@ -1351,6 +1403,7 @@ namespace micropillar
             for (unsigned int a = 0; a < fcc.n; ++a)
               bf[b_r + a] = (f * bf[b_r + a] + df * fcc.tau0[a]) / f_new;
             bf[b_eps]      = (f * bf[b_eps] + df * bh[b_eps]) / f_new;
+            bf[b_d]        = (f * bf[b_d] + df * bh[b_d]) / f_new;
             f              = f_new;
             new_state[i_f] = f;
           }
@@ -1406,7 +1459,8 @@ namespace micropillar
                 "c_axis_z",
                 "fcc_fraction",
                 "layer_thickness_ratio",
-                "accumulated_slip"};
+                "accumulated_slip",
+                "grain_size"};
       }
 
       bool
@@ -1419,7 +1473,7 @@ namespace micropillar
       CrystalPlasticity::output_values(const std::vector<double> &state,
                                        std::vector<double>       &values) const
       {
-        values.resize(8);
+        values.resize(9);
         values[0] = state[i_grain];
         for (unsigned int i = 0; i < 3; ++i)
           values[1 + i] = state[i_euler + i];
@@ -1432,6 +1486,30 @@ namespace micropillar
           if (phases[ip].present)
             s += (ip == 0 ? 1. - f : f) * state[phases[ip].offset + b_sum];
         values[7] = s;
+        double d  = 0.;
+        for (unsigned int ip = 0; ip < 2; ++ip)
+          if (phases[ip].present)
+            d += (ip == 0 ? 1. - f : f) * state[phases[ip].offset + b_d];
+        values[8] = d;
+      }
+
+      double
+      CrystalPlasticity::grain_size(const Phase                phase,
+                                    const std::vector<double> &state) const
+      {
+        const PhaseData &ph = phases[static_cast<int>(phase)];
+        AssertThrow(ph.present, dealii::ExcMessage("Phase not present."));
+        return state[ph.offset + b_d];
+      }
+
+      double
+      CrystalPlasticity::phase_plastic_strain(
+        const Phase                phase,
+        const std::vector<double> &state) const
+      {
+        const PhaseData &ph = phases[static_cast<int>(phase)];
+        AssertThrow(ph.present, dealii::ExcMessage("Phase not present."));
+        return state[ph.offset + b_eps];
       }
 
       double
@@ -1539,6 +1617,7 @@ namespace micropillar
                   F,
                   load9(blk + b_Fpi),
                   blk + b_r,
+                  blk[b_d],
                   state[i_h0],
                   N0,
                   state[i_iface] > 0.5 && state[i_h0] > 0.,
