@@ -114,7 +114,7 @@
 #include <string>
 #include <vector>
 
-  namespace micropillar
+namespace micropillar
 {
   namespace constitutive
   {
