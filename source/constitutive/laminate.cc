@@ -277,6 +277,10 @@ namespace micropillar
       std::vector<double> sc(crystal->n_state()), sg(glass->n_state());
       cc.layer_thickness = parameters.crystal_layer_thickness;
       cg.layer_thickness = parameters.glass_layer_thickness;
+      // Each sub-point stands for a layer bounded by layers of the other
+      // material (crystal next to glass), whatever the host pillar's stack.
+      cc.layer_has_interface = parameters.crystal_layer_thickness > 0.;
+      cg.layer_has_interface = parameters.glass_layer_thickness > 0.;
       crystal->initialise_state(cc, sc);
       glass->initialise_state(cg, sg);
       std::copy(sc.begin(), sc.end(), state.begin() + crystal_offset());

@@ -942,6 +942,12 @@ namespace micropillar
       }
       c.layer_index     = l;
       c.layer_thickness = stack[l].thickness;
+      // An interface is a neighbour of another material; a one-material
+      // stack (a homogeneous pillar) has none.
+      const unsigned int id = stack[l].material_id;
+      c.layer_has_interface =
+        (l > 0 && stack[l - 1].material_id != id) ||
+        (l + 1 < stack.size() && stack[l + 1].material_id != id);
       return c;
     }
 

@@ -1,1 +1,2 @@
 micropillar_regression(crystal_pillars crystal_test.py)
+micropillar_regression(nanocrystalline_flow nanocrystalline_flow_test.py)

@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from postprocess import convergence, curves, fields  # noqa: E402
 from postprocess import glass_localisation  # noqa: E402
+from postprocess import backus_modulus  # noqa: E402
 
 PY = "/usr/bin/python3"
 HEADER = "step,time,displacement,force,strain,stress,newton_iterations,dt"
@@ -512,6 +513,53 @@ def _script(path, text):
     path.chmod(path.stat().st_mode | stat.S_IXUSR)
     return path
 
+
+
+class BackusModulus(unittest.TestCase):
+    """postprocess/backus_modulus.py against closed forms."""
+
+    def test_identical_layers(self):
+        L = backus_modulus.isotropic(100000.0, 0.3)
+        eff = backus_modulus.backus([L, L], [0.6, 0.4])
+        self.assertAlmostEqual(backus_modulus.axial_modulus(eff) / 1e5, 1.0,
+                               places=12)
+
+    def test_zero_poisson_layers_in_series(self):
+        a = backus_modulus.isotropic(100000.0, 0.0)
+        b = backus_modulus.isotropic(250000.0, 0.0)
+        eff = backus_modulus.backus([a, b], [0.5, 0.5])
+        series = 1 / (0.5 / 100000.0 + 0.5 / 250000.0)
+        self.assertAlmostEqual(backus_modulus.axial_modulus(eff) / series,
+                               1.0, places=12)
+
+    def test_poisson_mismatch_stiffens(self):
+        # Laterally constrained layers of different nu: above the series
+        # value, below the parallel one.
+        a = backus_modulus.isotropic(92000.0, 0.36)
+        b = backus_modulus.isotropic(230000.0, 0.28)
+        Ez = backus_modulus.axial_modulus(backus_modulus.backus([a, b],
+                                                                [0.4, 0.6]))
+        self.assertGreater(Ez, 1 / (0.4 / 92000.0 + 0.6 / 230000.0))
+        self.assertLess(Ez, 0.4 * 92000.0 + 0.6 * 230000.0)
+
+    def test_hexagonal_from_cubic_keeps_111_modulus(self):
+        C11, C12, C44 = 250000.0, 150000.0, 140000.0
+        D = (C11 - C12) * (C11 + 2 * C12)
+        S11, S12, S44 = (C11 + C12) / D, -C12 / D, 1 / C44
+        E111 = 1 / (S11 - 2 * (S11 - S12 - S44 / 2) / 3)
+        h = backus_modulus.hexagonal_from_cubic(C11, C12, C44)
+        self.assertAlmostEqual(backus_modulus.axial_modulus(h) / E111, 1.0,
+                               places=12)
+
+    def test_taper_factor(self):
+        self.assertEqual(backus_modulus.taper_factor(1.2, 2.4, 0.0), 1.0)
+        D, H, th = 1.2, 2.4, 1.0
+        z = np.linspace(0, H, 200001)
+        r = D / 2 + (H - z) * np.tan(np.radians(th))
+        integral = np.trapz(1 / (np.pi * r * r), z)
+        A0 = np.pi * (D / 2 + 0.2 * H * np.tan(np.radians(th))) ** 2
+        self.assertAlmostEqual(backus_modulus.taper_factor(D, H, th),
+                               H / A0 / integral, places=8)
 
 class CommandLine(unittest.TestCase):
     def run_cli(self, *args, ok=True):

@@ -328,6 +328,7 @@ TEST(GeometryPillar, BaseIsMergedWithoutDuplicates)
   const auto base_point = pillar.context(Point<3>(0.1, 0., -0.5), 0);
   EXPECT_EQ(base_point.layer_index, numbers::invalid_unsigned_int);
   EXPECT_EQ(base_point.layer_thickness, 0.);
+  EXPECT_FALSE(base_point.layer_has_interface);
 }
 
 
@@ -384,6 +385,8 @@ TEST(GeometryPillar, ReferenceAreaAndContext)
     EXPECT_EQ(c.material_id, layer.material_id);
     EXPECT_EQ(c.X, X);
     EXPECT_DOUBLE_EQ(c.layer_normal[2], 1.);
+    // Every layer of a crystal/glass stack is bounded by an interface.
+    EXPECT_TRUE(c.layer_has_interface) << "layer " << l;
   }
   // On the interface between layers 0 (crystal) and 1 (glass) the material
   // decides.
@@ -447,6 +450,12 @@ TEST(GeometryPillar, HomogeneousPillar)
   const auto c = pillar.context(Point<3>(0., 0., 1.), 0);
   EXPECT_EQ(c.layer_index, 0u);
   EXPECT_DOUBLE_EQ(c.layer_thickness, 2.4);
+  // One material, one layer as tall as the pillar: no interface, so no
+  // interface barrier acts on it (issue 14, item 2).
+  EXPECT_FALSE(c.layer_has_interface);
+  entries["Layer stack"] = "crystal";
+  EXPECT_FALSE(
+    make_pillar(entries).context(Point<3>(0., 0., 1.), 0).layer_has_interface);
 
   entries["Axial cells"] = "5";
   Triangulation<3> tria5;

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <iostream>
 #include <material_checks.h>
+#include <micropillar/constitutive/crystal/crystal_plasticity.h>
 #include <micropillar/constitutive/j2_plasticity.h>
 #include <micropillar/constitutive/laminate.h>
 #include <micropillar/constitutive/neo_hookean.h>
@@ -585,6 +586,38 @@ TEST(HomogenisedLaminate, ContextAndConsistentOldDeformations)
   // A diffusing variable of the glass is forwarded with its offset.
   EXPECT_EQ(m.diffusing_state_index(), m.glass_offset());
   EXPECT_EQ(m.diffusivity(), 1e-3);
+}
+
+// Issue 14, item 2: the crystal sub-point is a layer bounded by glass, so
+// its interface barrier acts even though the host pillar is one material
+// ('Layer stack = laminate', no interface in the pillar's context).
+TEST(HomogenisedLaminate, CrystalSubPointHasItsInterface)
+{
+  using crystal::CrystalPlasticity;
+  CrystalPlasticity::Parameters cp;
+  cp.initial_phase  = "FCC";
+  cp.transformation = false;
+  HomogenisedLaminate::Parameters p;
+  p.crystal_layer_thickness     = 0.018;
+  p.glass_layer_thickness       = 0.012;
+  auto crystal_model            = std::make_unique<CrystalPlasticity>(cp);
+  const CrystalPlasticity  &cpm = *crystal_model;
+  const HomogenisedLaminate m(std::move(crystal_model),
+                              std::make_unique<NeoHookean>(90000., 0.36),
+                              p);
+  PointContext c; // the host pillar's context: one material, no interface
+  c.layer_index         = 0;
+  c.layer_thickness     = 2.4;
+  c.layer_has_interface = false;
+  std::vector<double> s(m.n_state());
+  m.initialise_state(c, s);
+  const std::vector<double> sc(s.begin() + m.crystal_offset(),
+                               s.begin() + m.crystal_offset() + cpm.n_state());
+  const auto g = cpm.slip_strengths(CrystalPlasticity::Phase::fcc, I, sc);
+  // No Hall-Petch (single crystal): the strength above τ0 is the CLS term
+  // of an 18 nm layer (~800 MPa on {111}).
+  for (const double ga : g)
+    EXPECT_GT(ga - cp.fcc.families[0].tau0, 500.);
 }
 
 TEST(HomogenisedLaminate, FailingSubModelIsReported)

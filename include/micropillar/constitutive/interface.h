@@ -45,7 +45,16 @@ namespace micropillar
       /// invalid when the point is not in a layer stack (e.g. in the base).
       unsigned int layer_index = std::numeric_limits<unsigned int>::max();
       /// Reference thickness h0 of that layer [µm]; 0 when not in a stack.
+      /// A single-material pillar is one "layer" as tall as the pillar.
       double layer_thickness = 0.;
+      /// Whether that layer is bounded by an interface: a neighbouring layer
+      /// of the stack (below or above) is of another material (crystal next
+      /// to glass). False for a single-material pillar (one layer as tall as
+      /// the pillar, bounded only by the punch and the foot), for the base
+      /// and outside any stack. Interface barriers (confined-layer slip,
+      /// β μb/h) act only where this is true: a free surface or the punch
+      /// is not an interface that confines dislocation loops.
+      bool layer_has_interface = false;
       /// Reference unit normal N0 of the layers (the pillar axis).
       dealii::Tensor<1, 3> layer_normal = dealii::Tensor<1, 3>({0., 0., 1.});
     };

@@ -84,7 +84,9 @@ namespace micropillar
       /// reference thickness of the layer holding z (on an interface, the
       /// neighbour of material @p material_id; a homogeneous pillar is one
       /// layer of thickness H; Gmsh meshes: the layer of that material),
-      /// normal (0,0,1). Outside (the base): invalid index, thickness 0.
+      /// normal (0,0,1); layer_has_interface when a neighbouring layer of
+      /// the stack is of another material (never for a homogeneous pillar).
+      /// Outside (the base): invalid index, thickness 0, no interface.
       constitutive::PointContext
       context(const dealii::Point<3> &X, const unsigned int material_id) const;
 
