@@ -235,7 +235,7 @@ namespace micropillar
           std::string line;
           if (!next(line))
             fail("the file ends (after line " + std::to_string(n) +
-                 ") inside " + what + ": truncated?");
+                 ") inside " + what + ": truncated");
           return line;
         }
 
@@ -245,6 +245,10 @@ namespace micropillar
         {
           const std::string   line = need(what);
           std::vector<double> v;
+          if ((!numbers_of(line, v) || v.size() < min_count) &&
+              in.peek() == std::char_traits<char>::eof())
+            fail("the file ends in the middle of line " + std::to_string(n) +
+                 " (in " + what + "): truncated");
           if (!numbers_of(line, v) || v.size() < min_count)
             fail("line " + std::to_string(n) + " <" + line.substr(0, 60) +
                  "> in " + what + " is not " + std::to_string(min_count) +
@@ -265,6 +269,12 @@ namespace micropillar
         line_number() const
         {
           return n;
+        }
+
+        bool
+        at_end()
+        {
+          return in.peek() == std::char_traits<char>::eof();
         }
 
       private:
@@ -386,8 +396,12 @@ namespace micropillar
                 element(static_cast<int>(v[1]),
                         3 + static_cast<unsigned int>(v[2]));
               if (v.size() < needed)
-                msh.fail("line " + std::to_string(msh.line_number()) +
-                         ": element with too few nodes: corrupt file");
+                msh.fail(msh.at_end()
+                           ? "the file ends in the middle of line " +
+                               std::to_string(msh.line_number()) +
+                               " ($Elements): truncated"
+                           : "line " + std::to_string(msh.line_number()) +
+                               ": element with too few nodes: corrupt file");
             }
           }
           else

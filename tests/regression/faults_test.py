@@ -12,6 +12,7 @@ that the refusal is shown to come before the solver; each is an early exit.
 """
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import mp_test as t
@@ -33,9 +34,26 @@ def run(argv, cwd=None):
         return subprocess.CompletedProcess(e.cmd, 124, "", "timeout")
 
 
-def check_refused(name, p, expected, out=None):
-    """Exit 1, one error line naming every string of @p expected, no crash,
-    nothing in @p out that looks like a completed run."""
+# The runs go through a pool of two (each is mostly MPI start-up); the
+# checks are made in order at the end.
+POOL = ThreadPoolExecutor(max_workers=2)
+PENDING = []
+
+
+def refused(name, argv, expected, out=None):
+    """Run ARGV; expect exit 1, one error line naming every string of
+    @p expected, no crash, nothing in @p out that looks like a completed
+    run."""
+    PENDING.append((POOL.submit(run, argv), name, expected, out, False))
+
+
+def accepted(name, prm):
+    """Run PRM --check; expect it to pass."""
+    PENDING.append((POOL.submit(run, [prm, "--check"]), name, None, None,
+                    True))
+
+
+def check_refused(name, p, expected, out):
     msg = p.stderr.strip()
     t.check(p.returncode == 1, f"{name}: exit code {p.returncode} == 1"
             + ("" if p.returncode == 1 else f" ({msg[-300:]})"))
@@ -57,6 +75,18 @@ def check_refused(name, p, expected, out=None):
                 f"{name}: no output that looks complete in {out.name}")
 
 
+def finish_all():
+    for future, name, expected, out, ok in PENDING:
+        p = future.result()
+        if ok:
+            t.check(p.returncode == 0 and ": OK" in p.stdout,
+                    f"{name}: accepted by --check "
+                    f"({(p.stdout + p.stderr).strip()[-200:]})")
+        else:
+            check_refused(name, p, expected, out)
+    POOL.shutdown()
+
+
 def prm_case(name, overrides, expected, template="elastic_pillar.prm",
              extra="", check=False):
     """Write TEMPLATE with overrides (+ extra text), run it, expect refusal."""
@@ -66,14 +96,7 @@ def prm_case(name, overrides, expected, template="elastic_pillar.prm",
     prm = t.write_prm(template, work / f"{name}.prm", overrides)
     if extra:
         prm.write_text(prm.read_text() + extra)
-    p = run([prm] + (["--check"] if check else []))
-    check_refused(name, p, expected, out)
-
-
-def accepted(name, prm):
-    p = run([prm, "--check"])
-    t.check(p.returncode == 0 and ": OK" in p.stdout,
-            f"{name}: accepted by --check ({(p.stdout + p.stderr).strip()[-200:]})")
+    refused(name, [prm] + (["--check"] if check else []), expected, out)
 
 
 # --- 4. Every number finite and in range before anything is built.
@@ -125,33 +148,33 @@ prm_case("needle_cells", {"Geometry/Height": "500", "Geometry/Axial cells": "1"}
 self_prm = work / "self_include.prm"
 self_prm.write_text(f"set Output directory = {work / 'self_include'}\n"
                     f"INCLUDE {self_prm}\n")
-check_refused("self_include", run([self_prm]), ["includes itself",
+refused("self_include", [self_prm], ["includes itself",
                                                 "self_include.prm"],
               work / "self_include")
 a, b = work / "loop_a.prm", work / "loop_b.prm"
 a.write_text(f"set Output directory = {work / 'loop'}\nINCLUDE {b}\n")
 b.write_text(f"subsection Geometry\n  set Height = 2\nend\nINCLUDE {a}\n")
-check_refused("include_loop", run([a]), ["includes itself", "loop_a.prm",
+refused("include_loop", [a], ["includes itself", "loop_a.prm",
                                          "loop_b.prm, line 4"], work / "loop")
 missing_inc = work / "inc_missing.prm"
 missing_inc.write_text(f"set Output directory = {work / 'inc_missing'}\n"
                        f"INCLUDE {work / 'nowhere.prm'}\n")
-check_refused("include_missing", run([missing_inc]),
+refused("include_missing", [missing_inc],
               ["nowhere.prm", "not found", "inc_missing.prm, line 2"],
               work / "inc_missing")
 empty = work / "empty.prm"
 empty.write_text("")
-check_refused("empty_prm", run([empty]), ["empty.prm", "sets no entry"])
+refused("empty_prm", [empty], ["empty.prm", "sets no entry"])
 comments = work / "comments_only.prm"
 comments.write_text("# nothing here\n\n   # still nothing\n")
-check_refused("comments_only_prm", run([comments]),
+refused("comments_only_prm", [comments],
               ["comments_only.prm", "sets no entry"])
-check_refused("prm_is_directory", run([work]), [str(work), "is a directory"])
-check_refused("prm_missing", run([work / "nope.prm"]),
+refused("prm_is_directory", [work], [str(work), "is a directory"])
+refused("prm_missing", [work / "nope.prm"],
               ["nope.prm", "not found"])
-check_refused("unknown_option", run([empty, "--restrat"]),
+refused("unknown_option", [empty, "--restrat"],
               ["unknown option --restrat"])
-check_refused("unknown_option_alone", run(["--restrat"]),
+refused("unknown_option_alone", ["--restrat"],
               ["unknown option --restrat"])
 
 # An entry set twice with different values: both lines named (line 7 is
@@ -162,7 +185,7 @@ lines = dup.read_text().splitlines()
 first = next(i for i, l in enumerate(lines, 1) if "set Height" in l)
 dup.write_text("\n".join(lines) + "\nsubsection Geometry\n  set Height = \\\n"
                "     3.0   # continued\nend\n")
-check_refused("duplicate_entry", run([dup]),
+refused("duplicate_entry", [dup],
               ["Geometry/Height", "set twice", f"line {first}",
                f"line {len(lines) + 2}", "2.0", "3.0"], work / "duplicate")
 # ... the same value twice, and the same name in two subsections, are fine.
@@ -188,14 +211,16 @@ inc = work / "bom_included.prm"
 inc.write_bytes(b"\xef\xbb\xbfsubsection Geometry\n  set Height = 2.0\nend\n")
 incl = work / "includes_bom.prm"
 incl.write_text(f"set Output directory = {work / 'inc_bom'}\nINCLUDE {inc}\n")
-check_refused("bom_included_file", run([incl]),
+refused("bom_included_file", [incl],
               ["bom_included.prm", "byte-order mark"])
 
 # Gmsh meshes: corrupt, truncated, 2D-only, tetrahedral, a directory.
 text = mesh.read_text()
 bad_meshes = {
     "corrupt": ("this is not a mesh\n", ["not a Gmsh .msh file"]),
-    "truncated": (text[:int(len(text) * 0.8)], ["truncated"]),
+    "cut": (text[:int(len(text) * 0.8)], ["truncated"]),
+    "cut_at_line_end": (text[:text.rindex("\n", 0, int(len(text) * 0.5))],
+                        ["truncated"]),
     "binary": ("$MeshFormat\n2.2 1 8\n$EndMeshFormat\n", ["binary"]),
     "surface_only": ("$MeshFormat\n2.2 0 8\n$EndMeshFormat\n$Nodes\n4\n"
                      "1 0 0 0\n2 1 0 0\n3 1 1 0\n4 0 1 0\n$EndNodes\n"
@@ -228,4 +253,5 @@ prm_case("crystal_setup_names_material",
           "Materials/crystal/FCC/C11, C12, C44"],
          template="crystal_pillar.prm", check=True)
 
+finish_all()
 sys.exit(t.finish())
