@@ -779,7 +779,7 @@ TEST(GeometryPillar, DegenerateMeshNamesTheEntries)
                   {"Base radius", "0.6000001"}});
   EXPECT_NE(m.find("Geometry/Base radius = 0.6000001"), std::string::npos) << m;
   m = mesh_error(
-    {{"Layer stack", "crystal:0.0005, glass:0.0005"}, {"Height", "0.01"}});
+    {{"Layer stack", "crystal:0.0001, glass:0.0001"}, {"Height", "0.002"}});
   EXPECT_NE(m.find("Geometry/Layer stack"), std::string::npos) << m;
   m = mesh_error(
     {{"Layer stack", "crystal"}, {"Height", "1000"}, {"Axial cells", "1"}});

@@ -51,10 +51,13 @@ namespace micropillar
       constexpr double max_coarse_cells = 5e6;
       /// Smallest cell edge of the coarse mesh, relative to the top diameter:
       /// a smaller edge is a degenerate input (a 1e-12 fillet, a base radius
-      /// a hair wider than the foot), not a resolution choice.
-      constexpr double min_edge_over_diameter = 1e-3;
+      /// a hair wider than the foot), not a resolution choice (the flagship
+      /// laminate's thinnest cell is 1e-2 D).
+      constexpr double min_edge_over_diameter = 1e-4;
       /// Largest ratio of the longest to the shortest edge of one coarse
-      /// cell.
+      /// cell (the flagship laminate: about 25 at Lateral refinement 0).
+      /// For thin layers this is the binding bound: layer thickness / Cells
+      /// per layer >= lateral cell size / 1000.
       constexpr double max_aspect_ratio = 1e3;
     } // namespace mesh_bounds
 
