@@ -1177,6 +1177,8 @@ namespace micropillar
           << ", Geometry/Axial cells = " << axial_cells
           << ", Geometry/Lateral refinement = " << lateral_refinement
           << ", Geometry/Top diameter = " << diameter;
+      if (mesh_source != "gmsh" && taper_degrees != 0.)
+        s << ", Geometry/Taper angle = " << taper_degrees;
       if (entries.empty())
         entries = s.str();
 
