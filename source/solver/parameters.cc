@@ -499,12 +499,16 @@ namespace micropillar
              const std::string        &text,
              std::vector<std::string> &sections)
         {
-          std::istringstream in(text);
-          std::string        physical, logical;
-          bool               continued    = false;
-          unsigned int       line_n       = 0;
-          unsigned int       logical_n    = 0;
-          const auto         process_line = [&](std::string line)
+          std::istringstream        in(text);
+          std::string               physical, logical;
+          bool                      continued = false;
+          unsigned int              line_n    = 0;
+          unsigned int              logical_n = 0;
+          const std::size_t         depth     = sections.size();
+          std::vector<unsigned int> opened; // lines of this file's subsections
+          const auto                where_now = [&]()
+          { return filename + ", line " + std::to_string(logical_n); };
+          const auto process_line = [&](std::string line)
           {
             const auto hash = line.find('#');
             if (hash != std::string::npos)
@@ -515,20 +519,34 @@ namespace micropillar
             line = Utilities::trim(line);
             if (line.empty())
               return;
+            const std::string original = line;
             if (starts_with(line, "subsection ") ||
                 starts_with(line, "SUBSECTION "))
+            {
               sections.push_back(Utilities::trim(line.substr(11)));
+              opened.push_back(logical_n);
+            }
             else if (starts_with(line, "end") || starts_with(line, "END"))
             {
-              if (!sections.empty())
-                sections.pop_back();
+              AssertThrow(Utilities::trim(line.substr(3)).empty(),
+                          ExcMessage(where_now() + ": <" + original +
+                                     ">: nothing may follow 'end' on its "
+                                     "line"));
+              AssertThrow(sections.size() > depth,
+                          ExcMessage(where_now() +
+                                     ": 'end' without an open subsection" +
+                                     (depth > 0 ? " in this file" : "")));
+              sections.pop_back();
+              opened.pop_back();
             }
             else if (starts_with(line, "set ") || starts_with(line, "SET "))
             {
               line.erase(0, 4);
               const auto eq = line.find('=');
-              if (eq == std::string::npos)
-                return; // deal.II reports it
+              AssertThrow(eq != std::string::npos,
+                          ExcMessage(where_now() + ": <" + original +
+                                     ">: a 'set' line needs '=' (set NAME = "
+                                     "VALUE)"));
               SetLine e;
               e.path = join_path(sections, Utilities::trim(line.substr(0, eq)));
               e.value = Utilities::trim(line.substr(eq + 1));
@@ -567,6 +585,13 @@ namespace micropillar
               scan(file, text, sections);
               chain.pop_back();
             }
+            else
+              AssertThrow(false,
+                          ExcMessage(where_now() + ": cannot interpret <" +
+                                     original +
+                                     "> (a line is 'set NAME = VALUE', "
+                                     "'subsection NAME', 'end', 'INCLUDE "
+                                     "FILE' or a # comment)"));
           };
           while (std::getline(in, physical))
           {
@@ -588,6 +613,12 @@ namespace micropillar
           }
           if (continued)
             process_line(logical);
+          // deal.II requires every file (an INCLUDEd one, too) to close the
+          // subsections it opens.
+          AssertThrow(sections.size() == depth,
+                      ExcMessage(filename + ": subsection " + sections.back() +
+                                 " (line " + std::to_string(opened.back()) +
+                                 ") is not closed by 'end'"));
         }
       };
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <map>
 #include <micropillar/constitutive/registry.h>
 #include <micropillar/solver/parameters.h>
 #include <sstream>
@@ -220,6 +221,33 @@ TEST(ParameterFile, FilesAndIncludes)
                              write("utf16.prm", std::string("s\0e\0t\0", 6)));
                          }),
                        "NUL bytes"));
+}
+
+
+TEST(ParameterFile, SyntaxErrorsNamed)
+{
+  const std::map<std::string, std::string> cases = {
+    {"subsection Geometry\n  set Height = 2\n",
+     "subsection Geometry (line 1) is not closed by 'end'"},
+    {"set a = 1\nsett Height = 2\n", "line 2: cannot interpret <sett"},
+    {"set Height 2\n", "line 1: <set Height 2>: a 'set' line needs '='"},
+    {"set a = 1\nend\n", "line 2: 'end' without an open subsection"},
+    {"subsection A\nset a = 1\nendx\n", "line 3: <endx>: nothing may"}};
+  for (const auto &[text, expected] : cases)
+  {
+    const std::string f = write("syntax.prm", text);
+    const std::string m = error_of([&] { solver::scan_parameter_file(f); });
+    EXPECT_TRUE(contains(m, expected)) << text << " -> " << m;
+  }
+  // An INCLUDEd file must close what it opens (deal.II checks per file).
+  const std::string open = write("open.prm", "subsection A\n");
+  const std::string m    = error_of(
+    [&]
+    {
+      solver::scan_parameter_file(
+        write("includes_open.prm", "INCLUDE " + open + "\nset x = 1\nend\n"));
+    });
+  EXPECT_TRUE(contains(m, open + ": subsection A (line 1) is not closed")) << m;
 }
 
 
