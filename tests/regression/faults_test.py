@@ -24,12 +24,15 @@ mesh = ROOT / "meshes" / "pillar_on_base.msh"
 TIMEOUT = "60"  # s; every case is an early exit (well under a second)
 
 
-def run(argv, cwd=None):
+def run(argv, cwd=None, n_ranks=1):
     """micropillar ARGV under timeout(1): a hang fails instead of blocking."""
+    mpi = ["mpirun", "-np", str(n_ranks)] if n_ranks > 1 else []
     try:
-        return subprocess.run(["timeout", "-s", "KILL", TIMEOUT, str(exe)] +
-                              [str(a) for a in argv], capture_output=True,
-                              text=True, cwd=cwd or work, timeout=120)
+        return subprocess.run(["timeout", "-s", "KILL", TIMEOUT] + mpi +
+                              [str(exe)] + [str(a) for a in argv],
+                              capture_output=True, text=True,
+                              cwd=cwd or work, timeout=120,
+                              env=t.convergence.mpi_env())
     except subprocess.TimeoutExpired as e:
         return subprocess.CompletedProcess(e.cmd, 124, "", "timeout")
 
@@ -40,21 +43,27 @@ POOL = ThreadPoolExecutor(max_workers=2)
 PENDING = []
 
 
-def refused(name, argv, expected, out=None):
+def refused(name, argv, expected, out=None, n_ranks=1):
     """Run ARGV; expect exit 1, one error line naming every string of
     @p expected, no crash, nothing in @p out that looks like a completed
     run."""
-    PENDING.append((POOL.submit(run, argv), name, expected, out, False))
+    PENDING.append((POOL.submit(run, argv, None, n_ranks), name, expected, out,
+                    n_ranks))
 
 
 def accepted(name, prm):
     """Run PRM --check; expect it to pass."""
     PENDING.append((POOL.submit(run, [prm, "--check"]), name, None, None,
-                    True))
+                    0))
 
 
-def check_refused(name, p, expected, out):
+def check_refused(name, p, expected, out, n_ranks=1):
     msg = p.stderr.strip()
+    if n_ranks > 1:
+        # mpirun adds its own banner about the non-zero exit: keep only
+        # the ranks' lines (only rank 0 prints the error).
+        msg = "\n".join(l for l in msg.splitlines()
+                        if l.startswith("micropillar"))
     t.check(p.returncode == 1, f"{name}: exit code {p.returncode} == 1"
             + ("" if p.returncode == 1 else f" ({msg[-300:]})"))
     missing = [s for s in expected if s not in msg]
@@ -76,19 +85,19 @@ def check_refused(name, p, expected, out):
 
 
 def finish_all():
-    for future, name, expected, out, ok in PENDING:
+    for future, name, expected, out, n_ranks in PENDING:
         p = future.result()
-        if ok:
+        if n_ranks == 0:
             t.check(p.returncode == 0 and ": OK" in p.stdout,
                     f"{name}: accepted by --check "
                     f"({(p.stdout + p.stderr).strip()[-200:]})")
         else:
-            check_refused(name, p, expected, out)
+            check_refused(name, p, expected, out, n_ranks)
     POOL.shutdown()
 
 
 def prm_case(name, overrides, expected, template="elastic_pillar.prm",
-             extra="", check=False):
+             extra="", check=False, n_ranks=1):
     """Write TEMPLATE with overrides (+ extra text), run it, expect refusal."""
     out = work / name
     overrides = dict(overrides)
@@ -96,7 +105,8 @@ def prm_case(name, overrides, expected, template="elastic_pillar.prm",
     prm = t.write_prm(template, work / f"{name}.prm", overrides)
     if extra:
         prm.write_text(prm.read_text() + extra)
-    refused(name, [prm] + (["--check"] if check else []), expected, out)
+    refused(name, [prm] + (["--check"] if check else []), expected, out,
+            n_ranks)
 
 
 # --- 4. Every number finite and in range before anything is built.
@@ -143,6 +153,14 @@ prm_case("base_radius_hair", {"Geometry/Base": "true",
          ["Geometry/Base radius", "0.5000001"])
 prm_case("needle_cells", {"Geometry/Height": "500", "Geometry/Axial cells": "1"},
          ["Geometry/Height", "500", "Geometry/Axial cells"])
+
+# The same refusals on two MPI ranks: every rank stops, rank 0 reports once,
+# nothing hangs.
+prm_case("inf_height_2_ranks", {"Geometry/Height": "inf"},
+         ["Geometry/Height", "inf"], n_ranks=2)
+prm_case("fillet_degenerate_2_ranks", {"Geometry/Base": "true",
+                                       "Geometry/Fillet radius": "1e-12"},
+         ["Geometry/Fillet radius", "1e-12"], n_ranks=2)
 
 # --- 5. Files checked and named.
 self_prm = work / "self_include.prm"
