@@ -5,6 +5,7 @@
 #include <iomanip>
 #include <micropillar/output/curve_file.h>
 #include <sstream>
+#include <stdexcept>
 
 namespace micropillar
 {
@@ -88,12 +89,16 @@ namespace micropillar
         row << ',' << v;
       row << '\n';
       file << row.str() << std::flush;
+      if (!file)
+        throw std::runtime_error("cannot write " + directory +
+                                 "/stress_strain.csv (disk full, or the "
+                                 "directory removed?)");
     }
 
     void
-    CurveFile::set_status(const std::string &status) const
+    CurveFile::set_status(const std::string &status, const bool any_rank) const
     {
-      if (!root)
+      if (!root && !any_rank)
         return;
       const std::string path = directory + "/run_status.txt";
       {

@@ -165,7 +165,8 @@ namespace micropillar
       {
         TrilinosWrappers::SolverDirect klu(
           control,
-          TrilinosWrappers::SolverDirect::AdditionalData(false, "Amesos_Mumps"));
+          TrilinosWrappers::SolverDirect::AdditionalData(false,
+                                                         "Amesos_Mumps"));
         klu.solve(A, x, b);
       };
       auto iterative = [&]()

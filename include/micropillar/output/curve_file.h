@@ -39,6 +39,8 @@ namespace micropillar
                 const MPI_Comm                  comm,
                 const std::string              &restart_copy = "");
 
+      /// Append a row (rank 0). Throws std::runtime_error if the file
+      /// cannot be written (full disk, removed directory).
       void
       write_row(const unsigned int         step,
                 const double               time,
@@ -50,8 +52,10 @@ namespace micropillar
                 const double               dt,
                 const std::vector<double> &extra);
 
+      /// Replace run_status.txt (rank 0, or this rank if @p any_rank: a
+      /// rank that meets an error alone before the run aborts).
       void
-      set_status(const std::string &status) const;
+      set_status(const std::string &status, const bool any_rank = false) const;
 
     private:
       std::string   directory;

@@ -1,7 +1,7 @@
 // The pillar compression solver: total-Lagrangian finite strain on a
 // parallel::distributed::Triangulation, Newton-Raphson with the consistent
 // tangent and a backtracking line search, adaptive load steps with cutback,
-// curve and field output.
+// coupled fields, curve and field output, checkpoint/restart.
 //
 // Weak form (no body forces, Dirichlet loading only):
 //   R(u) = int_Omega0 P_eff : Grad(delta u) dV = 0,
@@ -9,20 +9,58 @@
 // Dutko, Owen 1996, IJSS 33) the model is evaluated at
 //   Fbar = (J0/J)^(1/3) F,  J0 = det F at the cell centre,
 // and P_eff = J sigma(Fbar) F^-T = (J/J0)^(2/3) P(Fbar); the tangent then
-// has an extra rank-one coupling to the centre gradient (assemble()).
+// has an extra rank-one coupling to the centre gradient (assembly.cc).
 //
-// The templated class is instantiated for the PETSc and the Trilinos
-// wrappers (source/solver/pillar_solver_{petsc,trilinos}.cc); run_pillar()
-// picks one from the prm.
+// One class holds the state of a run; its members are defined in
+// source/solver/ by responsibility (as ASPECT's Simulator):
+//   core.cc           construction, mesh, DoFs, constraints, point histories,
+//                     run_pillar() (the package switch)
+//   assembly.cc       internal force and tangent (F-bar), residual norms,
+//                     punch force, reference area
+//   newton.cc         boundary values, the Newton iteration with line search
+//   load_stepping.cc  the run loop: predictor, machine spring, coupled
+//                     fields (operator split or staggered), cutback, growth
+//   field_output.cc   PVTU fields and the fields.pvd time series, volume
+//                     averages for the curve, the run summary
+//   checkpoint.cc     checkpoint and restart
+// Each file instantiates the class for PETSc and Trilinos
+// (MICROPILLAR_INSTANTIATE_PILLAR_SOLVER). Coupled fields implement
+// solver/coupled_field.h.
 #ifndef micropillar_solver_pillar_solver_h
 #define micropillar_solver_pillar_solver_h
 
+#include <deal.II/base/conditional_ostream.h>
+#include <deal.II/base/index_set.h>
 #include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/quadrature.h>
+#include <deal.II/base/quadrature_point_data.h>
+#include <deal.II/base/timer.h>
+#include <deal.II/distributed/tria.h>
+#include <deal.II/dofs/dof_handler.h>
+#include <deal.II/fe/fe_system.h>
+#include <deal.II/lac/affine_constraints.h>
+#include <deal.II/lac/petsc_sparse_matrix.h>
+#include <deal.II/lac/petsc_vector.h>
+#include <deal.II/lac/trilinos_sparse_matrix.h>
+#include <deal.II/lac/trilinos_vector.h>
+#include <memory>
+#include <micropillar/constitutive/interface.h>
+#include <micropillar/loading/punch.h>
+#include <micropillar/solver/coupled_field.h>
 #include <micropillar/solver/parameters.h>
+#include <micropillar/solver/point_history.h>
 #include <mpi.h>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace micropillar
 {
+  namespace output
+  {
+    class CurveFile;
+  }
+
   namespace solver
   {
     /// Exit codes of a run.
@@ -32,6 +70,8 @@ namespace micropillar
       input_error     = 1,
       run_stopped     = 2, // the load programme could not be completed
       run_interrupted = 3, // SIGTERM/SIGINT: checkpoint written, resumable
+      run_fault       = 4, // I/O or internal fault (solver/faults.h); the last
+                           // checkpoint is kept
     };
 
     /// Run one pillar test with the linear-algebra package named in
@@ -42,17 +82,233 @@ namespace micropillar
                dealii::ParameterHandler &prm,
                const MPI_Comm            comm);
 
-    /// Linear-algebra type bundles (defined in pillar_solver.templates.h).
-    struct PETScAlgebra;
-    struct TrilinosAlgebra;
+    /// Linear-algebra type bundles.
+    struct PETScAlgebra
+    {
+      using Vector       = dealii::PETScWrappers::MPI::Vector;
+      using SparseMatrix = dealii::PETScWrappers::MPI::SparseMatrix;
+    };
 
-    /// The solver for one package (LA = PETScAlgebra or TrilinosAlgebra).
+    struct TrilinosAlgebra
+    {
+      using Vector       = dealii::TrilinosWrappers::MPI::Vector;
+      using SparseMatrix = dealii::TrilinosWrappers::SparseMatrix;
+    };
+
+    /// The solver of one run for one package (LA = PETScAlgebra or
+    /// TrilinosAlgebra). See the file comment for where each part lives.
     template <typename LA>
-    int
-    run_pillar_with(const RunParameters      &params,
-                    dealii::ParameterHandler &prm,
-                    const MPI_Comm            comm);
+    class PillarSolver
+    {
+    public:
+      using VectorType = typename LA::Vector;
+      using MatrixType = typename LA::SparseMatrix;
+      using History =
+        dealii::CellDataStorage<dealii::Triangulation<3>::cell_iterator,
+                                PointHistory>;
+
+      PillarSolver(const RunParameters      &params,
+                   dealii::ParameterHandler &prm,
+                   const MPI_Comm            comm);
+
+      /// Run the load programme (or resume it from the checkpoint).
+      int
+      run();
+
+    private:
+      // Outcome of one attempt at a load step.
+      struct StepResult
+      {
+        bool         converged  = false;
+        unsigned int iterations = 0; // summed over machine-spring solves
+        unsigned int max_solve_iterations = 0; // of one Newton solve
+        std::string  reason;
+      };
+
+      // ---- core.cc ----
+      void
+      make_grid();
+      void
+      setup_system();
+      void
+      initialise_history();
+      void
+      make_constraints();
+      void
+      check_material_ids() const;
+
+      // ---- assembly.cc ----
+      /// Assemble the internal-force vector (and the tangent if
+      /// @p with_matrix) at the current solution. Returns false if a
+      /// material point failed anywhere (consistent on all ranks; the
+      /// failure is named in point_failure).
+      bool
+      assemble(const double dt, const bool with_matrix);
+      /// Residual norm on the free DoFs and reaction norm on the constrained
+      /// ones, from the last assemble().
+      std::pair<double, double>
+      residual_norms();
+      double
+      punch_force() const;
+      double
+      reference_area() const;
+
+      // ---- newton.cc ----
+      /// Impose the punch displacement (and zero elsewhere) on the
+      /// constrained DoFs of @p u.
+      void
+      apply_boundary_values(const double punch_displacement, VectorType &u);
+      /// Newton iteration with line search from the current, assembled
+      /// iterate (solution, internal_force, K) to the equilibrium of the step.
+      StepResult
+      newton_iterate(const double dt);
+
+      // ---- load_stepping.cc ----
+      /// Predictor for a step to punch displacement @p d_new (extrapolated
+      /// increment, or homogeneous compression at the first step; or the
+      /// current iterate if @p from_current), assembled. Returns false if a
+      /// material point failed even from the last converged state.
+      bool
+      predict(const double d_new, const double dt, const bool from_current);
+      /// Predictor and Newton solve of the step to time + dt with the punch
+      /// at @p punch_displacement.
+      StepResult
+      solve_step(const double punch_displacement,
+                 const double dt,
+                 const bool   from_current = false);
+      /// The step with a machine spring: a secant iteration on the punch
+      /// displacement d_p with d_p + F(d_p)/k = d_machine, each evaluation a
+      /// Newton solve. Returns the converged punch displacement in @p d_p.
+      StepResult
+      solve_step_with_machine(const double d_machine,
+                              const double dt,
+                              double      &d_p);
+      /// The displacement solve of a step (with or without the machine) and
+      /// the coupled fields: staggered ones alternate with it until they
+      /// settle, operator-split ones run once after it.
+      StepResult
+      solve_coupled_step(const double d_programme,
+                         const double dt,
+                         double      &d_new);
+      void
+      accept_step();
+
+      // ---- field_output.cc ----
+      void
+      volume_averages(std::vector<double> &values) const;
+      /// PVTU fields of the converged step and its record in fields.pvd.
+      void
+      write_fields(const unsigned int step,
+                   const double       strain,
+                   const double       stress);
+      /// Rewrite fields.pvd (time series by time [s]) and
+      /// fields_by_strain.pvd (the same frames by engineering strain) from
+      /// field_frames (rank 0).
+      void
+      write_pvd_records() const;
+      void
+      print_run_summary(const double wall_time) const;
+
+      // ---- checkpoint.cc ----
+      std::string
+      checkpoint_directory() const;
+      /// The "Path/Entry = value" lines a restart may not change (mesh,
+      /// element, materials, constraints) and the state layout.
+      std::vector<std::string>
+      restart_fingerprint(dealii::ParameterHandler &prm) const;
+      /// Write a checkpoint of everything a restart needs into
+      /// Output directory/checkpoint (atomically: a kill while writing
+      /// leaves the previous checkpoint intact).
+      void
+      write_checkpoint();
+      /// Rebuild mesh, DoFs, vectors, point histories, coupled fields and
+      /// the time-stepping and output state from the checkpoint.
+      void
+      load_checkpoint();
+
+      const RunParameters        &params;
+      MPI_Comm                    comm;
+      dealii::ConditionalOStream  pcout;
+      mutable dealii::TimerOutput timer;
+
+      dealii::parallel::distributed::Triangulation<3> triangulation;
+      std::unique_ptr<dealii::FESystem<3>>            fe;
+      dealii::DoFHandler<3>                           dof_handler;
+      std::unique_ptr<dealii::Quadrature<3>>          quadrature;
+      bool                                            f_bar;
+
+      dealii::IndexSet                  locally_owned;
+      dealii::IndexSet                  locally_relevant;
+      dealii::AffineConstraints<double> constraints; // homogeneous Dirichlet
+      dealii::IndexSet punch_axial_dofs;             // owned, z on punch face
+
+      MatrixType K;
+      VectorType solution;         // ghosted, current iterate
+      VectorType solution_old;     // ghosted, last converged step
+      VectorType solution_older;   // owned, the step before (predictor)
+      VectorType unit_compression; // owned, u_z = -z/L0 in the pillar
+      VectorType internal_force;   // owned, unconstrained R_int
+      VectorType rhs;              // owned, -R_int on free DoFs
+      VectorType newton_update;    // owned
+      // Linear solves that the direct fallback rescued (run summary).
+      unsigned int n_direct_fallbacks = 0;
+      // Steps whose extrapolated predictor failed and that were started
+      // again from the last converged state (run summary).
+      unsigned int n_plain_predictors = 0;
+      // Staggered iterations of the coupled fields (run summary).
+      unsigned int n_staggered_iterations = 0;
+      // What made the last assemble() fail (for the step's message).
+      std::string point_failure;
+
+      std::vector<std::unique_ptr<constitutive::Model>> models;
+      std::vector<std::string> output_names; // union over the models
+      // Per output name: its volume average goes to the curve (false if
+      // any model flags it as an identifier, Model::output_is_averaged).
+      std::vector<bool>                      output_averaged;
+      std::vector<std::vector<unsigned int>> output_map; // model -> union
+      History                                history;
+
+      // Fields coupled to the displacement (free-volume diffusion first).
+      std::vector<std::unique_ptr<CoupledField>> coupled_fields;
+      loading::FlatPunch                         punch;
+      double                                     time                     = 0.;
+      double                                     displacement_old         = 0.;
+      double                                     machine_displacement_old = 0.;
+      double                                     force_old                = 0.;
+      double       pillar_stiffness = 0.; // secant dF/dd_p
+      double       last_increment   = 0.;
+      double       increment        = 0.; // strain, next step
+      unsigned int step             = 0;
+      // restart_fingerprint() of this run's prm file.
+      std::vector<std::string> fingerprint;
+      // Every field output so far (fields.pvd, fields_by_strain.pvd).
+      struct FieldFrame
+      {
+        double      time;
+        double      strain;
+        double      stress;
+        std::string file; // the .pvtu, relative to the output directory
+      };
+      std::vector<FieldFrame> field_frames;
+      // Test hook: the step (1-based) whose first Newton update is
+      // poisoned with a NaN; from the environment variable
+      // MICROPILLAR_TEST_INJECT_NAN_AT_STEP (tests/regression/nan_test.py).
+      unsigned int inject_nan_at_step = 0;
+      bool         nan_injected       = false;
+    };
   } // namespace solver
 } // namespace micropillar
+
+/// Explicit instantiations, at the end of each source/solver/ file that
+/// defines members of PillarSolver.
+#define MICROPILLAR_INSTANTIATE_PILLAR_SOLVER       \
+  namespace micropillar                             \
+  {                                                 \
+    namespace solver                                \
+    {                                               \
+      template class PillarSolver<PETScAlgebra>;    \
+      template class PillarSolver<TrilinosAlgebra>; \
+    }                                               \
+  }
 
 #endif

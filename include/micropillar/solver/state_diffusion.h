@@ -22,6 +22,12 @@
 // unconditionally stable; int v dV is conserved (except where a positive
 // point value would lose more than half of itself in one step, an
 // undershoot at a sharp band edge: clipped).
+//
+// A CoupledField of the operator-split kind: update() runs once after the
+// displacement solve of a step has converged. It keeps no vector between
+// steps (the variable lives in the point states), so it adds nothing to the
+// checkpoint or to the field output (the point values are there as a state
+// output of the models).
 #ifndef micropillar_solver_state_diffusion_h
 #define micropillar_solver_state_diffusion_h
 
@@ -32,6 +38,7 @@
 #include <deal.II/fe/fe_q.h>
 #include <memory>
 #include <micropillar/constitutive/interface.h>
+#include <micropillar/solver/coupled_field.h>
 #include <micropillar/solver/point_history.h>
 #include <vector>
 
@@ -39,28 +46,40 @@ namespace micropillar
 {
   namespace solver
   {
-    class StateDiffusion
+    class StateDiffusion : public CoupledField
     {
     public:
-      using History =
-        dealii::CellDataStorage<dealii::Triangulation<3>::cell_iterator,
-                                PointHistory>;
-
       /// @p models by material id; the diffusion is active if any model
       /// names a diffusing variable with a positive diffusivity.
       StateDiffusion(
         const dealii::parallel::distributed::Triangulation<3>   &tria,
         const std::vector<std::unique_ptr<constitutive::Model>> &models);
 
+      std::string
+      name() const override
+      {
+        return "state diffusion";
+      }
+
       bool
-      active() const
+      active() const override
       {
         return is_active;
       }
 
       /// Distribute the scalar DoFs (after the mesh is final).
       void
-      setup();
+      setup() override;
+
+      /// apply(); returns 0 (an operator split, never iterated).
+      double
+      update(const double                 dt,
+             const dealii::Quadrature<3> &quadrature,
+             History                     &history) override
+      {
+        apply(dt, quadrature, history);
+        return 0.;
+      }
 
       /// Apply the diffusion over a step of length dt [s] to the new states
       /// in @p history (quadrature @p quadrature, the solver's).

@@ -1,0 +1,96 @@
+// Phase-field fracture at a material point: the shared kernel that lets
+// every constitutive model crack (solver/damage_field.h solves the damage
+// field d in [0, 1] on the mesh and calls these functions).
+//
+// Effective-stress formulation (strain equivalence, Lemaitre 1985): a model
+// computes its undamaged ("effective") response P~(F) as always, plasticity
+// included, and the damaged stress is
+//   tau = g(d) tau~+ + tau~-,   g(d) = (1 - k)(1 - d)^2 + k,
+// with tau~ = P~ F^T the effective Kirchhoff stress and the
+// volumetric-deviatoric split of Amor, Marigo & Maurini (2009, JMPS 57):
+//   tau~- = <p>_- I,  p = tr(tau~)/3,   tau~+ = tau~ - tau~-,
+// so a compressed volume keeps its bulk stiffness and only the deviatoric
+// and the tensile volumetric parts are degraded. The crack driving force
+// is the tensile part of the elastic energy density, written from the
+// stress as the complementary energy of isotropic elasticity (K, G):
+//   psi+ = <p>_+^2 / (2K) + |dev tau~|^2 / (4G),  psi- = <p>_-^2 / (2K),
+// exact for the Hencky models (J2, glass: tau = K tr(eps_e) I + 2G dev
+// eps_e) and the isotropic estimate for the crystal (K, G its Voigt
+// averages). K and G come from every model the same way: the Voigt
+// isotropic projection of its tangent at F = I (isotropic_moduli()), so no
+// model needs code of its own.
+//
+// Functionals (Tanne, Li, Bourdin, Marigo & Maurini 2018, JMPS 110):
+//   AT2: w(d) = d^2, c_w = 1/2: damage from the first load, homogeneous
+//        peak stress (9/16) sqrt(E Gc / (3 l)) in uniaxial tension;
+//   AT1: w(d) = d, c_w = 8/3: elastic up to psi+ = 3 Gc / (16 l), peak
+//        stress sqrt(3 E Gc / (8 l)).
+#ifndef micropillar_constitutive_phase_field_h
+#define micropillar_constitutive_phase_field_h
+
+#include <micropillar/constitutive/interface.h>
+#include <string>
+#include <utility>
+
+namespace micropillar
+{
+  namespace constitutive
+  {
+    namespace phase_field
+    {
+      enum class Functional
+      {
+        AT1,
+        AT2
+      };
+
+      /// "AT1" or "AT2" -> Functional (throws on anything else).
+      Functional
+      functional_from_string(const std::string &name);
+
+      struct IsotropicModuli
+      {
+        double K = 0.; // bulk modulus [MPa]
+        double G = 0.; // shear modulus [MPa]
+      };
+
+      /// Voigt isotropic projection of dP/dF at F = I (an elastic step,
+      /// dt = 1 s, from a state initialised at @p context):
+      /// K = C_iijj / 9, G = (C_ijij - C_iijj / 3) / 10.
+      IsotropicModuli
+      isotropic_moduli(const Model &model, const PointContext &context);
+
+      /// (psi+, psi-) [MPa = MJ/m^3] of the effective Kirchhoff stress.
+      std::pair<double, double>
+      energy_split(const Tensor2 &tau, const IsotropicModuli &moduli);
+
+      /// g(d) = (1 - k)(1 - d)^2 + k.
+      double
+      degradation(const double d, const double k);
+
+      /// Degrade the effective response @p r at F (see the file comment):
+      /// P <- g P + (1 - g) <p>_- F^-T with its consistent tangent.
+      void
+      degrade(UpdateResult &r, const Tensor2 &F, const double g);
+
+      /// Damage of a homogeneous field under the driving force H (the
+      /// local solution of the damage equation): AT2 2H/(Gc/l + 2H); AT1
+      /// max(0, 1 - 3 Gc / (16 l H)).
+      double
+      homogeneous_damage(const Functional f,
+                         const double     H,
+                         const double     Gc,
+                         const double     l);
+
+      /// Analytic peak stress of a homogeneous bar in uniaxial tension
+      /// (Young's modulus E, no residual stiffness).
+      double
+      peak_stress(const Functional f,
+                  const double     E,
+                  const double     Gc,
+                  const double     l);
+    } // namespace phase_field
+  }   // namespace constitutive
+} // namespace micropillar
+
+#endif

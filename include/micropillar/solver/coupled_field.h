@@ -1,0 +1,120 @@
+// A field solved on the pillar's mesh besides the displacement, coupled to
+// it through the material points: the free-volume diffusion field
+// (solver/state_diffusion.h) is the first implementation; a phase-field
+// damage field and punch contact are the next.
+//
+// The load stepping (source/solver/load_stepping.cc) calls a field in one
+// of two ways, as the field declares:
+// - operator split (staggered() == false): update() once after the
+//   displacement solve of a step has converged, before the step is
+//   accepted. The field may change the new states of the material points
+//   (free-volume diffusion does), which the next step starts from.
+// - staggered (staggered() == true): displacement solve and update()
+//   alternate inside the step until update() returns a change at or below
+//   staggered_tolerance(); only then is the step converged. A step whose
+//   loop does not settle in maximum_staggered_iterations() is cut back like
+//   any failed step.
+// A field owns its DoFHandler (on the solver's triangulation) and its
+// vectors; it adds them to the field output and to the checkpoint through
+// the hooks below (defaults: nothing to add).
+#ifndef micropillar_solver_coupled_field_h
+#define micropillar_solver_coupled_field_h
+
+#include <deal.II/base/quadrature.h>
+#include <deal.II/base/quadrature_point_data.h>
+#include <deal.II/grid/tria.h>
+#include <deal.II/numerics/data_out.h>
+#include <micropillar/solver/point_history.h>
+#include <string>
+
+namespace micropillar
+{
+  namespace solver
+  {
+    class CoupledField
+    {
+    public:
+      using History =
+        dealii::CellDataStorage<dealii::Triangulation<3>::cell_iterator,
+                                PointHistory>;
+
+      virtual ~CoupledField() = default;
+
+      /// Name in the timer and the run summary ("state diffusion" gives
+      /// run_summary keys state_diffusions= and state_diffusion_s=).
+      virtual std::string
+      name() const = 0;
+
+      /// False if the prm leaves the field without effect; update() is
+      /// still called (and returns at once), so the counts stay comparable.
+      virtual bool
+      active() const = 0;
+
+      /// Distribute the field's DoFs once the mesh is final (also after the
+      /// mesh of a checkpoint has been loaded).
+      virtual void
+      setup() = 0;
+
+      /// Advance the field over a step of length @p dt [s] with the new
+      /// point states in @p history (the solver's @p quadrature) and write
+      /// its effect back into them. Returns the change of the field in this
+      /// call (the measure staggered_tolerance() refers to).
+      virtual double
+      update(const double                 dt,
+             const dealii::Quadrature<3> &quadrature,
+             History                     &history) = 0;
+
+      /// See the file comment.
+      virtual bool
+      staggered() const
+      {
+        return false;
+      }
+      virtual double
+      staggered_tolerance() const
+      {
+        return 0.;
+      }
+      virtual unsigned int
+      maximum_staggered_iterations() const
+      {
+        return 1;
+      }
+
+      /// The step has been accepted: the field's new values become the old.
+      virtual void
+      accept_step()
+      {
+      }
+
+      /// The step failed and is cut back: restore the old values.
+      virtual void
+      reject_step()
+      {
+      }
+
+      /// Add the field's vectors to the field output (the solver's
+      /// DataOut, attached to the displacement DoFHandler; a field adds its
+      /// own with DataOut::add_data_vector(its DoFHandler, vector, name)).
+      virtual void
+      add_field_output(dealii::DataOut<3> & /*data_out*/) const
+      {
+      }
+
+      /// Register the field's vectors for Triangulation::save() (called
+      /// before the save, e.g. with a SolutionTransfer on its DoFHandler).
+      virtual void
+      prepare_checkpoint()
+      {
+      }
+
+      /// Read them back after Triangulation::load() and setup().
+      virtual void
+      load_checkpoint()
+      {
+      }
+    };
+  } // namespace solver
+} // namespace micropillar
+
+#endif

@@ -1,0 +1,450 @@
+// PillarSolver: the load programme. Predictor, machine spring, coupled
+// fields, cutback and growth of the strain increment, the curve, signals.
+#include <algorithm>
+#include <cmath>
+#include <deal.II/base/mpi.h>
+#include <iomanip>
+#include <iostream>
+#include <micropillar/output/curve_file.h>
+#include <micropillar/solver/faults.h>
+#include <micropillar/solver/pillar_solver.h>
+#include <micropillar/solver/signals.h>
+#include <sstream>
+
+namespace micropillar
+{
+  namespace solver
+  {
+    using namespace dealii;
+
+
+    template <typename LA>
+    bool
+    PillarSolver<LA>::predict(const double d_new,
+                              const double dt,
+                              const bool   from_current)
+    {
+      // Extrapolate the last converged increment, scaled to the new punch
+      // increment; then impose the punch position exactly.
+      const double d_increment = d_new - displacement_old;
+      VectorType   u(locally_owned, comm);
+      u = from_current ? solution : solution_old;
+      if (!from_current && last_increment != 0.)
+      {
+        VectorType du(locally_owned, comm);
+        du = solution_old;
+        du -= solution_older;
+        u.add(d_increment / last_increment, du);
+      }
+      else if (!from_current)
+        // No increment yet: homogeneous axial compression of the pillar.
+        u.add(d_increment, unit_compression);
+      apply_boundary_values(d_new, u);
+      solution = u;
+
+      bool ok = assemble(dt, true);
+      if (!ok && !from_current && last_increment != 0.)
+      {
+        // The extrapolation can overshoot where the last increment was
+        // concentrated (a fast shear band, a punch increment far from the
+        // last one): it inverts cells or takes a material point out of its
+        // range. Try once more from the last converged state with only the
+        // punch moved before the step is cut back.
+        u = solution_old;
+        apply_boundary_values(d_new, u);
+        solution = u;
+        ok       = assemble(dt, true);
+        ++n_plain_predictors;
+      }
+      return ok;
+    }
+
+
+    template <typename LA>
+    typename PillarSolver<LA>::StepResult
+    PillarSolver<LA>::solve_step(const double d_new,
+                                 const double dt,
+                                 const bool   from_current)
+    {
+      if (!predict(d_new, dt, from_current))
+      {
+        StepResult result;
+        result.reason =
+          "a material point failed in the predictor: " + point_failure;
+        return result;
+      }
+      return newton_iterate(dt);
+    }
+
+
+    template <typename LA>
+    typename PillarSolver<LA>::StepResult
+    PillarSolver<LA>::solve_step_with_machine(const double d_machine,
+                                              const double dt,
+                                              double      &d_p)
+    {
+      const double k = params.punch.machine_stiffness;
+      // Start from the last secant stiffness of the pillar (0 at first).
+      double S = std::max(0., pillar_stiffness);
+      double x0 =
+        displacement_old + (d_machine - machine_displacement_old) * k / (k + S);
+      StepResult total;
+      StepResult s = solve_step(x0, dt);
+      total.iterations += s.iterations;
+      total.max_solve_iterations =
+        std::max(total.max_solve_iterations, s.max_solve_iterations);
+      if (!s.converged)
+        return s;
+      const double F0 = punch_force();
+      double       g0 = x0 + F0 / k - d_machine;
+      // The secant from the last converged state to this first evaluation
+      // is the best stiffness estimate (at the first step the previous one
+      // is unknown and a stiff pillar behind a soft machine would otherwise
+      // be pulled into tension by the first correction).
+      if (x0 != displacement_old)
+        S = std::max(0., (F0 - force_old) / (x0 - displacement_old));
+      const double tol = 1e-10 * params.pillar.height() +
+                         1e-7 * std::abs(d_machine - machine_displacement_old);
+      for (unsigned int it = 0; it < 30; ++it)
+      {
+        if (std::abs(g0) <= tol)
+        {
+          d_p             = x0;
+          total.converged = true;
+          return total;
+        }
+        // g'(d_p) = 1 + S/k; kept positive (a snap-back is not followed).
+        const double slope = std::max(1. + S / k, 0.05);
+        const double x1    = x0 - g0 / slope;
+        s                  = solve_step(x1, dt, true);
+        total.iterations += s.iterations;
+        total.max_solve_iterations =
+          std::max(total.max_solve_iterations, s.max_solve_iterations);
+        if (!s.converged)
+          return s;
+        const double g1 = x1 + punch_force() / k - d_machine;
+        if (x1 != x0)
+          S = k * ((g1 - g0) / (x1 - x0) - 1.);
+        x0 = x1;
+        g0 = g1;
+      }
+      total.reason = "the machine-spring iteration did not converge";
+      return total;
+    }
+
+
+    template <typename LA>
+    typename PillarSolver<LA>::StepResult
+    PillarSolver<LA>::solve_coupled_step(const double d_programme,
+                                         const double dt,
+                                         double      &d_new)
+    {
+      const bool machine = params.punch.machine_stiffness > 0.;
+      StepResult total;
+      for (unsigned int pass = 0;; ++pass)
+      {
+        d_new = d_programme;
+        // The first pass starts from the predictor, later ones (staggered
+        // fields changed what the material points see) from the current
+        // iterate.
+        const StepResult s = machine
+                               ? solve_step_with_machine(d_programme, dt, d_new)
+                               : solve_step(d_new, dt, pass > 0);
+        total.iterations += s.iterations;
+        total.max_solve_iterations =
+          std::max(total.max_solve_iterations, s.max_solve_iterations);
+        if (!s.converged)
+        {
+          total.reason = s.reason;
+          return total;
+        }
+        bool settled = true, any_staggered = false;
+        for (auto &field : coupled_fields)
+          if (field->staggered())
+          {
+            any_staggered = true;
+            TimerOutput::Scope t(timer, field->name());
+            const double       change = field->update(dt, *quadrature, history);
+            if (!(change <= field->staggered_tolerance()))
+            {
+              settled = false;
+              if (pass + 1 >= field->maximum_staggered_iterations())
+              {
+                total.reason =
+                  "the " + field->name() + " field did not settle in " +
+                  std::to_string(pass + 1) + " staggered iterations (change " +
+                  std::to_string(change) + ")";
+                return total;
+              }
+            }
+          }
+        if (any_staggered)
+          ++n_staggered_iterations;
+        if (settled)
+          break;
+      }
+      // Operator-split fields act once on the converged step.
+      for (auto &field : coupled_fields)
+        if (!field->staggered())
+        {
+          TimerOutput::Scope t(timer, field->name());
+          field->update(dt, *quadrature, history);
+        }
+      total.converged = true;
+      return total;
+    }
+
+
+    template <typename LA>
+    void
+    PillarSolver<LA>::accept_step()
+    {
+      solution_older = solution_old;
+      solution_old   = solution;
+      for (auto &field : coupled_fields)
+        field->accept_step();
+      for (const auto &cell : triangulation.active_cell_iterators())
+        if (cell->is_locally_owned())
+          for (auto &p : history.get_data(cell))
+            p->old_state = p->new_state;
+    }
+
+
+    template <typename LA>
+    int
+    PillarSolver<LA>::run()
+    {
+      const bool restart = params.checkpoint.restart;
+      if (restart)
+        load_checkpoint();
+      else
+      {
+        make_grid();
+        setup_system();
+        initialise_history();
+        increment = params.time.initial_increment;
+      }
+      install_signal_handlers();
+
+      const double height = params.pillar.height();
+      const double area   = reference_area();
+      const double rate   = params.punch.strain_rate;
+
+      std::vector<std::string> extra = {"machine_displacement",
+                                        "equivalent_plastic_strain"};
+      for (unsigned int k = 0; k < output_names.size(); ++k)
+        if (output_averaged[k])
+          extra.push_back(output_names[k]);
+      output::CurveFile curve(params.output_directory,
+                              extra,
+                              comm,
+                              restart
+                                ? checkpoint_directory() + "/stress_strain.csv"
+                                : "");
+      curve.set_status("running");
+
+      std::vector<double> averages(extra.size() - 1, 0.), row;
+      if (!restart)
+      {
+        solution_old   = 0.;
+        solution_older = 0.;
+        row.push_back(0.);
+        row.insert(row.end(), averages.begin(), averages.end());
+        curve.write_row(0, 0., 0., 0., 0., 0., 0, 0., row);
+      }
+
+      const double t_load     = punch.loading_end_time();
+      const double t_end      = punch.end_time();
+      const double time_start = time;
+      int          exit_code  = success;
+      std::string  stop_reason;
+      Timer        wall;
+
+      // Faults (solver/faults.h) end the loop on every rank at once with
+      // exit code 4; any other exception may have been thrown on one rank
+      // only, while the others wait in a collective call: it ends the run
+      // through MPI_Abort (after this rank has written the status).
+      try
+      {
+        while (time < t_end * (1. - 1e-12))
+        {
+          if (step >= params.time.maximum_steps)
+          {
+            stop_reason = "Time stepping/Maximum steps (" +
+                          std::to_string(params.time.maximum_steps) +
+                          ") reached before the end of the load programme";
+            exit_code = run_stopped;
+            break;
+          }
+          double dt = increment / rate;
+          // land exactly on the load reversal and on the end
+          const double t_next_event =
+            time < t_load * (1. - 1e-12) ? t_load : t_end;
+          if (time + dt > t_next_event * (1. - 1e-9))
+            dt = t_next_event - time;
+          const double     d_programme = punch.displacement(time + dt);
+          double           d_new       = d_programme;
+          const StepResult s = solve_coupled_step(d_programme, dt, d_new);
+          if (!s.converged)
+          {
+            increment *= params.time.cutback_factor;
+            pcout << "  step " << step + 1 << " failed (" << s.reason
+                  << "); cutting the strain increment back to " << increment
+                  << std::endl;
+            if (increment < params.time.minimum_increment)
+            {
+              stop_reason = "the strain increment fell below Time "
+                            "stepping/Minimum strain increment (" +
+                            std::to_string(params.time.minimum_increment) +
+                            ") after: " + s.reason;
+              exit_code = run_stopped;
+              break;
+            }
+            solution = solution_old;
+            for (auto &field : coupled_fields)
+              field->reject_step();
+            continue;
+          }
+          accept_step();
+          ++step;
+          time += dt;
+          last_increment     = d_new - displacement_old;
+          const double force = punch_force();
+          if (last_increment != 0.)
+            pillar_stiffness = (force - force_old) / last_increment;
+          displacement_old         = d_new;
+          machine_displacement_old = d_programme;
+          force_old                = force;
+          const double strain      = d_new / height;
+          const double stress      = force / area;
+          volume_averages(averages);
+          row.assign(1, d_programme);
+          row.push_back(averages[0]); // equivalent plastic strain
+          for (unsigned int k = 0; k < output_names.size(); ++k)
+            if (output_averaged[k])
+              row.push_back(averages[1 + k]);
+          collective(comm,
+                     "writing " + params.output_directory +
+                       "/stress_strain.csv",
+                     [&]()
+                     {
+                       inject_fault("curve", comm, step);
+                       curve.write_row(step,
+                                       time,
+                                       d_new,
+                                       force,
+                                       strain,
+                                       stress,
+                                       s.iterations,
+                                       dt,
+                                       row);
+                     });
+          pcout << "step " << std::setw(5) << step << "  strain "
+                << std::setw(10) << std::setprecision(5) << strain
+                << "  stress " << std::setw(10) << std::setprecision(6)
+                << stress << " MPa  Newton " << std::setw(2) << s.iterations
+                << "  dt " << std::setprecision(4) << dt << " s  elapsed "
+                << std::setprecision(4) << wall.wall_time() << " s  left ~"
+                << std::setprecision(3)
+                << wall.wall_time() / (time - time_start) * (t_end - time)
+                << " s" << std::endl;
+
+          const bool last = time >= t_end * (1. - 1e-12);
+          if (params.output.field_interval > 0 &&
+              (step % params.output.field_interval == 0 || last))
+            write_fields(step, strain, stress);
+          inject_fault("uncaught", comm, step);
+
+          // Growth from the Newton iterations of one solve (with a machine
+          // spring a step is several solves; their sum says nothing about
+          // how hard the step was).
+          if (s.max_solve_iterations <= params.time.fast_iterations)
+            increment = std::min(increment * params.time.growth_factor,
+                                 params.time.maximum_increment);
+
+          const bool interrupted =
+            Utilities::MPI::max(stop_signal_received() ? 1 : 0, comm) == 1;
+          if (interrupted || (params.checkpoint.interval > 0 &&
+                              step % params.checkpoint.interval == 0 && !last))
+            write_checkpoint();
+          if (interrupted)
+          {
+            stop_reason = "interrupted by a signal; checkpoint written at "
+                          "step " +
+                          std::to_string(step) +
+                          " (resume with: micropillar FILE.prm --restart)";
+            exit_code = run_interrupted;
+            break;
+          }
+          if (params.punch.unload && time > t_load * (1. + 1e-12) &&
+              force <= 0.)
+          {
+            pcout << "Unloaded: the punch force vanished." << std::endl;
+            break;
+          }
+        }
+      }
+      catch (const RunFault &e)
+      {
+        stop_reason = std::string("fault: ") + e.what();
+        exit_code   = run_fault;
+      }
+      catch (const std::exception &e)
+      {
+        const unsigned int rank = Utilities::MPI::this_mpi_process(comm);
+        std::string        what = e.what();
+        if (const auto *d = dynamic_cast<const ExceptionBase *>(&e))
+        {
+          std::ostringstream info;
+          d->print_info(info);
+          what = info.str();
+        }
+        std::replace(what.begin(), what.end(), '\n', ' ');
+        stop_reason = "fault on rank " + std::to_string(rank) + ": " + what;
+        if (Utilities::MPI::n_mpi_processes(comm) == 1)
+          exit_code = run_fault;
+        else
+        {
+          curve.set_status("stopped: " + stop_reason, true);
+          std::cerr << "micropillar: error: the run stopped on a " +
+                         stop_reason + " (exit code 4)"
+                    << std::endl;
+          MPI_Abort(comm, run_fault);
+        }
+      }
+
+      print_run_summary(wall.wall_time());
+      if (exit_code == run_interrupted)
+      {
+        curve.set_status("interrupted: " + stop_reason);
+        pcout << "micropillar: " << stop_reason << std::endl;
+      }
+      else if (exit_code == success)
+      {
+        curve.set_status("completed");
+        pcout << "Run completed: " << step << " steps." << std::endl;
+      }
+      else if (exit_code == run_fault)
+      {
+        curve.set_status("stopped: " + stop_reason);
+        if (Utilities::MPI::this_mpi_process(comm) == 0)
+          std::cerr << "micropillar: error: the run stopped on a "
+                    << stop_reason << " (exit code 4; the curve holds the "
+                    << step << " converged steps, the last checkpoint is kept)"
+                    << std::endl;
+      }
+      else
+      {
+        curve.set_status("stopped: " + stop_reason);
+        pcout << "micropillar: the run stopped: " << stop_reason
+              << ". The curve holds the " << step << " converged steps only."
+              << std::endl;
+      }
+      return exit_code;
+    }
+
+
+  } // namespace solver
+} // namespace micropillar
+
+MICROPILLAR_INSTANTIATE_PILLAR_SOLVER
