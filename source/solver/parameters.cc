@@ -1,5 +1,7 @@
+#include <algorithm>
 #include <boost/property_tree/json_parser.hpp>
 #include <boost/property_tree/ptree.hpp>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -710,9 +712,9 @@ namespace micropillar
         const auto distance = [](std::string a, std::string b)
         {
           for (char &c : a)
-            c = std::tolower(c);
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
           for (char &c : b)
-            c = std::tolower(c);
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
           std::vector<std::size_t> d(b.size() + 1);
           for (std::size_t j = 0; j <= b.size(); ++j)
             d[j] = j;
