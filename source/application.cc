@@ -10,6 +10,7 @@
 #include <micropillar/solver/pillar_solver.h>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace micropillar
 {
@@ -49,21 +50,14 @@ namespace micropillar
 
   namespace
   {
-    // --check: build the models and the coarse mesh, run nothing.
-    int
-    check_only(const solver::RunParameters &params,
-               dealii::ParameterHandler    &prm,
-               const std::string           &filename,
-               const bool                   root)
+    // Build the models and the serial coarse mesh (and throw, naming the
+    // entries, if either fails) before the solver allocates anything or
+    // writes any output; returns the number of coarse cells.
+    unsigned int
+    preflight(const solver::RunParameters &params,
+              dealii::ParameterHandler    &prm)
     {
-      prm.enter_subsection("Materials");
-      for (const auto &m : params.materials.materials)
-      {
-        prm.enter_subsection(m.first);
-        constitutive::Registry::create(m.second, prm);
-        prm.leave_subsection();
-      }
-      prm.leave_subsection();
+      constitutive::create_models(params.materials.materials, prm);
       dealii::Triangulation<3> tria;
       params.pillar.create_triangulation(tria);
       unsigned int max_id = 0;
@@ -75,10 +69,21 @@ namespace micropillar
                     " but Materials/Models names only " +
                     std::to_string(params.materials.materials.size()) +
                     " material(s)."));
+      return tria.n_active_cells();
+    }
+
+    // --check: preflight(), run nothing.
+    int
+    check_only(const solver::RunParameters &params,
+               dealii::ParameterHandler    &prm,
+               const std::string           &filename,
+               const bool                   root)
+    {
+      const unsigned int n_cells = preflight(params, prm);
       if (root)
         std::cout << filename << ": OK (" << params.materials.materials.size()
-                  << " material(s), coarse mesh of " << tria.n_active_cells()
-                  << " cells)" << std::endl;
+                  << " material(s), coarse mesh of " << n_cells << " cells)"
+                  << std::endl;
       return solver::success;
     }
   } // namespace
@@ -90,23 +95,45 @@ namespace micropillar
     const bool     root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
     try
     {
-      const bool restart = argc == 3 && std::string(argv[2]) == "--restart";
-      const bool check   = argc == 3 && std::string(argv[2]) == "--check";
-      if (argc != 2 && !restart && !check)
+      // Options anywhere on the line, exactly one parameter file.
+      bool                     restart = false, check = false;
+      bool                     help = false, print = false;
+      std::vector<std::string> files;
+      for (int i = 1; i < argc; ++i)
       {
-        if (root)
-          std::cerr << usage;
-        return solver::input_error;
+        const std::string a = argv[i];
+        if (a == "--restart")
+          restart = true;
+        else if (a == "--check")
+          check = true;
+        else if (a == "--help" || a == "-h")
+          help = true;
+        else if (a == "--print-parameters")
+          print = true;
+        else if (!a.empty() && a[0] == '-')
+        {
+          if (root)
+            std::cerr << "micropillar: error: unknown option " << a
+                      << " (options: --restart, --check, --print-parameters, "
+                         "--help)"
+                      << std::endl;
+          return solver::input_error;
+        }
+        else
+          files.push_back(a);
       }
-      const std::string arg = argv[1];
-      if (arg == "--help" || arg == "-h")
+      if (help)
       {
         if (root)
           std::cout << usage;
         return solver::success;
       }
-      if (arg == "--print-parameters")
+      if (print)
       {
+        AssertThrow(files.empty() && !restart && !check,
+                    dealii::ExcMessage(
+                      "--print-parameters takes no parameter file and no "
+                      "other option"));
         // One material per registered model, so that every entry shows.
         dealii::ParameterHandler prm;
         solver::RunParameters::declare_parameters(
@@ -115,15 +142,23 @@ namespace micropillar
           prm.print_parameters(std::cout, dealii::ParameterHandler::PRM);
         return solver::success;
       }
-      if (!arg.empty() && arg[0] == '-')
+      if (files.size() != 1)
       {
         if (root)
-          std::cerr << "micropillar: error: unknown option " << arg << "\n"
-                    << usage;
+        {
+          if (files.empty())
+            std::cerr << "micropillar: error: no parameter file given\n";
+          else
+            std::cerr << "micropillar: error: more than one parameter file: "
+                      << files[0] << ", " << files[1] << "\n";
+          std::cerr << usage;
+        }
         return solver::input_error;
       }
-      AssertThrow(std::filesystem::is_regular_file(arg),
-                  dealii::ExcMessage("parameter file <" + arg + "> not found"));
+      AssertThrow(!(restart && check),
+                  dealii::ExcMessage("--restart and --check exclude each "
+                                     "other"));
+      const std::string        arg = files[0];
       dealii::ParameterHandler prm;
       solver::RunParameters    params;
       solver::read_parameter_file(arg, prm, params);
@@ -131,6 +166,7 @@ namespace micropillar
         params.checkpoint.restart = true;
       if (check)
         return check_only(params, prm, arg, root);
+      preflight(params, prm);
       if (root)
         std::cout << "micropillar: " << arg << " -> " << params.output_directory
                   << std::endl;

@@ -27,6 +27,7 @@
 #include <deal.II/grid/tria_accessor.h>
 #include <deal.II/grid/tria_description.h>
 #include <deal.II/grid/tria_iterator.h>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <memory>
@@ -157,6 +158,344 @@ namespace micropillar
         return radius * std::sqrt(numbers::PI / n_cells);
       }
     } // namespace
+
+
+    namespace
+    {
+      // The numbers of a whitespace-separated line; false if a token is not
+      // a number.
+      bool
+      numbers_of(const std::string &line, std::vector<double> &out)
+      {
+        out.clear();
+        std::istringstream words(line);
+        for (std::string w; words >> w;)
+        {
+          char        *end = nullptr;
+          const double x   = std::strtod(w.c_str(), &end);
+          if (end == w.c_str() || *end != '\0')
+            return false;
+          out.push_back(x);
+        }
+        return true;
+      }
+
+      // Nodes of a Gmsh element type (0: unknown).
+      unsigned int
+      gmsh_nodes(const int type)
+      {
+        static const std::map<int, unsigned int> n  = {{1, 2},
+                                                       {2, 3},
+                                                       {3, 4},
+                                                       {4, 4},
+                                                       {5, 8},
+                                                       {6, 6},
+                                                       {7, 5},
+                                                       {8, 3},
+                                                       {9, 6},
+                                                       {10, 9},
+                                                       {11, 10},
+                                                       {12, 27},
+                                                       {13, 18},
+                                                       {14, 14},
+                                                       {15, 1},
+                                                       {16, 8},
+                                                       {17, 20},
+                                                       {18, 15},
+                                                       {19, 13}};
+        const auto                               it = n.find(type);
+        return it == n.end() ? 0 : it->second;
+      }
+
+      // Reads a .msh file line by line, counting lines for messages.
+      class MshReader
+      {
+      public:
+        explicit MshReader(const std::string &filename)
+            : file(filename)
+            , in(filename)
+        {
+        }
+
+        // Next line (trailing '\r' and blanks removed); false at the end.
+        bool
+        next(std::string &line)
+        {
+          if (!std::getline(in, line))
+            return false;
+          ++n;
+          line = Utilities::trim(line);
+          return true;
+        }
+
+        // Next line, which must exist: else the file is truncated.
+        std::string
+        need(const std::string &what)
+        {
+          std::string line;
+          if (!next(line))
+            fail("the file ends (after line " + std::to_string(n) +
+                 ") inside " + what + ": truncated");
+          return line;
+        }
+
+        // Next line as numbers, at least @p min_count of them.
+        std::vector<double>
+        need_numbers(const std::string &what, const unsigned int min_count)
+        {
+          const std::string   line = need(what);
+          std::vector<double> v;
+          if ((!numbers_of(line, v) || v.size() < min_count) &&
+              in.peek() == std::char_traits<char>::eof())
+            fail("the file ends in the middle of line " + std::to_string(n) +
+                 " (in " + what + "): truncated");
+          if (!numbers_of(line, v) || v.size() < min_count)
+            fail("line " + std::to_string(n) + " <" + line.substr(0, 60) +
+                 "> in " + what + " is not " + std::to_string(min_count) +
+                 " or more numbers: corrupt file");
+          return v;
+        }
+
+        [[noreturn]] void
+        fail(const std::string &what) const
+        {
+          AssertThrow(false,
+                      ExcMessage("Geometry/Mesh file = " + file + ": " + what +
+                                 "."));
+          std::abort();
+        }
+
+        unsigned int
+        line_number() const
+        {
+          return n;
+        }
+
+        bool
+        at_end()
+        {
+          return in.peek() == std::char_traits<char>::eof();
+        }
+
+      private:
+        std::string   file;
+        std::ifstream in;
+        unsigned int  n = 0;
+      };
+    } // namespace
+
+
+    std::size_t
+    check_gmsh_file(const std::string &filename)
+    {
+      const std::string entry = "Geometry/Mesh file = " + filename + ": ";
+      std::error_code   ec;
+      AssertThrow(!filename.empty(),
+                  ExcMessage("Geometry/Mesh file is empty: 'Mesh source = "
+                             "gmsh' needs a .msh file."));
+      AssertThrow(std::filesystem::exists(filename, ec),
+                  ExcMessage(entry + "file not found."));
+      AssertThrow(!std::filesystem::is_directory(filename, ec),
+                  ExcMessage(entry + "is a directory, not a Gmsh .msh file."));
+      MshReader   msh(filename);
+      std::string line;
+      while (msh.next(line) && line.empty())
+      {
+      }
+      if (line.empty())
+        msh.fail("the file is empty");
+      if (line != "$MeshFormat")
+        msh.fail("not a Gmsh .msh file: its first line is <" +
+                 line.substr(0, 40) + ">, expected $MeshFormat");
+      const std::vector<double> format  = msh.need_numbers("$MeshFormat", 3);
+      const double              version = format[0];
+      if (format[1] != 0.)
+        msh.fail("binary .msh; micropillar (deal.II) reads ASCII .msh only "
+                 "(gmsh -format msh22 or msh41 without -bin)");
+      if (!((version >= 2. && version < 3.) || version == 4.1))
+        msh.fail("Gmsh format version " + fmt(version) +
+                 "; deal.II reads format 2.2 or 4.1 (gmsh -format msh22)");
+      if (msh.need("$MeshFormat") != "$EndMeshFormat")
+        msh.fail("line " + std::to_string(msh.line_number()) +
+                 ": expected $EndMeshFormat: corrupt file");
+
+      const bool                 v4         = version > 3.;
+      bool                       have_nodes = false, have_elements = false;
+      std::map<int, std::size_t> n_type; // elements by type
+      while (msh.next(line))
+      {
+        if (line.empty())
+          continue;
+        if (line[0] != '$')
+          msh.fail("line " + std::to_string(msh.line_number()) + " <" +
+                   line.substr(0, 40) +
+                   "> is outside any $Section: corrupt file");
+        const std::string section = line.substr(1);
+        const std::string end     = "$End" + section;
+        if (section == "Nodes")
+        {
+          have_nodes = true;
+          if (!v4)
+          {
+            const double n = msh.need_numbers("$Nodes", 1)[0];
+            for (double k = 0; k < n; ++k)
+            {
+              const auto v = msh.need_numbers("$Nodes", 4);
+              if (!std::isfinite(v[1]) || !std::isfinite(v[2]) ||
+                  !std::isfinite(v[3]))
+                msh.fail("line " + std::to_string(msh.line_number()) +
+                         ": node coordinates are not finite");
+            }
+          }
+          else
+          {
+            const auto h     = msh.need_numbers("$Nodes", 4);
+            double     total = 0.;
+            for (double b = 0; b < h[0]; ++b)
+            {
+              const auto   block = msh.need_numbers("$Nodes block", 4);
+              const double count = block[3];
+              for (double k = 0; k < count; ++k)
+                msh.need_numbers("$Nodes (tags)", 1);
+              for (double k = 0; k < count; ++k)
+              {
+                const auto v = msh.need_numbers("$Nodes (coordinates)", 3);
+                if (!std::isfinite(v[0]) || !std::isfinite(v[1]) ||
+                    !std::isfinite(v[2]))
+                  msh.fail("line " + std::to_string(msh.line_number()) +
+                           ": node coordinates are not finite");
+              }
+              total += count;
+            }
+            if (total != h[1])
+              msh.fail("$Nodes announces " + fmt(h[1]) +
+                       " nodes, its blocks "
+                       "hold " +
+                       fmt(total) + ": corrupt file");
+          }
+        }
+        else if (section == "Elements")
+        {
+          have_elements      = true;
+          const auto element = [&](const int type, const unsigned int skip)
+          {
+            const unsigned int nodes = gmsh_nodes(type);
+            if (nodes == 0)
+              msh.fail("line " + std::to_string(msh.line_number()) +
+                       ": unknown element type " + std::to_string(type));
+            ++n_type[type];
+            return skip + nodes;
+          };
+          if (!v4)
+          {
+            const double n = msh.need_numbers("$Elements", 1)[0];
+            for (double k = 0; k < n; ++k)
+            {
+              const auto         v = msh.need_numbers("$Elements", 3);
+              const unsigned int needed =
+                element(static_cast<int>(v[1]),
+                        3 + static_cast<unsigned int>(v[2]));
+              if (v.size() < needed)
+                msh.fail(msh.at_end()
+                           ? "the file ends in the middle of line " +
+                               std::to_string(msh.line_number()) +
+                               " ($Elements): truncated"
+                           : "line " + std::to_string(msh.line_number()) +
+                               ": element with too few nodes: corrupt file");
+            }
+          }
+          else
+          {
+            const auto h     = msh.need_numbers("$Elements", 4);
+            double     total = 0.;
+            for (double b = 0; b < h[0]; ++b)
+            {
+              const auto block = msh.need_numbers("$Elements block", 4);
+              for (double k = 0; k < block[3]; ++k)
+              {
+                const auto         v = msh.need_numbers("$Elements", 2);
+                const unsigned int needed =
+                  element(static_cast<int>(block[2]), 1);
+                if (v.size() < needed)
+                  msh.fail("line " + std::to_string(msh.line_number()) +
+                           ": element with too few nodes: corrupt file");
+              }
+              total += block[3];
+            }
+            if (total != h[1])
+              msh.fail("$Elements announces " + fmt(h[1]) +
+                       " elements, its blocks hold " + fmt(total) +
+                       ": corrupt file");
+          }
+        }
+        // Every section (these two, after their data, and any other one)
+        // ends with its $End line.
+        while (true)
+        {
+          const std::string l = msh.need(line);
+          if (l == end)
+            break;
+          if (l.empty())
+            continue;
+          if (section == "Nodes" || section == "Elements")
+            msh.fail("line " + std::to_string(msh.line_number()) +
+                     ": expected " + end + " after the announced " +
+                     (section == "Nodes" ? "nodes" : "elements") +
+                     ": corrupt file");
+          if (!l.empty() && l[0] == '$')
+            msh.fail("section " + line + " is not closed by " + end +
+                     " (line " + std::to_string(msh.line_number()) +
+                     "): corrupt file");
+        }
+      }
+      if (!have_nodes || !have_elements)
+        msh.fail(std::string("has no ") +
+                 (have_nodes ? "$Elements" : "$Nodes") +
+                 " section: truncated or not a mesh");
+
+      const auto count = [&](std::initializer_list<int> types)
+      {
+        std::size_t c = 0;
+        for (const int t : types)
+          c += n_type.count(t) ? n_type.at(t) : 0;
+        return c;
+      };
+      const std::size_t hex      = count({5});
+      const std::size_t hex2     = count({12, 17});
+      const std::size_t tet      = count({4, 11});
+      const std::size_t prism    = count({6, 13, 18});
+      const std::size_t pyramid  = count({7, 14, 19});
+      const std::size_t triangle = count({2, 9});
+      const std::size_t quad     = count({3, 10, 16});
+      if (hex + hex2 + tet + prism + pyramid == 0)
+        msh.fail(triangle + quad > 0
+                   ? "has surface elements only (" +
+                       std::to_string(triangle + quad) +
+                       " triangles/quadrilaterals), no volume: a 2D mesh; "
+                       "micropillar needs a 3D mesh of hexahedra (gmsh -3)"
+                   : "has no volume elements (no hexahedra)");
+      std::string others;
+      const auto  add = [&](const std::size_t n, const std::string &name)
+      {
+        if (n > 0)
+          others +=
+            (others.empty() ? "" : ", ") + std::to_string(n) + " " + name;
+      };
+      add(tet, "tetrahedra");
+      add(prism, "prisms");
+      add(pyramid, "pyramids");
+      add(hex2, "second-order hexahedra");
+      if (!others.empty())
+        msh.fail("has " + others + " besides " + std::to_string(hex) +
+                 " hexahedra; micropillar needs linear hexahedra only (see "
+                 "meshes/README.md: transfinite volumes with Recombine, or "
+                 "Extrude ... Recombine; Mesh.ElementOrder = 1)");
+      if (triangle > 0)
+        msh.fail("has " + std::to_string(triangle) +
+                 " triangles; the faces of a hexahedral mesh are "
+                 "quadrilaterals (recombine its surfaces too)");
+      return hex;
+    }
 
 
     void
@@ -315,6 +654,21 @@ namespace micropillar
       fillet_centre_r = 0.;
       fillet_top      = 0.;
 
+      // (Every Double entry is checked finite when the file is read; this
+      // guards callers that set entries programmatically.)
+      for (const auto &[entry, value] :
+           std::vector<std::pair<std::string, double>>{
+             {"Top diameter", diameter},
+             {"Height", pillar_height},
+             {"Taper angle", taper_degrees},
+             {"Base radius", base_radius},
+             {"Base depth", base_depth},
+             {"Fillet radius", fillet_radius},
+             {"Strip thickness", strip_thickness}})
+        if (!std::isfinite(value))
+          errors.add(entry, fmt(value), "must be a finite number.");
+      errors.throw_if_any();
+
       if (!(diameter > 0.))
         errors.add("Top diameter", fmt(diameter), "must be > 0 [µm].");
       if (!(pillar_height > 0.))
@@ -363,9 +717,16 @@ namespace micropillar
 
       if (mesh_source == "gmsh")
       {
-        std::ifstream probe(mesh_file);
-        if (!probe)
-          errors.add("Mesh file", mesh_file, "file not found");
+        gmsh_cells = check_gmsh_file(mesh_file);
+        if (gmsh_cells > mesh_bounds::max_coarse_cells)
+          errors.add("Mesh file",
+                     mesh_file,
+                     "holds " + std::to_string(gmsh_cells) +
+                       " hexahedra, more than micropillar's bound of " +
+                       fmt(mesh_bounds::max_coarse_cells) +
+                       " coarse cells (the coarse mesh is replicated on "
+                       "every MPI rank): coarsen it and use 'Finite "
+                       "element/Global refinements'.");
         errors.throw_if_any();
 
         Triangulation<3> tria;
@@ -496,12 +857,13 @@ namespace micropillar
           const std::string value = Utilities::trim(item.substr(colon + 1));
           char             *end   = nullptr;
           t                       = std::strtod(value.c_str(), &end);
-          if (value.empty() || *end != '\0' || !(t > 0.))
+          if (value.empty() || *end != '\0' || !(t > 0.) || !std::isfinite(t) ||
+              t < 1e-300)
           {
             errors.add("Layer stack",
                        stack_text,
                        "thickness <" + value + "> of <" + name +
-                         "> must be a number > 0 [µm].");
+                         "> must be a finite number > 0 [µm].");
             continue;
           }
         }
@@ -615,6 +977,98 @@ namespace micropillar
                        " = " + fmt(r_junction) + " µm.");
       }
       errors.throw_if_any();
+
+      // Refuse absurd sizes before anything is allocated.
+      const double n_cells = coarse_cell_estimate();
+      AssertThrow(n_cells <= mesh_bounds::max_coarse_cells,
+                  ExcMessage("Geometry: the coarse mesh would have " +
+                             coarse_cell_summary() +
+                             ", more than micropillar's bound of " +
+                             fmt(mesh_bounds::max_coarse_cells) +
+                             " coarse cells (the coarse mesh is replicated "
+                             "on every MPI rank). Check these entries."));
+    }
+
+
+    double
+    Pillar::axial_levels() const
+    {
+      if (!homogeneous)
+        return static_cast<double>(stack.size()) * cells_per_layer;
+      const double h_lat =
+        strip ? diameter / (8u << lateral_refinement)
+              : lateral_cell_size(0.5 * diameter, lateral_refinement);
+      const double H = pillar_height;
+      const double n =
+        axial_cells > 0 ? axial_cells : std::max(1., std::round(H / h_lat));
+      if (!(fillet_top > 0.))
+        return n;
+      const double n_f = std::max(2., std::ceil(fillet_top * n / H));
+      return n_f + std::max(1., std::round((H - fillet_top) * n / H));
+    }
+
+
+    double
+    Pillar::base_cells() const
+    {
+      if (!base)
+        return 0.;
+      const double per_level = 12. * std::pow(4., lateral_refinement);
+      const double n_ring    = 8. * std::pow(2., lateral_refinement);
+      const double r0        = radius(0.);
+      const double q         = 1. + 2. * numbers::PI / n_ring;
+      const double n_rings =
+        std::max(1., std::ceil(std::log(base_radius / r0) / std::log(q)));
+      const double h0  = std::min(r0 * (q - 1.), base_depth);
+      const double n_z = std::max(
+        1., std::ceil(std::log(1. + base_depth * (q - 1.) / h0) / std::log(q)));
+      return (per_level + n_rings * n_ring) * n_z;
+    }
+
+
+    double
+    Pillar::coarse_cell_estimate() const
+    {
+      if (mesh_source == "gmsh")
+        return static_cast<double>(gmsh_cells);
+      const double per_level = strip ? 8. * std::pow(2., lateral_refinement)
+                                     : 12. * std::pow(4., lateral_refinement);
+      return per_level * axial_levels() + base_cells();
+    }
+
+
+    std::string
+    Pillar::coarse_cell_summary() const
+    {
+      std::ostringstream s;
+      s.precision(3);
+      s << coarse_cell_estimate() << " cells (";
+      if (mesh_source == "gmsh")
+      {
+        s << "the hexahedra of Geometry/Mesh file = " << mesh_file << ")";
+        return s.str();
+      }
+      s << (strip ? 8. * std::pow(2., lateral_refinement)
+                  : 12. * std::pow(4., lateral_refinement))
+        << " per cross-section with Geometry/Lateral refinement = "
+        << lateral_refinement << ", times " << axial_levels()
+        << " through the height from ";
+      if (!homogeneous)
+        s << stack.size() << " layers of Geometry/Layer stack over "
+          << "Geometry/Height = " << pillar_height
+          << " µm, Geometry/Cells per layer = " << cells_per_layer;
+      else if (axial_cells > 0)
+        s << "Geometry/Axial cells = " << axial_cells;
+      else
+        s << "Geometry/Height = " << pillar_height
+          << " µm over about cubic cells of Geometry/Top diameter = "
+          << diameter << " µm (Geometry/Axial cells = 0)";
+      if (base)
+        s << "; base block: " << base_cells()
+          << " cells from Geometry/Base radius = " << base_radius
+          << " and Geometry/Base depth = " << base_depth;
+      s << ")";
+      return s.str();
     }
 
 
@@ -651,8 +1105,99 @@ namespace micropillar
         read_mesh_file(serial);
       else
         generate(serial);
+      check_mesh_quality(serial);
       tria.clear();
       tria.copy_triangulation(serial);
+    }
+
+
+    void
+    Pillar::check_mesh_quality(const Triangulation<3> &tria) const
+    {
+      double   min_edge = std::numeric_limits<double>::max(), worst_aspect = 0.;
+      Point<3> min_at, aspect_at;
+      for (const auto &cell : tria.active_cell_iterators())
+      {
+        double lo = std::numeric_limits<double>::max(), hi = 0.;
+        for (unsigned int l = 0; l < cell->n_lines(); ++l)
+        {
+          const double e =
+            cell->line(l)->vertex(0).distance(cell->line(l)->vertex(1));
+          lo = std::min(lo, e);
+          hi = std::max(hi, e);
+        }
+        if (lo < min_edge)
+        {
+          min_edge = lo;
+          min_at   = cell->center();
+        }
+        const double aspect = lo > 0. ? hi / lo : 1e300;
+        if (aspect > worst_aspect)
+        {
+          worst_aspect = aspect;
+          aspect_at    = cell->center();
+        }
+      }
+      const double min_allowed = mesh_bounds::min_edge_over_diameter * diameter;
+      const bool   too_small   = !(min_edge >= min_allowed);
+      const bool   too_long = !(worst_aspect <= mesh_bounds::max_aspect_ratio);
+      if (!too_small && !too_long)
+        return;
+
+      // The entries that made the cell at p.
+      const Point<3>     p = too_small ? min_at : aspect_at;
+      std::ostringstream s;
+      s.precision(10);
+      std::string entries;
+      if (mesh_source == "gmsh")
+        entries = "Geometry/Mesh file = " + mesh_file;
+      else if (base && p[2] < 0.)
+        s << "Geometry/Base radius = " << base_radius
+          << " (the pillar's foot radius is " << radius(0.)
+          << " µm), Geometry/Base depth = " << base_depth;
+      else if (fillet_top > 0. && p[2] < fillet_top)
+        s << "Geometry/Fillet radius = " << fillet_radius
+          << " (the fillet spans z = 0.." << fillet_top << " µm)";
+      else if (strip)
+        s << "Geometry/Strip thickness = " << strip_thickness
+          << ", Geometry/Top diameter = " << diameter
+          << ", Geometry/Lateral refinement = " << lateral_refinement;
+      else if (!homogeneous)
+      {
+        double t_min = std::numeric_limits<double>::max();
+        for (const Layer &l : stack)
+          t_min = std::min(t_min, l.thickness);
+        s << "Geometry/Layer stack (thinnest layer " << t_min
+          << " µm), Geometry/Cells per layer = " << cells_per_layer
+          << ", Geometry/Lateral refinement = " << lateral_refinement
+          << ", Geometry/Top diameter = " << diameter;
+      }
+      else
+        s << "Geometry/Height = " << pillar_height
+          << ", Geometry/Axial cells = " << axial_cells
+          << ", Geometry/Lateral refinement = " << lateral_refinement
+          << ", Geometry/Top diameter = " << diameter;
+      if (mesh_source != "gmsh" && taper_degrees != 0.)
+        s << ", Geometry/Taper angle = " << taper_degrees;
+      if (entries.empty())
+        entries = s.str();
+
+      std::ostringstream m;
+      m.precision(4);
+      m << "Geometry: degenerate coarse mesh: ";
+      if (too_small)
+        m << "a cell edge of " << min_edge << " µm at z = " << min_at[2]
+          << " µm, below " << mesh_bounds::min_edge_over_diameter
+          << " * Geometry/Top diameter = " << min_allowed << " µm";
+      else
+        m << "a cell with edges " << worst_aspect
+          << " times longer than its shortest at z = " << aspect_at[2]
+          << " µm, above micropillar's bound of "
+          << mesh_bounds::max_aspect_ratio;
+      m << ". It comes from " << entries
+        << ": change them (such cells make the stiffness matrix singular "
+           "in practice).";
+      AssertThrow(false, ExcMessage(m.str()));
     }
 
 
@@ -665,7 +1210,23 @@ namespace micropillar
                              ": file not found"));
       GridIn<3> grid_in;
       grid_in.attach_triangulation(tria);
-      grid_in.read_msh(in);
+      try
+      {
+        grid_in.read_msh(in);
+      }
+      catch (const ExceptionBase &e)
+      {
+        std::ostringstream info;
+        e.print_info(info);
+        std::string        text;
+        std::istringstream lines(info.str());
+        for (std::string l; std::getline(lines, l);)
+          if (!Utilities::trim(l).empty())
+            text += (text.empty() ? "" : " ") + Utilities::trim(l);
+        AssertThrow(false,
+                    ExcMessage("Geometry/Mesh file = " + mesh_file +
+                               ": deal.II cannot read it: " + text));
+      }
     }
 
 

@@ -11,12 +11,14 @@
 #include <deal.II/grid/tria.h>
 #include <deal.II/grid/tria_accessor.h>
 #include <deal.II/grid/tria_iterator.h>
+#include <fstream>
 #include <gtest/gtest.h>
 #include <map>
 #include <micropillar/geometry/pillar.h>
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 using namespace dealii;
 using micropillar::geometry::Pillar;
@@ -48,6 +50,18 @@ namespace
     pillar.parse_parameters(prm, material_ids);
     prm.leave_subsection();
     return pillar;
+  }
+
+  /// @p text with every run of whitespace one space (deal.II wraps long
+  /// messages).
+  std::string
+  single_spaced(const std::string &text)
+  {
+    std::istringstream words(text);
+    std::string        word, result;
+    while (words >> word)
+      result += (result.empty() ? "" : " ") + word;
+    return result;
   }
 
   /// The what() of the exception thrown by parsing @p entries ("" if none).
@@ -687,6 +701,206 @@ TEST(GeometryPillar, CurvedSurfaceUnderRefinement)
   const double r0 = pillar.radius(0.), r1 = 0.6, H = 2.4;
   const double V = M_PI * H / 3. * (r0 * r0 + r0 * r1 + r1 * r1);
   EXPECT_NEAR(GridTools::volume(tria) / V, 1., 0.01);
+}
+
+
+TEST(GeometryPillar, CoarseCellEstimateIsExact)
+{
+  // The bound on the mesh size is checked from the estimate, before
+  // anything is built: it must equal what create_triangulation() builds.
+  std::vector<std::map<std::string, std::string>> cases;
+  cases.push_back(laminate);
+  auto c                  = laminate;
+  c["Cells per layer"]    = "2";
+  c["Lateral refinement"] = "1";
+  c["Taper angle"]        = "3";
+  c["Base"]               = "true";
+  c["Fillet radius"]      = "0.1";
+  cases.push_back(c);
+  cases.push_back({{"Layer stack", "crystal"}});
+  cases.push_back({{"Layer stack", "crystal"}, {"Axial cells", "7"}});
+  cases.push_back({{"Layer stack", "crystal"},
+                   {"Base", "true"},
+                   {"Fillet radius", "0.2"},
+                   {"Lateral refinement", "2"}});
+  cases.push_back({{"Layer stack", "crystal"},
+                   {"Base", "true"},
+                   {"Base radius", "20"},
+                   {"Base depth", "0.05"}});
+  cases.push_back({{"Layer stack", "crystal"},
+                   {"Cross-section", "plane strain strip"},
+                   {"Lateral refinement", "2"}});
+  for (const auto &entries : cases)
+  {
+    const Pillar     pillar = make_pillar(entries);
+    Triangulation<3> tria;
+    pillar.create_triangulation(tria);
+    EXPECT_EQ(pillar.coarse_cell_estimate(),
+              static_cast<double>(tria.n_active_cells()))
+      << pillar.coarse_cell_summary();
+  }
+}
+
+
+TEST(GeometryPillar, AbsurdSizesRefusedBeforeBuilding)
+{
+  // Height 1e6 µm: about 1e7 levels of 12 cells; 2e9 axial cells.
+  std::string m = error_of({{"Layer stack", "crystal"}, {"Height", "1e6"}});
+  EXPECT_NE(m.find("Geometry/Height = 1e+06"), std::string::npos) << m;
+  EXPECT_NE(m.find("bound of 5000000"), std::string::npos) << m;
+  m = error_of({{"Layer stack", "crystal"}, {"Axial cells", "2000000000"}});
+  EXPECT_NE(m.find("Geometry/Axial cells = 2000000000"), std::string::npos)
+    << m;
+  // 100 cells per layer of a 160-layer stack at 3072 cells per level.
+  auto big                  = laminate;
+  big["Cells per layer"]    = "100";
+  big["Lateral refinement"] = "4";
+  m                         = error_of(big);
+  EXPECT_NE(m.find("Geometry/Cells per layer = 100"), std::string::npos) << m;
+  // A non-finite layer thickness.
+  m = error_of({{"Layer stack", "crystal:inf"}});
+  EXPECT_NE(m.find("Geometry/Layer stack = crystal:inf"), std::string::npos)
+    << m;
+}
+
+
+TEST(GeometryPillar, DegenerateMeshNamesTheEntries)
+{
+  const auto mesh_error = [](const std::map<std::string, std::string> &e)
+  {
+    try
+    {
+      const Pillar     pillar = make_pillar(e);
+      Triangulation<3> tria;
+      pillar.create_triangulation(tria);
+    }
+    catch (const std::exception &x)
+    {
+      return single_spaced(x.what());
+    }
+    return std::string();
+  };
+  std::string m = mesh_error(
+    {{"Layer stack", "crystal"}, {"Base", "true"}, {"Fillet radius", "1e-12"}});
+  EXPECT_NE(m.find("Geometry/Fillet radius = 1e-12"), std::string::npos) << m;
+  m = mesh_error({{"Layer stack", "crystal"},
+                  {"Base", "true"},
+                  {"Base radius", "0.6000001"}});
+  EXPECT_NE(m.find("Geometry/Base radius = 0.6000001"), std::string::npos) << m;
+  m = mesh_error(
+    {{"Layer stack", "crystal:0.0001, glass:0.0001"}, {"Height", "0.002"}});
+  EXPECT_NE(m.find("Geometry/Layer stack"), std::string::npos) << m;
+  m = mesh_error(
+    {{"Layer stack", "crystal"}, {"Height", "1000"}, {"Axial cells", "1"}});
+  EXPECT_NE(m.find("times longer than its shortest"), std::string::npos) << m;
+  EXPECT_NE(m.find("Geometry/Axial cells = 1"), std::string::npos) << m;
+  // The default laminate is fine.
+  EXPECT_EQ(mesh_error(laminate), "");
+}
+
+
+namespace
+{
+  std::string
+  write_msh(const std::string &name, const std::string &text)
+  {
+    const std::string path = ::testing::TempDir() + name;
+    std::ofstream(path) << text;
+    return path;
+  }
+
+  std::string
+  gmsh_error(const std::string &path)
+  {
+    try
+    {
+      micropillar::geometry::check_gmsh_file(path);
+    }
+    catch (const std::exception &e)
+    {
+      return single_spaced(e.what());
+    }
+    return "";
+  }
+
+  const std::string msh_header = "$MeshFormat\n2.2 0 8\n$EndMeshFormat\n";
+  const std::string msh_unit_cube_nodes =
+    "$Nodes\n8\n1 0 0 0\n2 1 0 0\n3 1 1 0\n4 0 1 0\n5 0 0 1\n6 1 0 1\n"
+    "7 1 1 1\n8 0 1 1\n$EndNodes\n";
+} // namespace
+
+
+TEST(GeometryPillar, GmshFileChecks)
+{
+  using micropillar::geometry::check_gmsh_file;
+  EXPECT_EQ(check_gmsh_file(meshes_dir() + "pillar_on_base.msh"), 471u);
+
+  // A one-hexahedron mesh in format 2.2 and in 4.1.
+  EXPECT_EQ(check_gmsh_file(write_msh(
+              "hex22.msh",
+              msh_header + msh_unit_cube_nodes +
+                "$Elements\n1\n1 5 2 0 1 1 2 3 4 5 6 7 8\n$EndElements\n")),
+            1u);
+  EXPECT_EQ(check_gmsh_file(write_msh(
+              "hex41.msh",
+              "$MeshFormat\n4.1 0 8\n$EndMeshFormat\n"
+              "$Nodes\n1 8 1 8\n3 1 0 8\n1\n2\n3\n4\n5\n6\n7\n8\n"
+              "0 0 0\n1 0 0\n1 1 0\n0 1 0\n0 0 1\n1 0 1\n1 1 1\n0 1 1\n"
+              "$EndNodes\n"
+              "$Elements\n1 1 1 1\n3 1 5 1\n1 1 2 3 4 5 6 7 8\n"
+              "$EndElements\n")),
+            1u);
+
+  // What is wrong, with the file named.
+  const std::map<std::string, std::pair<std::string, std::string>> bad = {
+    {"empty", {"", "the file is empty"}},
+    {"text", {"hello\n", "not a Gmsh .msh file"}},
+    {"binary", {"$MeshFormat\n2.2 1 8\n$EndMeshFormat\n", "binary"}},
+    {"version", {"$MeshFormat\n3.0 0 8\n$EndMeshFormat\n", "version 3"}},
+    {"no_elements", {msh_header + msh_unit_cube_nodes, "no $Elements"}},
+    {"cut_nodes", {msh_header + "$Nodes\n8\n1 0 0 0\n2 1 0 0\n", "truncated"}},
+    {"cut_elements",
+     {msh_header + msh_unit_cube_nodes + "$Elements\n1\n1 5 2 0 1 1 2 3",
+      "truncated"}},
+    {"unclosed",
+     {msh_header + msh_unit_cube_nodes +
+        "$Elements\n1\n1 5 2 0 1 1 2 3 4 5 6 7 8\n",
+      "truncated"}},
+    {"garbage_node",
+     {msh_header + "$Nodes\n1\n1 0 zero 0\n$EndNodes\n", "corrupt"}},
+    {"nan_node",
+     {msh_header + "$Nodes\n1\n1 0 nan 0\n$EndNodes\n", "not finite"}},
+    {"surface",
+     {msh_header + msh_unit_cube_nodes +
+        "$Elements\n1\n1 3 2 0 1 1 2 3 4\n$EndElements\n",
+      "a 2D mesh"}},
+    {"tetrahedra",
+     {msh_header + msh_unit_cube_nodes +
+        "$Elements\n2\n1 4 2 0 1 1 2 3 5\n2 5 2 0 1 1 2 3 4 5 6 7 8\n"
+        "$EndElements\n",
+      "1 tetrahedra besides 1 hexahedra"}},
+    {"prisms41",
+     {"$MeshFormat\n4.1 0 8\n$EndMeshFormat\n"
+      "$Nodes\n1 6 1 6\n3 1 0 6\n1\n2\n3\n4\n5\n6\n"
+      "0 0 0\n1 0 0\n0 1 0\n0 0 1\n1 0 1\n0 1 1\n$EndNodes\n"
+      "$Elements\n1 1 1 1\n3 1 6 1\n1 1 2 3 4 5 6\n$EndElements\n",
+      "1 prisms"}},
+    {"unknown_type",
+     {msh_header + msh_unit_cube_nodes +
+        "$Elements\n1\n1 99 2 0 1 1 2\n$EndElements\n",
+      "unknown element type 99"}}};
+  for (const auto &[name, content] : bad)
+  {
+    const std::string path = write_msh(name + ".msh", content.first);
+    const std::string m    = gmsh_error(path);
+    EXPECT_NE(m.find("Geometry/Mesh file = " + path + ": "), std::string::npos)
+      << name << ": " << m;
+    EXPECT_NE(m.find(content.second), std::string::npos) << name << ": " << m;
+  }
+  EXPECT_NE(gmsh_error(::testing::TempDir()).find("is a directory"),
+            std::string::npos);
+  EXPECT_NE(gmsh_error("/no/such.msh").find("file not found"),
+            std::string::npos);
 }
 
 

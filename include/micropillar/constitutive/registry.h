@@ -24,6 +24,8 @@
 #include <memory>
 #include <micropillar/constitutive/interface.h>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace micropillar
 {
@@ -76,6 +78,27 @@ namespace micropillar
       static std::map<std::string, Entry> &
       entries();
     };
+
+    /// Create the model of every material of @p materials ((material name,
+    /// model name) pairs in material-id order, as
+    /// solver::MaterialParameters::materials) from its subsection
+    /// Materials/<material name> of @p prm (entered and left here). An
+    /// exception raised while a model is set up is rethrown as an
+    /// ExcMessage that names the material as the user wrote it:
+    /// "Materials/<name> (<model>): <message>", the model's own prefixes in
+    /// the message ("crystal plasticity/", "subsection J2 plasticity", ...)
+    /// replaced by "Materials/<name>".
+    std::vector<std::unique_ptr<Model>>
+    create_models(
+      const std::vector<std::pair<std::string, std::string>> &materials,
+      dealii::ParameterHandler                               &prm);
+
+    /// The message of create_models() for an exception with text
+    /// @p message raised by model @p model of material @p material.
+    std::string
+    material_error_message(const std::string &material,
+                           const std::string &model,
+                           const std::string &message);
   } // namespace constitutive
 } // namespace micropillar
 

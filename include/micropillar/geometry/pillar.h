@@ -42,6 +42,34 @@ namespace micropillar
       constexpr dealii::types::manifold_id free_surface = 1;
     } // namespace manifold_id
 
+    /// Bounds of the coarse mesh, checked before anything is built.
+    namespace mesh_bounds
+    {
+      /// Coarse cells (generated or in a Gmsh file): the coarse mesh is
+      /// replicated on every MPI rank (serial Triangulation and p4est
+      /// connectivity, about 2 kB per cell).
+      constexpr double max_coarse_cells = 5e6;
+      /// Smallest cell edge of the coarse mesh, relative to the top diameter:
+      /// a smaller edge is a degenerate input (a 1e-12 fillet, a base radius
+      /// a hair wider than the foot), not a resolution choice (the flagship
+      /// laminate's thinnest cell is 1e-2 D).
+      constexpr double min_edge_over_diameter = 1e-4;
+      /// Largest ratio of the longest to the shortest edge of one coarse
+      /// cell (the flagship laminate: about 25 at Lateral refinement 0).
+      /// For thin layers this is the binding bound: layer thickness / Cells
+      /// per layer >= lateral cell size / 1000.
+      constexpr double max_aspect_ratio = 1e3;
+    } // namespace mesh_bounds
+
+    /// Check a Gmsh .msh file before deal.II reads it: ASCII format 2.2 or
+    /// 4.x, complete sections ($MeshFormat, $Nodes, $Elements, each with
+    /// its $End), and volume elements that are all hexahedra (a 2D-only
+    /// mesh, tetrahedra, prisms or pyramids are refused: p4est would crash
+    /// on them). Returns the number of hexahedra; throws one ExcMessage
+    /// "Geometry/Mesh file = FILE: what is wrong" otherwise.
+    std::size_t
+    check_gmsh_file(const std::string &filename);
+
     /// One layer of the stack as built into the mesh.
     struct Layer
     {
@@ -89,6 +117,16 @@ namespace micropillar
       /// Outside (the base): invalid index, thickness 0, no interface.
       constitutive::PointContext
       context(const dealii::Point<3> &X, const unsigned int material_id) const;
+
+      /// Number of cells of the coarse mesh create_triangulation() builds
+      /// (exact for the generator, the hexahedra of a Gmsh file), known
+      /// after parse_parameters() without building anything.
+      double
+      coarse_cell_estimate() const;
+
+      /// "N cells (how the entries produce them)", for messages.
+      std::string
+      coarse_cell_summary() const;
 
       /// Pillar height L0 [µm] (the base is not included).
       double
@@ -171,6 +209,23 @@ namespace micropillar
 
       void
       read_mesh_file(dealii::Triangulation<3> &tria) const;
+
+      // Hexahedra in the Gmsh file (set by parse_parameters).
+      std::size_t gmsh_cells = 0;
+
+      // Cells through the pillar height (z levels - 1) of the generator.
+      double
+      axial_levels() const;
+
+      // Cells of the generated base block (0 without one).
+      double
+      base_cells() const;
+
+      // Refuse a coarse mesh with a cell edge below
+      // mesh_bounds::min_edge_over_diameter * D or a cell aspect ratio above
+      // mesh_bounds::max_aspect_ratio, naming the entries that made it.
+      void
+      check_mesh_quality(const dealii::Triangulation<3> &tria) const;
     };
   } // namespace geometry
 } // namespace micropillar

@@ -173,6 +173,70 @@ namespace micropillar
       parse_parameters(dealii::ParameterHandler &prm);
     };
 
+    /// One 'set' line of a parameter file, as scan_parameter_file() saw it.
+    struct SetLine
+    {
+      /// Entry path as the user wrote it, subsections joined by '/':
+      /// "Geometry/Height".
+      std::string path;
+      /// The value, trimmed (as deal.II's ParameterHandler reads it).
+      std::string value;
+      /// File and logical line number (the first physical line of a line
+      /// continued with '\'), for messages.
+      std::string  file;
+      unsigned int line = 0;
+
+      /// "FILE, line N".
+      std::string
+      where() const;
+    };
+
+    /// The text of a parameter file and every entry it sets (INCLUDEd
+    /// files followed), from a light scan that mirrors deal.II's
+    /// ParameterHandler::parse_input(): '\' at the end of a line joins the
+    /// next one, '#' starts a comment, 'subsection NAME' / 'end' nest,
+    /// 'set NAME = VALUE' sets, 'INCLUDE FILE' reads FILE (relative to the
+    /// working directory) at the current subsection.
+    struct ParameterFileScan
+    {
+      /// The main file's text, a leading UTF-8 byte-order mark removed.
+      std::string text;
+      /// Every 'set' line in reading order (included files in place).
+      std::vector<SetLine> entries;
+    };
+
+    /// Scan @p filename and refuse, with one ExcMessage naming the file (and
+    /// line), what deal.II would crash on or silently accept: a path that is
+    /// missing or a directory, a file that is not text (NUL bytes), an
+    /// INCLUDE that includes itself (directly or through other files: deal.II
+    /// recurses until the stack overflows) or a missing INCLUDE, a file that
+    /// sets no entry, and an entry set twice with different values (deal.II
+    /// keeps the last one silently; the same value twice is accepted). A
+    /// UTF-8 byte-order mark at the start of @p filename is stripped from
+    /// text; in an INCLUDEd file (which deal.II reads itself) it is refused.
+    ParameterFileScan
+    scan_parameter_file(const std::string &filename);
+
+    /// Check every entry of @p scan against the entries declared in @p prm,
+    /// before deal.II parses the file: an undeclared entry or subsection, a
+    /// value that does not match the entry's pattern, and, in an entry whose
+    /// pattern is a Double or a list of Doubles, a number that is not finite
+    /// (inf, nan) or outside the range of a double (1e999, 1e-999). Throws
+    /// one ExcMessage naming the entry by its full path, the value, the file
+    /// and line.
+    void
+    check_entries(const ParameterFileScan &scan, dealii::ParameterHandler &prm);
+
+    /// Walk every entry of @p prm (set or default) whose pattern is a Double
+    /// or a list of Doubles and refuse a value that is not a finite double,
+    /// naming its full path ("Materials/glass/Young's modulus = inf").
+    void
+    check_finite_entries(dealii::ParameterHandler &prm);
+
+    /// Upper bounds of the mesh size, checked before anything is built
+    /// (see RunParameters::parse_parameters and geometry::Pillar).
+    constexpr double max_active_cells = 5e7;
+
     /// Read @p filename in two passes (first the material list, then every
     /// entry, strictly: unknown entries are errors) into @p prm and
     /// @p params.

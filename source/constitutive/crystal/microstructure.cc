@@ -3,6 +3,7 @@
 #include <deal.II/base/numbers.h>
 #include <limits>
 #include <micropillar/constitutive/crystal/microstructure.h>
+#include <sstream>
 
 namespace micropillar
 {
@@ -66,11 +67,23 @@ namespace micropillar
                     dealii::ExcMessage(
                       "crystal plasticity/Microstructure/Mean grain size "
                       "must be > 0 for columnar or equiaxed grains."));
-        AssertThrow(prm.fibre_axis.norm() > 0. &&
-                      prm.fibre_crystal_direction.norm() > 0.,
-                    dealii::ExcMessage(
-                      "crystal plasticity/Microstructure: the fibre axis and "
-                      "the fibre crystal direction must be non-zero."));
+        // The norm of a vector of finite components can still overflow
+        // (1e200, 1e200, 0) or underflow to 0 (1e-200, 0, 0): both would
+        // make the normalised direction NaN or zero.
+        for (const auto &[name, v] :
+             {std::make_pair(std::string("Fibre axis"), prm.fibre_axis),
+              std::make_pair(std::string("Fibre crystal direction"),
+                             prm.fibre_crystal_direction)})
+        {
+          const double       n = v.norm();
+          std::ostringstream s;
+          s << "crystal plasticity/Microstructure/" << name << " = " << v[0]
+            << ", " << v[1] << ", " << v[2]
+            << ": must be a non-zero direction whose length is a finite "
+               "double (scale it to about 1).";
+          AssertThrow(std::isfinite(n) && n > 0. && std::isfinite(1. / n),
+                      dealii::ExcMessage(s.str()));
+        }
         if (prm.type == Type::equiaxed)
           s = prm.grain_size * std::cbrt(dealii::numbers::PI / 6.);
         else if (prm.type == Type::columnar)
