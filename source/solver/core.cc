@@ -43,14 +43,8 @@ namespace micropillar
       const unsigned int degree = params.fe.formulation == "Q2" ? 2 : 1;
       fe         = std::make_unique<FESystem<3>>(FE_Q<3>(degree), 3);
       quadrature = std::make_unique<QGauss<3>>(degree + 1);
-      prm.enter_subsection("Materials");
-      for (const auto &m : params.materials.materials)
-      {
-        prm.enter_subsection(m.first);
-        models.push_back(constitutive::Registry::create(m.second, prm));
-        prm.leave_subsection();
-      }
-      prm.leave_subsection();
+      // Errors name the material as the prm file writes it.
+      models = constitutive::create_models(params.materials.materials, prm);
       for (const auto &model : models)
       {
         std::vector<unsigned int> map;

@@ -10,10 +10,7 @@
    and files) as an uninterrupted run: frames written after the checkpoint
    by the killed run are dropped and written again.
 """
-import signal
-import subprocess
 import sys
-import time
 
 import mp_test as t
 from postprocess import curves, pvd
@@ -66,19 +63,8 @@ out = work / "killed"
 prm = t.write_prm("j2_pillar.prm", work / "killed.prm",
                   dict(base, **{"Output directory": str(out),
                                 "Checkpoint/Interval": 4}))
-p = subprocess.Popen([str(exe), str(prm)], stdout=subprocess.PIPE,
-                     stderr=subprocess.PIPE, text=True)
-csv = out / "stress_strain.csv"
-while p.poll() is None:
-    # step 6 written: checkpoint at 4, frame 6 written after it
-    if csv.exists() and len(csv.read_text().splitlines()) >= 8:
-        p.send_signal(signal.SIGKILL)
-        break
-    time.sleep(0.01)
-p.communicate(timeout=600)
-t.check(p.returncode == -signal.SIGKILL, f"the run was killed ({p.returncode})")
-r = subprocess.run([str(exe), str(prm), "--restart"], capture_output=True,
-                   text=True, timeout=600)
+# step 6 written: checkpoint at 4, frame 6 written after it
+r = t.kill_and_restart(exe, prm, out, 6)
 t.check(r.returncode == 0, f"restart exits 0 ({r.returncode})")
 frames = check_series("restarted", out, 1)
 t.check([(round(tm, 9), f.name) for tm, f in frames] == ref,

@@ -18,10 +18,8 @@ Bad fracture input is in bad_input_test.py's spirit: here, l <= 0, Gc <= 0,
 NaN Gc and an unknown material exit 1 naming the entry.
 """
 import math
-import signal
 import subprocess
 import sys
-import time
 
 import numpy as np
 
@@ -100,18 +98,7 @@ ref = run("restart_reference", base)
 out = work / "killed"
 prm = t.write_prm("fracture_bar.prm", work / "killed.prm",
                   dict(base, **{"Output directory": str(out)}))
-p = subprocess.Popen([str(exe), str(prm)], stdout=subprocess.PIPE,
-                     stderr=subprocess.PIPE, text=True)
-csv = out / "stress_strain.csv"
-while p.poll() is None:
-    if csv.exists() and len(csv.read_text().splitlines()) >= 24:
-        p.send_signal(signal.SIGKILL)
-        break
-    time.sleep(0.005)
-p.communicate(timeout=600)
-t.check(p.returncode == -signal.SIGKILL, f"the run was killed ({p.returncode})")
-r = subprocess.run([str(exe), str(prm), "--restart"], capture_output=True,
-                   text=True, timeout=600)
+r = t.kill_and_restart(exe, prm, out, 22)
 c = curves.read_curve(out)
 same = r.returncode == 0 and len(c) == len(ref) and \
     np.max(np.abs(c.stress - ref.stress)) <= 1e-10 * np.max(np.abs(ref.stress)) \

@@ -68,6 +68,27 @@ def simulate(exe, work, name, template, overrides, n_ranks=1):
     return curves.read_curve(out)
 
 
+def kill_and_restart(exe, prm, out, min_rows):
+    """Run prm, SIGKILL it once stress_strain.csv in out has min_rows data
+    rows, then run it again with --restart. Checks that the run was killed;
+    returns the restart's CompletedProcess."""
+    import signal
+    import time
+    p = subprocess.Popen([str(exe), str(prm)], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    csv = Path(out) / "stress_strain.csv"
+    while p.poll() is None:
+        if csv.exists() and len(csv.read_text().splitlines()) >= min_rows + 2:
+            p.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.005)
+    p.communicate(timeout=600)
+    check(p.returncode == -signal.SIGKILL,
+          f"the run was killed after {min_rows} rows ({p.returncode})")
+    return subprocess.run([str(exe), str(prm), "--restart"],
+                          capture_output=True, text=True, timeout=600)
+
+
 FAILURES = []
 
 

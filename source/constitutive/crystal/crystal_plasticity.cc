@@ -889,11 +889,6 @@ namespace micropillar
                     dealii::ExcMessage("Invalid crystal plasticity input:\n" +
                                        err.str()));
 
-        const double d =
-          prm.microstructure.type == Microstructure::Type::single_crystal
-            ? 0.
-            : prm.microstructure.grain_size;
-
         unsigned int offset = n_header;
         for (unsigned int ip = 0; ip < 2; ++ip)
         {
