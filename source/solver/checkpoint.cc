@@ -414,7 +414,9 @@ namespace micropillar
       for (auto &field : coupled_fields)
         field->load_checkpoint();
       // Frames a killed run wrote after the checkpoint leave the series.
-      write_pvd_records();
+      collective(comm,
+                 "rewriting " + params.output_directory + "/fields.pvd",
+                 [&]() { write_pvd_records(); });
       pcout << "Restarted from " << checkpoint_directory() << " at step "
             << step << ", strain " << displacement_old / params.pillar.height()
             << std::endl;
