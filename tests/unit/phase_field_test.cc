@@ -108,7 +108,8 @@ TEST(PhaseField, DegradedTangentMatchesFiniteDifferences)
                              deformation(-0.001, -0.0004, 0.0005),
                              deformation(0.01, -0.002, 0.004),
                              deformation(-0.01, -0.006, 0.004)})
-      EXPECT_LT(micropillar::testing::tangent_error(model, F, I, 1., state, 1e-7), 2e-6)
+      EXPECT_LT(
+        micropillar::testing::tangent_error(model, F, I, 1., state, 1e-7), 2e-6)
         << "g = " << g;
   }
 }
@@ -120,17 +121,20 @@ TEST(PhaseField, DegradedResponseIsObjective)
   inner.initialise_state(PointContext(), state);
   const Degraded model(inner, 0.2);
   const Tensor2  I = dealii::unit_symmetric_tensor<3>();
-  const Tensor2  Q = micropillar::testing::rotation(dealii::Tensor<1, 3>({1., 2., 3.}), 0.7);
+  const Tensor2  Q =
+    micropillar::testing::rotation(dealii::Tensor<1, 3>({1., 2., 3.}), 0.7);
   for (const Tensor2 &F :
        {deformation(0.004, 0.001, 0.002), deformation(-0.008, -0.002, 0.003)})
-    EXPECT_LT(micropillar::testing::objectivity_error(model, F, I, 1., state, Q), 1e-10);
+    EXPECT_LT(
+      micropillar::testing::objectivity_error(model, F, I, 1., state, Q),
+      1e-10);
   // and so is the driving force
-  const auto    m  = pf::isotropic_moduli(inner, PointContext());
-  const Tensor2 F  = deformation(0.002, -0.001, 0.003);
-  const auto    r  = micropillar::testing::run_update(inner, F, I, 1., state);
-  const auto    rq = micropillar::testing::run_update(inner, Q * F, I, 1., state);
-  const double  a  = pf::energy_split(r.P * transpose(F), m).first;
-  const double  b  = pf::energy_split(rq.P * transpose(Q * F), m).first;
+  const auto    m = pf::isotropic_moduli(inner, PointContext());
+  const Tensor2 F = deformation(0.002, -0.001, 0.003);
+  const auto    r = micropillar::testing::run_update(inner, F, I, 1., state);
+  const auto rq  = micropillar::testing::run_update(inner, Q * F, I, 1., state);
+  const double a = pf::energy_split(r.P * transpose(F), m).first;
+  const double b = pf::energy_split(rq.P * transpose(Q * F), m).first;
   EXPECT_NEAR(a, b, 1e-12 * a);
 }
 
@@ -139,8 +143,8 @@ TEST(PhaseField, SplitKeepsCompressionAndDrivesNoCrackUnderPressure)
   const NeoHookean    model(100000., 0.3);
   std::vector<double> state;
   const Tensor2       F = 0.99 * dealii::unit_symmetric_tensor<3>();
-  const auto          r = micropillar::testing::run_update(model, F, F, 1., state);
-  const auto          m = pf::isotropic_moduli(model, PointContext());
+  const auto r = micropillar::testing::run_update(model, F, F, 1., state);
+  const auto m = pf::isotropic_moduli(model, PointContext());
   // hydrostatic compression: no tensile energy ...
   const auto psi = pf::energy_split(r.P * transpose(F), m);
   EXPECT_EQ(psi.first, 0.);
@@ -150,9 +154,10 @@ TEST(PhaseField, SplitKeepsCompressionAndDrivesNoCrackUnderPressure)
   pf::degrade(broken, F, 1e-6);
   EXPECT_LT((broken.P - r.P).norm(), 1e-10 * r.P.norm());
   // in tension it loses all but g of its stress
-  const Tensor2 Ft     = 1.01 * dealii::unit_symmetric_tensor<3>();
-  UpdateResult  pulled = micropillar::testing::run_update(model, Ft, Ft, 1., state);
-  const Tensor2 P0     = pulled.P;
+  const Tensor2 Ft = 1.01 * dealii::unit_symmetric_tensor<3>();
+  UpdateResult  pulled =
+    micropillar::testing::run_update(model, Ft, Ft, 1., state);
+  const Tensor2 P0 = pulled.P;
   pf::degrade(pulled, Ft, 0.25);
   EXPECT_LT((pulled.P - 0.25 * P0).norm(), 1e-12 * P0.norm());
 }
