@@ -12,6 +12,7 @@
 #include <deal.II/lac/vector.h>
 #include <deal.II/numerics/data_out.h>
 #include <micropillar/solver/damage_field.h>
+#include <sstream>
 
 namespace micropillar
 {
@@ -257,6 +258,32 @@ namespace micropillar
       volume = Utilities::MPI::sum(volume, comm);
       return {Utilities::MPI::max(max_d, comm),
               volume > 0. ? Utilities::MPI::sum(cracked, comm) / volume : 0.};
+    }
+
+
+    void
+    DamageField::converged_step(const unsigned int step, const double strain)
+    {
+      if (onset_step >= 0)
+        return;
+      double max_d = 0.;
+      for (const auto i : owned)
+        max_d = std::max(max_d, static_cast<double>(d(i)));
+      if (Utilities::MPI::max(max_d, tria.get_communicator()) > 0.95)
+      {
+        onset_step   = step;
+        onset_strain = strain;
+      }
+    }
+
+
+    std::string
+    DamageField::run_summary() const
+    {
+      std::ostringstream s;
+      s << "crack_onset_step=" << onset_step
+        << " crack_onset_strain=" << onset_strain;
+      return s.str();
     }
 
 

@@ -268,6 +268,9 @@ namespace micropillar
           pcout << " " << key << "s=" << get(calls, field->name()) << " " << key
                 << "_s="
                 << Utilities::MPI::max(get(times, field->name()), comm);
+          const std::string extra = field->run_summary();
+          if (!extra.empty())
+            pcout << " " << extra;
         }
         pcout << " wall_s=" << wall_time
               << " peak_rss_mb_max_rank=" << Utilities::MPI::max(rss_mb, comm)

@@ -363,6 +363,8 @@ namespace micropillar
                                        dt,
                                        row);
                      });
+          for (auto &field : coupled_fields)
+            field->converged_step(step, strain);
           pcout << "step " << std::setw(5) << step << "  strain "
                 << std::setw(10) << std::setprecision(5) << strain
                 << "  stress " << std::setw(10) << std::setprecision(6)

@@ -62,6 +62,22 @@ for model, expected in peaks.items():
                           c2.columns["max_damage"])) <= 1e-8
     t.check(same, f"{model}: 2 ranks give the 1-rank curve and damage")
 
+# crack onset in the run summary: AT2's homogeneous d reaches 0.95 at
+# H = 9.5 Gc/l, i.e. |strain| = sqrt(19 Gc/(l E)); the summary names the
+# first step at or past it (increments of 2e-4).
+prm = t.write_prm("fracture_bar.prm", work / "onset.prm",
+                  {"Fracture/Model": "AT2",
+                   "Output directory": str(work / "onset")})
+log = t.run(exe, prm).stdout
+summary = [l for l in log.splitlines() if l.startswith("run_summary:")]
+items = dict(i.split("=", 1) for i in summary[-1].split()[1:] if "=" in i) \
+    if summary else {}
+onset = abs(float(items.get("crack_onset_strain", "nan")))
+expected = math.sqrt(19 * Gc / (ell * E))
+t.check(expected <= onset <= expected + 2e-4 + 1e-12,
+        f"crack onset |strain| {onset} at the first step past the analytic "
+        f"{expected:.5f}")
+
 # (c) compression: AT1 onset at sqrt(9 E Gc / (16 l))
 cc = run("AT1_compression", {"Fracture/Model": "AT1",
                              "Loading/Direction": "compression",

@@ -135,6 +135,20 @@ namespace micropillar
         return {};
       }
 
+      /// After the curve row of converged step @p step (engineering strain
+      /// @p strain) is written (collective).
+      virtual void
+      converged_step(const unsigned int /*step*/, const double /*strain*/)
+      {
+      }
+
+      /// Extra "key=value" items for the run_summary line ("" for none).
+      virtual std::string
+      run_summary() const
+      {
+        return "";
+      }
+
       /// The step has been accepted: the field's new values become the old.
       virtual void
       accept_step()

@@ -118,6 +118,12 @@ namespace micropillar
       curve_values() const override;
       void
       add_field_output(dealii::DataOut<3> &data_out) const override;
+      /// Records the crack onset: the first step with d > 0.95 somewhere.
+      void
+      converged_step(const unsigned int step, const double strain) override;
+      /// crack_onset_step= and crack_onset_strain= (-1: no crack yet).
+      std::string
+      run_summary() const override;
       /// d from the checkpointed H (one damage solve).
       void
       load_checkpoint() override;
@@ -143,6 +149,8 @@ namespace micropillar
       std::unique_ptr<dealii::FEValues<3>>  fe_values;
       std::vector<double>                   d_q; // at the reinit() cell
       unsigned int                          cell_material = 0;
+      int                                   onset_step    = -1;
+      double                                onset_strain  = -1.;
     };
   } // namespace solver
 } // namespace micropillar
