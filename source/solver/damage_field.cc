@@ -12,6 +12,7 @@
 #include <deal.II/lac/vector.h>
 #include <deal.II/numerics/data_out.h>
 #include <micropillar/solver/damage_field.h>
+#include <micropillar/solver/scalar_field.h>
 #include <sstream>
 
 namespace micropillar
@@ -107,12 +108,9 @@ namespace micropillar
     double
     DamageField::solve()
     {
-      const MPI_Comm         comm = tria.get_communicator();
-      DynamicSparsityPattern dsp(relevant);
-      DoFTools::make_sparsity_pattern(dof_handler, dsp);
-      SparsityTools::distribute_sparsity_pattern(dsp, owned, comm, relevant);
+      const MPI_Comm                 comm = tria.get_communicator();
       TrilinosWrappers::SparseMatrix A;
-      A.reinit(owned, owned, dsp, comm);
+      reinit_scalar_matrix(dof_handler, owned, relevant, A);
       TrilinosWrappers::MPI::Vector b(owned, comm), touched(owned, comm);
 
       FEValues<3>        values(fe,
@@ -176,12 +174,8 @@ namespace micropillar
       A.compress(VectorOperation::insert);
 
       TrilinosWrappers::MPI::Vector x(owned, comm);
-      SolverControl control(10000, 1e-12 * b.l2_norm() + 1e-300);
-      SolverCG<TrilinosWrappers::MPI::Vector> cg(control);
-      TrilinosWrappers::PreconditionJacobi    jacobi;
-      jacobi.initialize(A);
-      x = 0.;
-      cg.solve(A, x, b, jacobi);
+      x = 0.; // from zero, so a restart's solve is bitwise the same
+      solve_spd(A, x, b, 10000);
 
       double change = 0.;
       for (const auto i : owned)

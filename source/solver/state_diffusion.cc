@@ -11,6 +11,7 @@
 #include <deal.II/lac/trilinos_sparse_matrix.h>
 #include <deal.II/lac/trilinos_vector.h>
 #include <deal.II/lac/vector.h>
+#include <micropillar/solver/scalar_field.h>
 #include <micropillar/solver/state_diffusion.h>
 
 namespace micropillar
@@ -53,11 +54,8 @@ namespace micropillar
       IndexSet       relevant;
       DoFTools::extract_locally_relevant_dofs(dof_handler, relevant);
 
-      DynamicSparsityPattern dsp(relevant);
-      DoFTools::make_sparsity_pattern(dof_handler, dsp);
-      SparsityTools::distribute_sparsity_pattern(dsp, owned, comm, relevant);
       TrilinosWrappers::SparseMatrix A;
-      A.reinit(owned, owned, dsp, comm);
+      reinit_scalar_matrix(dof_handler, owned, relevant, A);
       TrilinosWrappers::MPI::Vector lumped(owned, comm), b(owned, comm);
 
       const unsigned int n_dofs = fe.n_dofs_per_cell(), n_q = quadrature.size();
@@ -122,12 +120,8 @@ namespace micropillar
       A.compress(VectorOperation::insert);
       p.compress(VectorOperation::insert);
 
-      SolverControl control(1000, 1e-12 * b.l2_norm() + 1e-300);
-      SolverCG<TrilinosWrappers::MPI::Vector> cg(control);
-      TrilinosWrappers::PreconditionJacobi    jacobi;
-      jacobi.initialize(A);
       d = p; // the solution without diffusion as the initial guess
-      cg.solve(A, d, b, jacobi);
+      solve_spd(A, d, b, 1000);
 
       // Point values: v = d(x_q) + (cell mean of s) + theta (s - mean),
       // s = v* - p(x_q) the sub-grid part that the Q1 field cannot carry,
