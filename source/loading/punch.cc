@@ -26,9 +26,44 @@ namespace micropillar
                         "until the punch force vanishes.");
       prm.declare_entry("Punch contact",
                         "stuck",
-                        Patterns::Selection("stuck|frictionless"),
-                        "Contact of the punch face: stuck (no slip) or "
-                        "frictionless (axial displacement only).");
+                        Patterns::Selection("stuck|frictionless|Coulomb"),
+                        "Contact of the punch: stuck (the top face follows "
+                        "the punch, no slip) or frictionless (axial "
+                        "displacement only), both Dirichlet conditions on "
+                        "the top face; or Coulomb: penalty contact of a "
+                        "rigid flat punch with Coulomb friction (Friction "
+                        "coefficient) on the top face and the side faces "
+                        "near the top (docs/contact.md).");
+      prm.declare_entry("Friction coefficient",
+                        "0.2",
+                        Patterns::Double(0.),
+                        "Coulomb friction coefficient mu between punch and "
+                        "pillar [-] (Punch contact = Coulomb only); 0 is "
+                        "frictionless, a large value sticks.");
+      prm.declare_entry(
+        "Contact penalty factor",
+        "100",
+        Patterns::Double(1e-3),
+        "Penalty factor kappa of the Coulomb contact [-]: normal penalty "
+        "eps_n = kappa G_max / h [MPa/µm] (G_max the "
+        "largest shear modulus of the materials, h the smallest edge of the "
+        "cells that carry contact faces); the penetration is about "
+        "p h / (kappa G_max) (docs/contact.md).");
+      prm.declare_entry(
+        "Tangential penalty ratio",
+        "0.1",
+        Patterns::Double(1e-6, 1.),
+        "Tangential over normal penalty of the Coulomb contact, eps_t / "
+        "eps_n [-]; the elastic slip of a sticking point is mu p / eps_t "
+        "(docs/contact.md).");
+      prm.declare_entry(
+        "Contact search depth",
+        "0.25",
+        Patterns::Double(0., 1.),
+        "Boundary faces (except bottom and plane-strain faces) whose "
+        "reference centre lies within this fraction of the height below the "
+        "top are contact candidates (Punch contact = Coulomb): the side "
+        "material that rolls onto the punch comes into contact [-].");
       prm.declare_entry(
         "Bottom support",
         "fixed",
@@ -57,13 +92,22 @@ namespace micropillar
     void
     PunchParameters::parse_parameters(dealii::ParameterHandler &prm)
     {
-      strain_rate       = prm.get_double("Strain rate");
-      target_strain     = prm.get_double("Target strain");
-      unload            = prm.get_bool("Unload");
-      punch_contact     = prm.get("Punch contact");
-      bottom_support    = prm.get("Bottom support");
-      machine_stiffness = prm.get_double("Machine stiffness");
-      direction         = prm.get("Direction");
+      strain_rate              = prm.get_double("Strain rate");
+      target_strain            = prm.get_double("Target strain");
+      unload                   = prm.get_bool("Unload");
+      punch_contact            = prm.get("Punch contact");
+      friction_coefficient     = prm.get_double("Friction coefficient");
+      contact_penalty_factor   = prm.get_double("Contact penalty factor");
+      contact_search_depth     = prm.get_double("Contact search depth");
+      tangential_penalty_ratio = prm.get_double("Tangential penalty ratio");
+      bottom_support           = prm.get("Bottom support");
+      machine_stiffness        = prm.get_double("Machine stiffness");
+      direction                = prm.get("Direction");
+      AssertThrow(!(punch_contact == "Coulomb" && direction == "tension"),
+                  dealii::ExcMessage(
+                    "Loading/Punch contact = Coulomb cannot pull: use "
+                    "Loading/Direction = compression, or Punch contact = "
+                    "stuck for a tension test."));
     }
 
     FlatPunch::FlatPunch(const PunchParameters &parameters, const double height)

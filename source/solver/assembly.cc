@@ -1,6 +1,7 @@
 // PillarSolver: the internal-force vector and the consistent tangent
-// (Q1, Q2, Q1 F-bar; see pillar_solver.h), residual norms, punch force and
-// the reference area of the engineering stress.
+// (Q1, Q2, Q1 F-bar; see pillar_solver.h) with the contact forces of a
+// Coulomb punch (contact_assembly.cc), residual norms, punch force and the
+// reference area of the engineering stress.
 #include <cmath>
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/quadrature_lib.h>
@@ -216,6 +217,8 @@ namespace micropillar
                                                      dof_indices,
                                                      K);
           }
+        if (ok && contact_on)
+          assemble_contact(with_matrix);
       }
       catch (const std::exception &e)
       {
@@ -263,6 +266,10 @@ namespace micropillar
     double
     PillarSolver<LA>::punch_force() const
     {
+      // Coulomb contact: the sum of the contact pressures of the last
+      // assembly (compression positive).
+      if (contact_on)
+        return Utilities::MPI::sum(contact_force_local, comm);
       double f = 0.;
       for (const auto i : punch_axial_dofs)
         f += internal_force(i);

@@ -91,7 +91,8 @@ namespace micropillar
               full == "Fracture/Regularisation length" ||
               full == "Fracture/Critical energy release rate" ||
               full == "Fracture/Residual stiffness" ||
-              full == "Loading/Bottom support")
+              full == "Loading/Bottom support" ||
+              full == "Loading/Contact search depth")
             lines.push_back(full + " = " + value);
         }
       }
@@ -213,6 +214,20 @@ namespace micropillar
             states.push_back(p->old_state);
           for (const auto &p : points)
             states.push_back(p->field_old);
+          // Coulomb contact: (in contact, anchor x, anchor y) per contact
+          // point of the cell (empty for a cell without candidate faces).
+          if (contact_on)
+          {
+            std::vector<double> c;
+            if (const auto data = contact_history.try_get_data(cell))
+              for (const auto &s : (*data)[0]->points)
+              {
+                c.push_back(s.in_contact_old ? 1. : 0.);
+                c.push_back(s.anchor_old[0]);
+                c.push_back(s.anchor_old[1]);
+              }
+            states.push_back(c);
+          }
           return Utilities::pack(states, false);
         },
         /*returns_variable_size_data=*/true);
@@ -393,7 +408,7 @@ namespace micropillar
                                                                 false);
           auto        points = history.get_data(cell);
           const auto &model  = *models[cell->material_id()];
-          AssertThrow(states.size() == 2 * points.size(),
+          AssertThrow(states.size() == 2 * points.size() + (contact_on ? 1 : 0),
                       ExcMessage("Checkpoint: quadrature data do not match "
                                  "the element of this prm file."));
           for (unsigned int q = 0; q < points.size(); ++q)
@@ -409,6 +424,25 @@ namespace micropillar
             points[q]->new_state = states[q];
             points[q]->field_old = states[points.size() + q];
             points[q]->field_new = states[points.size() + q];
+          }
+          if (contact_on)
+          {
+            const auto       &c    = states.back();
+            const auto        data = contact_history.try_get_data(cell);
+            const std::size_t n =
+              data ? (*data)[0]->points.size() : std::size_t(0);
+            AssertThrow(c.size() == 3 * n,
+                        ExcMessage("Checkpoint: the contact points do not "
+                                   "match the contact entries of this prm "
+                                   "file."));
+            for (std::size_t k = 0; k < n; ++k)
+            {
+              auto &s          = (*data)[0]->points[k];
+              s.in_contact_old = c[3 * k] > 0.5;
+              s.anchor_old     = {{c[3 * k + 1], c[3 * k + 2]}};
+              s.in_contact_new = s.in_contact_old;
+              s.anchor_new     = s.anchor_old;
+            }
           }
         });
       for (auto &field : coupled_fields)

@@ -126,11 +126,14 @@ namespace micropillar
       const ComponentMask              axial =
         fe->component_mask(FEValuesExtractors::Scalar(2));
       const bool stuck = params.punch.punch_contact == "stuck";
-      VectorTools::interpolate_boundary_values(dof_handler,
-                                               geometry::boundary_id::punch,
-                                               Functions::ZeroFunction<3>(3),
-                                               constraints,
-                                               stuck ? all : axial);
+      // Coulomb contact: the punch acts through contact forces only
+      // (contact_assembly.cc), the top face is free of constraints.
+      if (params.punch.punch_contact != "Coulomb")
+        VectorTools::interpolate_boundary_values(dof_handler,
+                                                 geometry::boundary_id::punch,
+                                                 Functions::ZeroFunction<3>(3),
+                                                 constraints,
+                                                 stuck ? all : axial);
       // Plane-strain faces (a strip's, or tag 3 of a Gmsh mesh): u_y = 0.
       VectorTools::interpolate_boundary_values(
         dof_handler,
@@ -319,6 +322,7 @@ namespace micropillar
             data[q]->field_new = data[q]->field_old;
           }
         }
+      setup_contact();
     }
 
 

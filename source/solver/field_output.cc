@@ -272,6 +272,13 @@ namespace micropillar
           if (!extra.empty())
             pcout << " " << extra;
         }
+        if (contact_on)
+          pcout << " contact_s="
+                << Utilities::MPI::max(get(times, "contact"), comm)
+                << " contact_points_active="
+                << Utilities::MPI::sum(contact_active_local, comm)
+                << " contact_points_slipping="
+                << Utilities::MPI::sum(contact_slipping_local, comm);
         pcout << " wall_s=" << wall_time
               << " peak_rss_mb_max_rank=" << Utilities::MPI::max(rss_mb, comm)
               << " peak_rss_mb_total=" << Utilities::MPI::sum(rss_mb, comm)

@@ -207,6 +207,7 @@ namespace micropillar
         if (cell->is_locally_owned())
           for (auto &p : history.get_data(cell))
             p->old_state = p->new_state;
+      accept_contact();
     }
 
 

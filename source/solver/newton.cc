@@ -21,18 +21,22 @@ namespace micropillar
                                             VectorType  &u)
     {
       std::map<types::global_dof_index, double> values;
-      const bool stuck = params.punch.punch_contact == "stuck";
+      current_punch_displacement = punch_displacement;
+      const bool stuck           = params.punch.punch_contact == "stuck";
       // The punch face moves down by punch_displacement; a stuck face keeps
       // its in-plane position.
       Functions::ConstantFunction<3> punch_values(
         std::vector<double>{0., 0., -punch_displacement});
-      VectorTools::interpolate_boundary_values(
-        dof_handler,
-        geometry::boundary_id::punch,
-        punch_values,
-        values,
-        stuck ? fe->component_mask(FEValuesExtractors::Vector(0))
-              : fe->component_mask(FEValuesExtractors::Scalar(2)));
+      // (Coulomb contact: no constrained DoF on the punch face; the punch
+      // position enters the contact forces.)
+      if (!contact_on)
+        VectorTools::interpolate_boundary_values(
+          dof_handler,
+          geometry::boundary_id::punch,
+          punch_values,
+          values,
+          stuck ? fe->component_mask(FEValuesExtractors::Vector(0))
+                : fe->component_mask(FEValuesExtractors::Scalar(2)));
       for (const auto &v : values)
         if (locally_owned.is_element(v.first))
           u(v.first) = v.second;

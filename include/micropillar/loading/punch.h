@@ -1,6 +1,7 @@
 // The flat-punch test: displacement control at a constant engineering strain
 // rate up to a target strain, optional unloading, contact of the punch face
-// and support of the bottom.
+// (Dirichlet stuck or frictionless, or penalty contact with Coulomb
+// friction) and support of the bottom.
 #ifndef micropillar_loading_punch_h
 #define micropillar_loading_punch_h
 
@@ -21,8 +22,24 @@ namespace micropillar
       /// vanishes.
       bool unload = false;
       /// "stuck": all displacement components of the punch face follow the
-      /// punch; "frictionless": only the axial one.
+      /// punch; "frictionless": only the axial one (both Dirichlet
+      /// conditions on the top face); "Coulomb": penalty contact of a rigid
+      /// flat punch with Coulomb friction on the top face and on the side
+      /// faces near the top (solver/contact.h, docs/contact.md).
       std::string punch_contact = "stuck";
+      /// Coulomb friction coefficient mu [-] (Punch contact = Coulomb).
+      double friction_coefficient = 0.2;
+      /// Penalty factor kappa [-]: eps_n = kappa G_max / h, G_max
+      /// the largest shear modulus of the materials, h the smallest edge of
+      /// the cells that carry contact faces.
+      double contact_penalty_factor = 100.;
+      /// eps_t / eps_n [-]: a softer tangential penalty keeps the
+      /// stick/slip switching of Newton tame (docs/contact.md).
+      double tangential_penalty_ratio = 0.1;
+      /// Contact candidates: the boundary faces (other than bottom and
+      /// plane-strain faces) whose reference centre lies within this
+      /// fraction of the height below the top [-].
+      double contact_search_depth = 0.25;
       /// "fixed": bottom face clamped; "frictionless": axial displacement
       /// zero with the three in-plane rigid-body modes pinned at two
       /// bottom vertices.

@@ -3,8 +3,9 @@
 // tangent and a backtracking line search, adaptive load steps with cutback,
 // coupled fields, curve and field output, checkpoint/restart.
 //
-// Weak form (no body forces, Dirichlet loading only):
-//   R(u) = int_Omega0 P_eff : Grad(delta u) dV = 0,
+// Weak form (no body forces; Dirichlet loading, or the punch as penalty
+// contact with Coulomb friction, solver/contact.h):
+//   R(u) = int_Omega0 P_eff : Grad(delta u) dV - int_Gc t_c . delta u dA = 0,
 // with P_eff = P(F) for Q1 and Q2, and for Q1 F-bar (de Souza Neto, Peric,
 // Dutko, Owen 1996, IJSS 33) the model is evaluated at
 //   Fbar = (J0/J)^(1/3) F,  J0 = det F at the cell centre,
@@ -17,6 +18,8 @@
 //                     run_pillar() (the package switch)
 //   assembly.cc       internal force and tangent (F-bar), residual norms,
 //                     punch force, reference area
+//   contact_assembly.cc  Coulomb punch contact: candidate faces, penalty
+//                     forces and tangent, contact history
 //   newton.cc         boundary values, the Newton iteration with line search
 //   load_stepping.cc  the run loop: predictor, machine spring, coupled
 //                     fields (operator split or staggered), cutback, growth
@@ -46,6 +49,7 @@
 #include <memory>
 #include <micropillar/constitutive/interface.h>
 #include <micropillar/loading/punch.h>
+#include <micropillar/solver/contact.h>
 #include <micropillar/solver/coupled_field.h>
 #include <micropillar/solver/parameters.h>
 #include <micropillar/solver/point_history.h>
@@ -153,6 +157,20 @@ namespace micropillar
       double
       reference_area() const;
 
+      // ---- contact_assembly.cc (Punch contact = Coulomb) ----
+      /// Find the candidate faces of the locally owned cells, size their
+      /// contact history and set the penalty (collective).
+      void
+      setup_contact();
+      /// Add the contact forces and (if @p with_matrix) their tangent at the
+      /// current solution, the punch at current_punch_displacement; fills
+      /// contact_force_local and the new contact states. Called inside
+      /// assemble() on the locally owned cells.
+      void
+      assemble_contact(const bool with_matrix);
+      /// Copy the new contact states to the old ones (a converged step).
+      void
+      accept_contact();
       // ---- newton.cc ----
       /// Impose the punch displacement (and zero elsewhere) on the
       /// constrained DoFs of @p u.
@@ -293,6 +311,20 @@ namespace micropillar
         std::string file; // the .pvtu, relative to the output directory
       };
       std::vector<FieldFrame> field_frames;
+      // Coulomb punch contact (solver/contact.h): on, its per-point history
+      // on the locally owned cells with candidate faces, the penalty
+      // [MPa/µm], the punch position of the current iterate and this rank's
+      // part of the contact force of the last assembly (compression
+      // positive) and its active and slipping points.
+      bool contact_on = false;
+      dealii::CellDataStorage<dealii::Triangulation<3>::cell_iterator,
+                              contact::CellHistory>
+                   contact_history;
+      double       contact_penalty            = 0.;
+      double       current_punch_displacement = 0.;
+      double       contact_force_local        = 0.;
+      unsigned int contact_active_local       = 0;
+      unsigned int contact_slipping_local     = 0;
       // Test hook: the step (1-based) whose first Newton update is
       // poisoned with a NaN; from the environment variable
       // MICROPILLAR_TEST_INJECT_NAN_AT_STEP (tests/regression/nan_test.py).
