@@ -319,6 +319,8 @@ namespace micropillar
             data[q]->field_new = data[q]->field_old;
           }
         }
+      for (auto &field : coupled_fields)
+        field->initialise_history();
     }
 
 
