@@ -9,7 +9,10 @@
 #   benchmarks/pillar_benchmark.sh [BUILD_DIR] [PACKAGE] [CASE]
 #     PACKAGE: Trilinos|PETSc
 #     CASE:    j2 (default) | glass (free volume glass, diffusion length
-#              0.1 µm) | glass-local (the same glass, diffusion off)
+#              0.1 µm) | glass-local (the same glass, diffusion off) |
+#              fracture (j2 with phase-field fracture, AT2: also prints
+#              staggered passes per step and the time of one damage solve
+#              against one Newton iteration)
 set -euo pipefail
 build=${1:-build}
 package=${2:-Trilinos}
@@ -33,6 +36,23 @@ case $case_name in
     set Correlation length               = 0.2
     set Diffusion length                 = $length
   end"; target=0.016; increment=0.004 ;;
+  fracture)
+    # The j2 pillar with phase-field fracture (AT2, l = 0.05 µm ~ the cell
+    # size, Gc = 1 MPa µm: the deviatoric energy damages it from the first
+    # load, d ~ 0.1-0.2, so every step needs several staggered passes). The
+    # Fracture subsection is opened here and closed by the 'end' after
+    # \$material below.
+    material="  set Models = pillar: J2 plasticity
+  subsection pillar
+    set Young's modulus   = 200000
+    set Yield stress      = 1000
+    set Hardening modulus = 2000
+  end
+end
+subsection Fracture
+  set Model = AT2
+  set Regularisation length = 0.05
+  set Critical energy release rate = pillar: 1"; target=0.006; increment=0.002 ;;
   *) echo "pillar_benchmark.sh: unknown CASE '$case_name' (j2|glass|glass-local)" >&2; exit 1 ;;
 esac
 exe=$(realpath "$build/micropillar")
@@ -82,3 +102,16 @@ for np in 1 2; do
       np, c, d, st, n, sprintf("%.3f s", a/n), sprintf("%.3f s", s/n), (nd > 0 ? sprintf("%.3f s", td/nd) : "-"), sprintf("%.1f s", w), sprintf("%.0f MB", r)}'
 done
 echo "(assembly/it includes line-search assemblies; peak RSS summed over ranks; logs in $work)"
+if [ "$case_name" = fracture ]; then
+  printf "%-6s %-14s %-14s %-14s %-10s\n" ranks "staggered/step" "damage solve" "newton it" ratio
+  for np in 1 2; do
+    summary=$(grep '^run_summary:' "$work/np$np.log")
+    val() { echo "$2" | tr ' ' '\n' | grep "^$1=" | cut -d= -f2; }
+    awk -v np=$np -v st=$(val steps "$summary") \
+        -v sg=$(val staggered_iterations "$summary") \
+        -v nd=$(val damages "$summary") -v td=$(val damage_s "$summary") \
+        -v n=$(val linear_solves "$summary") -v a=$(val assembly_s "$summary") \
+        -v s=$(val linear_solve_s "$summary") 'BEGIN{printf "%-6d %-14.2f %-14s %-14s %-10.3f\n",
+        np, sg/st, sprintf("%.4f s", td/nd), sprintf("%.4f s", (a+s)/n), (td/nd)/((a+s)/n)}'
+  done
+fi

@@ -323,6 +323,8 @@ namespace micropillar
           }
         }
       setup_contact();
+      for (auto &field : coupled_fields)
+        field->initialise_history();
     }
 
 

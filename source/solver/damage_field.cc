@@ -11,6 +11,9 @@
 #include <deal.II/lac/trilinos_sparse_matrix.h>
 #include <deal.II/lac/vector.h>
 #include <deal.II/numerics/data_out.h>
+#include <iostream>
+#include <limits>
+#include <micropillar/geometry/pillar.h>
 #include <micropillar/solver/damage_field.h>
 #include <micropillar/solver/scalar_field.h>
 #include <sstream>
@@ -59,9 +62,31 @@ namespace micropillar
     }
 
 
+    double
+    DamageField::crack_distance(Point<3> p, Point<3> a, Point<3> b) const
+    {
+      if (strip)
+        p[1] = a[1] = b[1] = 0.;
+      const Tensor<1, 3> ab = b - a;
+      const double t = std::clamp(((p - a) * ab) / ab.norm_square(), 0., 1.);
+      return p.distance(a + t * ab);
+    }
+
+
     void
     DamageField::setup()
     {
+      // A plane-strain strip (faces with boundary id 3): an initial crack
+      // runs through the thickness, its distance ignores y.
+      strip = false;
+      for (const auto &cell : tria.active_cell_iterators())
+        if (cell->is_locally_owned())
+          for (const auto &face : cell->face_iterators())
+            strip = strip || (face->at_boundary() &&
+                              face->boundary_id() ==
+                                geometry::boundary_id::plane_strain);
+      strip = Utilities::MPI::max(strip ? 1 : 0, tria.get_communicator()) > 0;
+
       dof_handler.distribute_dofs(fe);
       owned = dof_handler.locally_owned_dofs();
       DoFTools::extract_locally_relevant_dofs(dof_handler, relevant);
@@ -70,6 +95,76 @@ namespace micropillar
       d_old.reinit(owned, relevant, comm);
       fe_values = std::make_unique<FEValues<3>>(fe, quadrature, update_values);
       d_q.resize(quadrature.size());
+
+      // Nodes within l of an initial crack: not a crack onset when they
+      // reach d > 0.95 (geometric, so the same after a restart).
+      near_initial_crack = IndexSet(dof_handler.n_dofs());
+      if (!parameters.initial_cracks.empty())
+      {
+        std::vector<types::global_dof_index> dofs(fe.n_dofs_per_cell());
+        for (const auto &cell : dof_handler.active_cell_iterators())
+          if (cell->is_locally_owned() && Gc[cell->material_id()] > 0.)
+          {
+            cell->get_dof_indices(dofs);
+            for (const unsigned int v : cell->vertex_indices())
+              for (const auto &c : parameters.initial_cracks)
+                if (crack_distance(cell->vertex(v), c[0], c[1]) <=
+                    parameters.length)
+                  near_initial_crack.add_index(dofs[v]);
+          }
+      }
+      near_initial_crack.compress();
+
+      // Is l resolved anywhere? The smallest cell edge of the cracking
+      // materials (a homogeneous bar does not need it: a warning, not an
+      // error).
+      double h_min = std::numeric_limits<double>::max();
+      for (const auto &cell : tria.active_cell_iterators())
+        if (cell->is_locally_owned() && Gc[cell->material_id()] > 0.)
+          h_min = std::min(h_min, cell->minimum_vertex_distance());
+      h_min = Utilities::MPI::min(h_min, comm);
+      if (parameters.length < h_min &&
+          Utilities::MPI::this_mpi_process(comm) == 0)
+        std::cout << "Warning: Fracture/Regularisation length = "
+                  << parameters.length
+                  << " µm is below the smallest cell edge of the cracking "
+                     "materials ("
+                  << h_min
+                  << " µm): a crack band is resolved nowhere (a crack's "
+                     "toughness and path then depend on the mesh; use cells "
+                     "of l/2 or smaller: Geometry/Lateral refinement, "
+                     "Finite element/Global refinements). Exact only for "
+                     "homogeneous damage."
+                  << std::endl;
+    }
+
+
+    void
+    DamageField::initialise_history()
+    {
+      if (parameters.initial_cracks.empty())
+        return;
+      const double l = parameters.length;
+      FEValues<3>  values(fe, quadrature, update_quadrature_points);
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        if (cell->is_locally_owned() && Gc[cell->material_id()] > 0.)
+        {
+          values.reinit(cell);
+          const double H0   = 1e3 * Gc[cell->material_id()] / l;
+          const auto   data = history.get_data(cell);
+          for (unsigned int q = 0; q < quadrature.size(); ++q)
+            for (const auto &c : parameters.initial_cracks)
+              if (crack_distance(values.quadrature_point(q), c[0], c[1]) <=
+                  0.5 * l)
+              {
+                double &H_old = data[q]->field_old[point_offset];
+                H_old         = std::max(H_old, H0);
+                data[q]->field_new[point_offset] = H_old;
+              }
+        }
+      d = 0.;
+      solve();
+      d_old = d;
     }
 
 
@@ -262,7 +357,8 @@ namespace micropillar
         return;
       double max_d = 0.;
       for (const auto i : owned)
-        max_d = std::max(max_d, static_cast<double>(d(i)));
+        if (!near_initial_crack.is_element(i))
+          max_d = std::max(max_d, static_cast<double>(d(i)));
       if (Utilities::MPI::max(max_d, tria.get_communicator()) > 0.95)
       {
         onset_step   = step;

@@ -53,6 +53,16 @@ namespace micropillar
                         Patterns::Integer(1),
                         "A step whose staggered loop has not settled after "
                         "this many passes is cut back.");
+      prm.declare_entry(
+        "Initial crack",
+        "",
+        Patterns::Anything(),
+        "Pre-cracks as segments 'x0, y0, z0, x1, y1, z1' [µm], several "
+        "separated by ';' (empty: none). Every point of a cracking material "
+        "within l/2 of a segment starts with the history H = 1e3 Gc/l, so "
+        "d ~ 1 there from the start and stays (irreversibility). In a "
+        "plane-strain strip the distance ignores y (a crack through the "
+        "thickness).");
       prm.leave_subsection();
     }
 
@@ -69,7 +79,8 @@ namespace micropillar
       staggered_tolerance = prm.get_double("Staggered tolerance");
       maximum_staggered_iterations =
         prm.get_integer("Maximum staggered iterations");
-      const std::string list = prm.get("Critical energy release rate");
+      const std::string list   = prm.get("Critical energy release rate");
+      const std::string cracks = prm.get("Initial crack");
       prm.leave_subsection();
 
       auto entry = [](const std::string &name, const auto &value)
@@ -116,8 +127,46 @@ namespace micropillar
                                ": <" + name + "> appears twice."));
         critical_energy_release_rate[name] = value;
       }
+      initial_cracks.clear();
+      for (const std::string &item : Utilities::split_string_list(cracks, ';'))
+      {
+        const auto            numbers = Utilities::split_string_list(item, ',');
+        std::string           why;
+        std::array<double, 6> x{};
+        if (numbers.size() != 6)
+          why = "needs six numbers 'x0, y0, z0, x1, y1, z1' per segment, "
+                "has " +
+                std::to_string(numbers.size());
+        for (unsigned int i = 0; why.empty() && i < 6; ++i)
+        {
+          std::size_t used = 0;
+          try
+          {
+            x[i] = std::stod(numbers[i], &used);
+          }
+          catch (const std::exception &)
+          {
+            used = 0;
+          }
+          if (used == 0 || used != numbers[i].size() || !std::isfinite(x[i]))
+            why = "<" + numbers[i] + "> is not a finite number";
+        }
+        const Point<3> a(x[0], x[1], x[2]), b(x[3], x[4], x[5]);
+        if (why.empty() && !(a.distance(b) > 0.))
+          why = "the segment has zero length";
+        AssertThrow(why.empty(),
+                    ExcMessage(entry("Initial crack", cracks) + ": segment <" +
+                               item + ">: " + why + "."));
+        initial_cracks.push_back({{a, b}});
+      }
       if (!active())
+      {
+        AssertThrow(initial_cracks.empty(),
+                    ExcMessage(entry("Initial crack", cracks) +
+                               " but Fracture/Model = none: set AT1 or AT2 "
+                               "(an initial crack needs the damage field)."));
         return;
+      }
       AssertThrow(std::isfinite(length) && length > 0.,
                   ExcMessage(entry("Regularisation length", length) +
                              ": must be a finite length > 0 µm."));

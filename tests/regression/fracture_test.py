@@ -15,7 +15,11 @@ grips), pulled:
 (e) restart: a run killed after a checkpoint and restarted ends with the
     same curve, damage columns included (1e-10).
 Bad fracture input is in bad_input_test.py's spirit: here, l <= 0, Gc <= 0,
-NaN Gc and an unknown material exit 1 naming the entry.
+NaN Gc, an unknown material and a malformed Initial crack (five numbers,
+NaN, a word, zero length) exit 1 naming the entry; l below the smallest
+cell of the cracking materials prints one warning naming the entry (the
+bar: l = 0.05 µm, cells of 0.1-0.25 µm), and no warning when l is above
+the cells.
 """
 import math
 import subprocess
@@ -69,6 +73,20 @@ prm = t.write_prm("fracture_bar.prm", work / "onset.prm",
                   {"Fracture/Model": "AT2",
                    "Output directory": str(work / "onset")})
 log = t.run(exe, prm).stdout
+# l = 0.05 µm is below every cell of the bar (0.1-0.25 µm): exact for the
+# homogeneous bar, but the run must say so (one warning naming the entry).
+warnings = [w for w in log.splitlines() if w.startswith("Warning:")]
+t.check(len(warnings) == 1 and
+        "Fracture/Regularisation length = 0.05" in warnings[0],
+        f"l below the smallest cell: warned ({warnings})")
+prm = t.write_prm("fracture_bar.prm", work / "resolved.prm",
+                  {"Fracture/Model": "AT2",
+                   "Fracture/Regularisation length": 0.3,
+                   "Loading/Target strain": 2e-4,
+                   "Output directory": str(work / "resolved")})
+log_resolved = t.run(exe, prm).stdout
+t.check("Warning:" not in log_resolved,
+        "l = 0.3 µm above the cells: no warning")
 summary = [l for l in log.splitlines() if l.startswith("run_summary:")]
 items = dict(i.split("=", 1) for i in summary[-1].split()[1:] if "=" in i) \
     if summary else {}
@@ -127,7 +145,11 @@ for entry, value, named in (
         ("Fracture/Regularisation length", "0", "Regularisation length"),
         ("Fracture/Critical energy release rate", "bar: -1", "bar"),
         ("Fracture/Critical energy release rate", "bar: nan", "nan"),
-        ("Fracture/Critical energy release rate", "rock: 1", "rock")):
+        ("Fracture/Critical energy release rate", "rock: 1", "rock"),
+        ("Fracture/Initial crack", "0, 0, 0.5, 0.1, 0", "six numbers"),
+        ("Fracture/Initial crack", "0, 0, 0.5, nan, 0, 0.5", "nan"),
+        ("Fracture/Initial crack", "0, 0, 0.5, 0, 0, 0.5", "zero length"),
+        ("Fracture/Initial crack", "0, 0, 0.5, 0.1, 0, x", "<x>")):
     prm = t.write_prm("fracture_bar.prm", work / "bad.prm",
                       {"Fracture/Model": "AT2", entry: value,
                        "Output directory": str(work / "bad")})

@@ -122,6 +122,15 @@ namespace micropillar
       {
       }
 
+      /// Once, after the solver has initialised the point history of a
+      /// fresh run (not on restart: the checkpoint holds the history):
+      /// a field may set initial values in field_old/field_new (e.g. an
+      /// initial crack) and its own vectors from them.
+      virtual void
+      initialise_history()
+      {
+      }
+
       /// Extra columns of stress_strain.csv and their values at the
       /// converged step (collective).
       virtual std::vector<std::string>

@@ -24,6 +24,12 @@
 // guess to 1e-12, so a restart (which recomputes d from the checkpointed
 // H) is bitwise identical.
 //
+// Initial cracks (Fracture/Initial crack): the history of the points within
+// l/2 of a segment starts at H = 1e3 Gc/l (Borden et al. 2012, CMAME 217,
+// set the history the same way), so d = 1 - O(1e-3) there and stays.
+// setup() prints a warning when l is below the smallest cell of the
+// cracking materials (the crack band is then resolved nowhere).
+//
 // Outputs: "damage" in the field files; stress_strain.csv columns
 // max_damage and cracked_volume_fraction (volume of the pillar, z >= 0,
 // with d > 0.95 at the quadrature points, over the pillar volume).
@@ -118,7 +124,12 @@ namespace micropillar
       curve_values() const override;
       void
       add_field_output(dealii::DataOut<3> &data_out) const override;
-      /// Records the crack onset: the first step with d > 0.95 somewhere.
+      /// The initial cracks (Fracture/Initial crack): H = 1e3 Gc/l at the
+      /// points within l/2 of a segment, then one damage solve.
+      void
+      initialise_history() override;
+      /// Records the crack onset: the first step with d > 0.95 at a node
+      /// farther than l from every initial crack.
       void
       converged_step(const unsigned int step, const double strain) override;
       /// crack_onset_step= and crack_onset_strain= (-1: no crack yet).
@@ -132,6 +143,13 @@ namespace micropillar
       /// Solve for d with the H in field_new; returns max |d - d_before|.
       double
       solve();
+
+      /// Distance of @p p from the segment a-b (in a strip: in the x-z
+      /// plane).
+      double
+      crack_distance(dealii::Point<3> p,
+                     dealii::Point<3> a,
+                     dealii::Point<3> b) const;
 
       const dealii::parallel::distributed::Triangulation<3> &tria;
       const FractureParameters                              &parameters;
@@ -149,8 +167,10 @@ namespace micropillar
       std::unique_ptr<dealii::FEValues<3>>  fe_values;
       std::vector<double>                   d_q; // at the reinit() cell
       unsigned int                          cell_material = 0;
-      int                                   onset_step    = -1;
-      double                                onset_strain  = -1.;
+      bool                                  strip         = false;
+      dealii::IndexSet                      near_initial_crack;
+      int                                   onset_step   = -1;
+      double                                onset_strain = -1.;
     };
   } // namespace solver
 } // namespace micropillar

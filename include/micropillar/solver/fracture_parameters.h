@@ -4,7 +4,9 @@
 #ifndef micropillar_solver_fracture_parameters_h
 #define micropillar_solver_fracture_parameters_h
 
+#include <array>
 #include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/point.h>
 #include <map>
 #include <string>
 #include <utility>
@@ -29,6 +31,12 @@ namespace micropillar
       /// more than this in the last damage solve [-].
       double       staggered_tolerance          = 1e-4;
       unsigned int maximum_staggered_iterations = 100;
+      /// Initial cracks: segments (end points A, B [µm]); the history H of
+      /// every point of a cracking material within l/2 of a segment starts
+      /// at 1e3 Gc/l, so the first damage solve puts d ~ 1 there and it
+      /// stays (H never decreases). In a plane-strain strip the distance
+      /// ignores y (the crack runs through the thickness).
+      std::vector<std::array<dealii::Point<3>, 2>> initial_cracks;
 
       bool
       active() const

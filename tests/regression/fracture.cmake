@@ -1,0 +1,5 @@
+# Phase-field fracture verification beyond fracture_test.py (registered in
+# solver.cmake): the pre-cracked strip against Griffith and the scaling of
+# every length (with the crack-pattern script on its output).
+micropillar_regression(fracture_griffith fracture_griffith_test.py)
+micropillar_regression(fracture_scaled fracture_scaled_test.py)
