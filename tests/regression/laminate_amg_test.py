@@ -26,7 +26,8 @@ Checks (tolerances and why):
   (the reuse happens) and still converges.
 Measured (2026-12-02): all three curves equal to the 12 digits of
 stress_strain.csv, on 2 and on 8 ranks; 8 ranks need 68 GMRES iterations
-per solve against 5.6 on one (ILU is local to each rank's ~1 k DoFs).
+per solve against 5.6 on one and 25.6 on two (ILU is local to each
+rank: ~1 k DoFs per rank on 8).
 ctest runs N = 2; the 8-rank check is
     /usr/bin/python3 tests/regression/laminate_amg_test.py \
         build/micropillar /tmp/laminate_amg8 8
