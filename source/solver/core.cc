@@ -244,6 +244,7 @@ namespace micropillar
                                                  locally_owned,
                                                  comm,
                                                  locally_relevant);
+      linear_solver_state.clear(); // a stored AMG hierarchy refers to K
       K.reinit(locally_owned, locally_owned, dsp, comm);
 
       solution.reinit(locally_owned, locally_relevant, comm);

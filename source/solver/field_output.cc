@@ -249,16 +249,20 @@ namespace micropillar
         Utilities::System::MemoryStats mem;
         Utilities::System::get_memory_stats(mem);
         const double rss_mb = mem.VmHWM / 1024.;
-        pcout << "run_summary: steps=" << step
-              << " assemblies=" << get(calls, "assembly")
-              << " linear_solves=" << get(calls, "linear solve")
-              << " assembly_s="
-              << Utilities::MPI::max(get(times, "assembly"), comm)
-              << " linear_solve_s="
-              << Utilities::MPI::max(get(times, "linear solve"), comm)
-              << " direct_fallbacks=" << n_direct_fallbacks
-              << " plain_predictors=" << n_plain_predictors
-              << " staggered_iterations=" << n_staggered_iterations;
+        pcout
+          << "run_summary: steps=" << step
+          << " assemblies=" << get(calls, "assembly")
+          << " linear_solves=" << get(calls, "linear solve")
+          << " assembly_s=" << Utilities::MPI::max(get(times, "assembly"), comm)
+          << " linear_solve_s="
+          << Utilities::MPI::max(get(times, "linear solve"), comm)
+          << " linear_iterations=" << linear_solver_state.n_krylov_iterations
+          << " amg_setups=" << linear_solver_state.n_amg_setups
+          << " amg_setup_s="
+          << Utilities::MPI::max(linear_solver_state.amg_setup_seconds, comm)
+          << " direct_fallbacks=" << n_direct_fallbacks
+          << " plain_predictors=" << n_plain_predictors
+          << " staggered_iterations=" << n_staggered_iterations;
         // Per coupled field: its updates and their time ("state diffusion"
         // gives state_diffusions= and state_diffusion_s=).
         for (const auto &field : coupled_fields)

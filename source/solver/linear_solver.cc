@@ -1,6 +1,7 @@
 #include <Epetra_Map.h>
 #include <Epetra_MultiVector.h>
 #include <Teuchos_ParameterList.hpp>
+#include <chrono>
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/quadrature.h>
 #include <deal.II/dofs/dof_tools.h>
@@ -75,6 +76,7 @@ namespace micropillar
       solve_with_fallback(const LinearSolverParameters &prm,
                           const SolverControl          &control,
                           VectorType                   &x,
+                          LinearSolverState            &state,
                           const Direct                 &direct,
                           const Iterative              &iterative)
       {
@@ -87,12 +89,16 @@ namespace micropillar
             iterative();
           result.converged  = true;
           result.iterations = control.last_step();
+          if (prm.method != "direct")
+            state.n_krylov_iterations += result.iterations;
           return result;
         }
         catch (const std::exception &e)
         {
           result.iterations = control.last_step();
           result.message    = e.what();
+          if (prm.method != "direct")
+            state.n_krylov_iterations += result.iterations;
         }
         if (prm.method != "direct" && prm.direct_fallback)
           try
@@ -108,14 +114,47 @@ namespace micropillar
           }
         return result;
       }
+
+      double
+      seconds_since(const std::chrono::steady_clock::time_point start)
+      {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                             start)
+          .count();
+      }
     } // namespace
+
+    // The stored ML hierarchy and what it was built for.
+    struct LinearSolverState::Cache
+    {
+      std::unique_ptr<Epetra_MultiVector>                modes;
+      std::unique_ptr<TrilinosWrappers::PreconditionAMG> amg;
+      const void  *matrix = nullptr;     // the Epetra matrix it was built on
+      unsigned int uses   = 0;           // solves with it
+      unsigned int fresh_iterations = 0; // of the first solve
+      bool         stale            = false; // rebuild before the next solve
+    };
+
+    LinearSolverState::LinearSolverState()
+        : cache(std::make_unique<Cache>())
+    {
+    }
+
+    LinearSolverState::~LinearSolverState() = default;
+
+    void
+    LinearSolverState::clear()
+    {
+      cache = std::make_unique<Cache>();
+    }
 
     LinearSolveResult
     solve_linear_system(const PETScWrappers::MPI::SparseMatrix &A,
                         PETScWrappers::MPI::Vector             &x,
                         const PETScWrappers::MPI::Vector       &b,
                         const LinearSolverParameters           &prm,
-                        const DoFHandler<3> & /*dof*/)
+                        const DoFHandler<3> & /*dof*/,
+                        LinearSolverState &state)
     {
       const double b_norm = b.l2_norm();
       x                   = 0.;
@@ -137,12 +176,15 @@ namespace micropillar
         PETScWrappers::PreconditionBoomerAMG::AdditionalData data;
         data.symmetric_operator = false;
         data.strong_threshold   = 0.5; // recommended for 3D
+        const auto start        = std::chrono::steady_clock::now();
         PETScWrappers::PreconditionBoomerAMG amg(A, data);
-        PETScWrappers::SolverGMRES           gmres(
+        state.amg_setup_seconds += seconds_since(start);
+        ++state.n_amg_setups;
+        PETScWrappers::SolverGMRES gmres(
           control, comm, PETScWrappers::SolverGMRES::AdditionalData(100));
         gmres.solve(A, x, b, amg);
       };
-      return solve_with_fallback(prm, control, x, direct, iterative);
+      return solve_with_fallback(prm, control, x, state, direct, iterative);
     }
 
     LinearSolveResult
@@ -150,7 +192,8 @@ namespace micropillar
                         TrilinosWrappers::MPI::Vector        &x,
                         const TrilinosWrappers::MPI::Vector  &b,
                         const LinearSolverParameters         &prm,
-                        const DoFHandler<3>                  &dof)
+                        const DoFHandler<3>                  &dof,
+                        LinearSolverState                    &state)
     {
       const double b_norm = b.l2_norm();
       x                   = 0.;
@@ -169,12 +212,15 @@ namespace micropillar
                                                          "Amesos_Mumps"));
         klu.solve(A, x, b);
       };
-      auto iterative = [&]()
+      LinearSolverState::Cache &cache = *state.cache;
+      auto                      build = [&]()
       {
+        const auto start = std::chrono::steady_clock::now();
+        cache.amg.reset();
         TrilinosWrappers::PreconditionAMG::AdditionalData data;
         data.elliptic              = true;
         data.higher_order_elements = dof.get_fe().degree > 1;
-        data.smoother_sweeps       = 2;
+        data.smoother_sweeps       = prm.smoother_sweeps;
         data.aggregation_threshold = prm.aggregation_threshold;
         data.smoother_type         = prm.smoother.c_str();
         DoFTools::extract_constant_modes(dof,
@@ -183,18 +229,51 @@ namespace micropillar
         Teuchos::ParameterList              ml;
         std::unique_ptr<Epetra_MultiVector> translations;
         data.set_parameters(ml, translations, A);
-        const auto modes =
-          rigid_body_modes(dof, A.trilinos_matrix().OperatorDomainMap());
+        const Epetra_Map &map = A.trilinos_matrix().OperatorDomainMap();
+        cache.modes           = rigid_body_modes(dof, map);
         ml.set("null space: type", "pre-computed");
-        ml.set("null space: dimension", modes->NumVectors());
-        ml.set("null space: vectors", modes->Values());
-        TrilinosWrappers::PreconditionAMG amg;
-        amg.initialize(A, ml);
+        ml.set("null space: dimension", cache.modes->NumVectors());
+        ml.set("null space: vectors", cache.modes->Values());
+        cache.amg = std::make_unique<TrilinosWrappers::PreconditionAMG>();
+        cache.amg->initialize(A, ml);
+        cache.matrix           = &A.trilinos_matrix();
+        cache.uses             = 0;
+        cache.fresh_iterations = 0;
+        cache.stale            = false;
+        state.amg_setup_seconds += seconds_since(start);
+        ++state.n_amg_setups;
+      };
+      auto iterative = [&]()
+      {
+        bool fresh = !cache.amg || cache.stale ||
+                     cache.matrix != &A.trilinos_matrix() ||
+                     cache.uses >= prm.amg_setup_reuse;
+        if (fresh)
+          build();
         TrilinosWrappers::SolverGMRES gmres(
           control, TrilinosWrappers::SolverGMRES::AdditionalData(false, 100));
-        gmres.solve(A, x, b, amg);
+        try
+        {
+          gmres.solve(A, x, b, *cache.amg);
+        }
+        catch (const std::exception &)
+        {
+          if (fresh)
+            throw;
+          // A stored hierarchy failed: build a new one and solve again.
+          state.n_krylov_iterations += control.last_step();
+          x = 0.;
+          build();
+          fresh = true;
+          gmres.solve(A, x, b, *cache.amg);
+        }
+        ++cache.uses;
+        if (fresh)
+          cache.fresh_iterations = control.last_step();
+        else if (control.last_step() > 1.5 * cache.fresh_iterations + 5)
+          cache.stale = true;
       };
-      return solve_with_fallback(prm, control, x, direct, iterative);
+      return solve_with_fallback(prm, control, x, state, direct, iterative);
     }
   } // namespace solver
 } // namespace micropillar

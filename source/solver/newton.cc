@@ -85,8 +85,12 @@ namespace micropillar
         LinearSolveResult ls;
         {
           TimerOutput::Scope t(timer, "linear solve");
-          ls = solve_linear_system(
-            K, newton_update, rhs, params.linear_solver, dof_handler);
+          ls = solve_linear_system(K,
+                                   newton_update,
+                                   rhs,
+                                   params.linear_solver,
+                                   dof_handler,
+                                   linear_solver_state);
         }
         if (params.output.verbose)
           pcout << "    linear solver: " << ls.iterations << " iterations"

@@ -215,7 +215,24 @@ namespace micropillar
         "AMG smoother",
         "Chebyshev",
         Patterns::Selection("Chebyshev|symmetric Gauss-Seidel|ILU"),
-        "ML (Trilinos) only: smoother on every level (2 sweeps).");
+        "ML (Trilinos) only: smoother on every level ('AMG smoother "
+        "sweeps').");
+      prm.declare_entry(
+        "AMG smoother sweeps",
+        "2",
+        Patterns::Integer(1, 10),
+        "ML (Trilinos) only: smoother sweeps per level (for Chebyshev: "
+        "the polynomial degree).");
+      prm.declare_entry(
+        "AMG setup reuse",
+        "1",
+        Patterns::Integer(1, 1000),
+        "ML (Trilinos) only: linear solves served by one AMG hierarchy "
+        "before it is built again from the current tangent (1: a new "
+        "hierarchy for every solve). It is also rebuilt when a solve with "
+        "it needs more than 1.5x (+5) the iterations of its first solve, "
+        "when a solve with it fails (that system is then solved again with "
+        "a fresh hierarchy) and when the sparsity changes.");
       prm.declare_entry(
         "Direct fallback",
         "true",
@@ -238,6 +255,8 @@ namespace micropillar
       direct_fallback       = prm.get_bool("Direct fallback");
       aggregation_threshold = prm.get_double("AMG aggregation threshold");
       smoother              = prm.get("AMG smoother");
+      smoother_sweeps       = prm.get_integer("AMG smoother sweeps");
+      amg_setup_reuse       = prm.get_integer("AMG setup reuse");
       prm.leave_subsection();
       AssertThrow(relative_tolerance > 0. && relative_tolerance < 1.,
                   ExcMessage("Linear solver/Relative tolerance = " +

@@ -1,7 +1,16 @@
 // Linear solvers for the Newton systems, one overload per linear-algebra
 // package: GMRES with algebraic multigrid (PETSc: BoomerAMG; Trilinos: ML
-// with the displacement components as near-null space) or a sparse direct
-// solver (PETSc: MUMPS; Trilinos: Amesos MUMPS).
+// smoothed aggregation with the six rigid-body modes as near-null space) or
+// a sparse direct solver (PETSc: MUMPS; Trilinos: Amesos MUMPS).
+//
+// With Trilinos the ML hierarchy can be kept across Newton iterations
+// (Linear solver/AMG setup reuse > 1): LinearSolverState holds it between
+// calls. It is rebuilt when (i) it has served 'AMG setup reuse' solves,
+// (ii) a solve with it needed more than 1.5x (+5) the GMRES iterations of the
+// first solve after its build, (iii) a solve with it failed (then the same
+// system is solved again with a fresh hierarchy before the direct fallback),
+// or (iv) the matrix object changed (new sparsity). With PETSc BoomerAMG is
+// set up at every solve. See docs/performance.md for measured effects.
 #ifndef micropillar_solver_linear_solver_h
 #define micropillar_solver_linear_solver_h
 
@@ -10,6 +19,7 @@
 #include <deal.II/lac/petsc_vector.h>
 #include <deal.II/lac/trilinos_sparse_matrix.h>
 #include <deal.II/lac/trilinos_vector.h>
+#include <memory>
 #include <micropillar/solver/parameters.h>
 
 namespace micropillar
@@ -26,6 +36,32 @@ namespace micropillar
       bool used_fallback = false;
     };
 
+    /// State kept between linear solves of one run: the (Trilinos) AMG
+    /// hierarchy when it is reused, and counters for the run summary.
+    class LinearSolverState
+    {
+    public:
+      LinearSolverState();
+      ~LinearSolverState();
+      LinearSolverState(const LinearSolverState &) = delete;
+      LinearSolverState &
+      operator=(const LinearSolverState &) = delete;
+
+      /// Drop the stored hierarchy (the next AMG solve builds a new one).
+      void
+      clear();
+
+      /// Krylov iterations summed over all solves (including retries).
+      unsigned long n_krylov_iterations = 0;
+      /// AMG hierarchies built, and their wall time [s] (max over ranks is
+      /// not taken: this rank's time).
+      unsigned int n_amg_setups      = 0;
+      double       amg_setup_seconds = 0.;
+
+      struct Cache;
+      std::unique_ptr<Cache> cache;
+    };
+
     /// Solve A x = b (x without ghosts). Never throws on non-convergence:
     /// the Newton step is then failed and cut back.
     LinearSolveResult
@@ -33,14 +69,16 @@ namespace micropillar
                         dealii::PETScWrappers::MPI::Vector             &x,
                         const dealii::PETScWrappers::MPI::Vector       &b,
                         const LinearSolverParameters                   &prm,
-                        const dealii::DoFHandler<3>                    &dof);
+                        const dealii::DoFHandler<3>                    &dof,
+                        LinearSolverState                              &state);
 
     LinearSolveResult
     solve_linear_system(const dealii::TrilinosWrappers::SparseMatrix &A,
                         dealii::TrilinosWrappers::MPI::Vector        &x,
                         const dealii::TrilinosWrappers::MPI::Vector  &b,
                         const LinearSolverParameters                 &prm,
-                        const dealii::DoFHandler<3>                  &dof);
+                        const dealii::DoFHandler<3>                  &dof,
+                        LinearSolverState                            &state);
   } // namespace solver
 } // namespace micropillar
 

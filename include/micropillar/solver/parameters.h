@@ -79,6 +79,12 @@ namespace micropillar
       /// ML aggregation threshold and smoother (Trilinos AMG only).
       double      aggregation_threshold = 1e-3;
       std::string smoother              = "Chebyshev";
+      /// ML smoother sweeps (the polynomial degree for Chebyshev).
+      unsigned int smoother_sweeps = 2;
+      /// Solves served by one ML hierarchy before it is rebuilt (1: a new
+      /// hierarchy for every solve). See linear_solver.h for the other
+      /// rebuild triggers.
+      unsigned int amg_setup_reuse = 1;
 
       static void
       declare_parameters(dealii::ParameterHandler &prm);

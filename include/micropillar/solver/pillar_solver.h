@@ -51,6 +51,7 @@
 #include <micropillar/loading/punch.h>
 #include <micropillar/solver/contact.h>
 #include <micropillar/solver/coupled_field.h>
+#include <micropillar/solver/linear_solver.h>
 #include <micropillar/solver/parameters.h>
 #include <micropillar/solver/point_history.h>
 #include <mpi.h>
@@ -268,6 +269,9 @@ namespace micropillar
       VectorType internal_force;   // owned, unconstrained R_int
       VectorType rhs;              // owned, -R_int on free DoFs
       VectorType newton_update;    // owned
+      // Krylov iteration and AMG set-up counts, the stored AMG hierarchy
+      // (linear_solver.h; run summary).
+      LinearSolverState linear_solver_state;
       // Linear solves that the direct fallback rescued (run summary).
       unsigned int n_direct_fallbacks = 0;
       // Steps whose extrapolated predictor failed and that were started

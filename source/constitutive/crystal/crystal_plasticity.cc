@@ -280,56 +280,102 @@ namespace micropillar
           }
         }
 
-        /// J = dR/dS at an evaluated point; also returns dE/dΔγα for the
-        /// systems that take part (c_α non-negligible).
+        /// J = dR/dS at an evaluated point; returns the systems that take
+        /// part (c_α non-negligible) in active and the exp-map Jacobian
+        /// Jexp (dE/dΔγα = -Jexp·vec(N_α), for the tangent). R is linear in
+        /// the direction of each system's slip, so the map vec(N) -> Ĉ :
+        /// sym(Eᵀ C_tr dE[N]) (6 x 9) is formed once per evaluation and
+        /// applied to each system's Schmid tensor, instead of forming dE/dΔγα
+        /// and its image per system (when more than 12 systems take part:
+        /// HCP; with fewer the per-system form is cheaper).
         unsigned int
         jacobian(const CrystalPlasticity::PhaseData &ph,
                  const Evaluation                   &ev,
                  const Tensor2                      &Ctr,
                  double                              J[6][6],
                  unsigned int                       *active,
-                 Tensor2                            *D)
+                 double                              Jexp[9][9])
         {
           for (unsigned int p = 0; p < 6; ++p)
             for (unsigned int q = 0; q < 6; ++q)
               J[p][q] = (p == q) ? 1. : 0.;
-          const Tensor2 M        = dealii::transpose(ev.E) * Ctr;
-          unsigned int  n_active = 0;
-          double        Jexp[9][9];
+          unsigned int n_active = 0;
           for (unsigned int a = 0; a < ph.n; ++a)
-          {
             // c·C11 is the relative weight of the system in J; dropping
             // weights below 1e-9 changes J (and the tangent) by less.
-            if (ev.c[a] * ph.C11 < 1e-9)
-              continue;
-            if (n_active == 0)
-              ev.expmap.jacobian(Jexp);
-            Tensor2 Da;
+            if (ev.c[a] * ph.C11 >= 1e-9)
+              active[n_active++] = a;
+          if (n_active == 0)
+            return 0;
+          ev.expmap.jacobian(Jexp);
+          const Tensor2 M = dealii::transpose(ev.E) * Ctr;
+          if (n_active <= 12)
+          {
+            // Few systems (FCC): the image of each system's dE directly.
+            for (unsigned int s = 0; s < n_active; ++s)
+            {
+              const unsigned int a = active[s];
+              Tensor2            Da;
+              for (unsigned int i = 0; i < 3; ++i)
+                for (unsigned int j = 0; j < 3; ++j)
+                {
+                  const double *row = Jexp[3 * i + j];
+                  double        v   = 0.;
+                  for (unsigned int q = 0; q < 9; ++q)
+                    v -= row[q] * ph.N[a][q / 3][q % 3];
+                  Da[i][j] = v;
+                }
+              double G[6], col[6];
+              sym6(M * Da, G);
+              for (unsigned int p = 0; p < 6; ++p)
+              {
+                double v = 0.;
+                for (unsigned int q = 0; q < 6; ++q)
+                  v += ph.Chat[p][q] * G[q];
+                col[p] = v * ev.c[a];
+              }
+              const double *P = ph.Pw[a].data();
+              for (unsigned int p = 0; p < 6; ++p)
+                for (unsigned int q = 0; q < 6; ++q)
+                  J[p][q] -= col[p] * P[q];
+            }
+            return n_active;
+          }
+          // Many systems (HCP): the linear map once, then per system.
+          // L[p][q] = (Ĉ : sym(M · (-Jexp e_q)))_p
+          double L[6][9];
+          for (unsigned int q = 0; q < 9; ++q)
+          {
+            Tensor2 Dq;
             for (unsigned int i = 0; i < 3; ++i)
               for (unsigned int j = 0; j < 3; ++j)
-              {
-                const double *row = Jexp[3 * i + j];
-                double        v   = 0.;
-                for (unsigned int q = 0; q < 9; ++q)
-                  v -= row[q] * ph.N[a][q / 3][q % 3];
-                Da[i][j] = v;
-              }
-            double G[6], col[6];
-            sym6(M * Da, G);
+                Dq[i][j] = -Jexp[3 * i + j][q];
+            double G[6];
+            sym6(M * Dq, G);
             for (unsigned int p = 0; p < 6; ++p)
             {
               double s = 0.;
-              for (unsigned int q = 0; q < 6; ++q)
-                s += ph.Chat[p][q] * G[q];
-              col[p] = s * ev.c[a];
+              for (unsigned int r = 0; r < 6; ++r)
+                s += ph.Chat[p][r] * G[r];
+              L[p][q] = s;
+            }
+          }
+          for (unsigned int s = 0; s < n_active; ++s)
+          {
+            const unsigned int a = active[s];
+            const Tensor2     &N = ph.N[a];
+            double             col[6];
+            for (unsigned int p = 0; p < 6; ++p)
+            {
+              double v = 0.;
+              for (unsigned int q = 0; q < 9; ++q)
+                v += L[p][q] * N[q / 3][q % 3];
+              col[p] = v * ev.c[a];
             }
             const double *P = ph.Pw[a].data();
             for (unsigned int p = 0; p < 6; ++p)
               for (unsigned int q = 0; q < 6; ++q)
                 J[p][q] -= col[p] * P[q];
-            active[n_active] = a;
-            D[n_active]      = Da;
-            ++n_active;
           }
           return n_active;
         }
@@ -1148,12 +1194,12 @@ namespace micropillar
           bool         converged = false;
           double       J[6][6];
           unsigned int active[max_systems];
-          Tensor2      D[max_systems];
+          double       Jexp[9][9];
           unsigned int n_active = 0;
           if (ev[cur].ok)
             for (unsigned int it = 0; it < prm.max_newton_iterations; ++it)
             {
-              n_active = jacobian(ph, ev[cur], Ctr, J, active, D);
+              n_active = jacobian(ph, ev[cur], Ctr, J, active, Jexp);
               if (ev[cur].rnorm <= tol)
               {
                 converged = true;
@@ -1274,9 +1320,25 @@ namespace micropillar
             for (unsigned int l = 0; l < 3; ++l)
             {
               const unsigned int kl = 3 * k + l;
-              Tensor2            dE;
+              // dE = Σ_s dΔγ_s/dF_kl dE/dΔγ_s = -Jexp · Σ_s dΔγ_s/dF_kl N_s
+              double w[9] = {0., 0., 0., 0., 0., 0., 0., 0., 0.};
               for (unsigned int s = 0; s < n_active; ++s)
-                dE += dgam[s][kl] * D[s];
+              {
+                const Tensor2 &N = ph.N[active[s]];
+                const double   f = dgam[s][kl];
+                for (unsigned int q = 0; q < 9; ++q)
+                  w[q] += f * N[q / 3][q % 3];
+              }
+              Tensor2 dE;
+              if (n_active > 0)
+                for (unsigned int i = 0; i < 3; ++i)
+                  for (unsigned int j = 0; j < 3; ++j)
+                  {
+                    double v = 0.;
+                    for (unsigned int q = 0; q < 9; ++q)
+                      v -= Jexp[3 * i + j][q] * w[q];
+                    dE[i][j] = v;
+                  }
               double ds[6];
               for (unsigned int p = 0; p < 6; ++p)
                 ds[p] = B[p][kl];
