@@ -21,6 +21,11 @@ namespace micropillar
     {
       std::signal(SIGTERM, handle_stop_signal);
       std::signal(SIGINT, handle_stop_signal);
+      // mpirun kills the job (SIGTERM, then SIGKILL after a few seconds)
+      // when it receives SIGTERM/SIGINT, but forwards SIGUSR1/SIGUSR2 to
+      // every rank: `kill -USR1 <mpirun pid>` stops a parallel run cleanly.
+      std::signal(SIGUSR1, handle_stop_signal);
+      std::signal(SIGUSR2, handle_stop_signal);
     }
 
     bool

@@ -6,6 +6,9 @@
 2. SIGTERM makes a run write a checkpoint and stop with exit code 3 and
    status 'interrupted'; the restart completes with the same curve.
 3. A restart on 2 ranks from a 1-rank checkpoint agrees to solver tolerance.
+4. Under mpirun, SIGUSR1 sent to mpirun (which forwards it to every rank)
+   stops a 2-rank run the same way: exit code 3, status 'interrupted', a
+   checkpoint that restarts to the uninterrupted curve.
 """
 import sys
 import os
@@ -33,15 +36,17 @@ ref = t.simulate(exe, work, "reference", "j2_pillar.prm", base)
 print(f"reference: {len(ref)} rows")
 
 
-def interrupted_run(name, sig, min_rows):
-    """Start a run with checkpoints every step; send sig once the curve has
-    min_rows data rows. Returns (prm, output dir, exit code)."""
+def interrupted_run(name, sig, min_rows, launcher=(), env=None):
+    """Start a run with checkpoints every step (under launcher, e.g.
+    mpirun); send sig to the started process once the curve has min_rows
+    data rows. Returns (prm, output dir, exit code)."""
     out = work / name
     prm = t.write_prm("j2_pillar.prm", work / f"{name}.prm",
                       dict(base, **{"Output directory": str(out),
                                     "Checkpoint/Interval": 1}))
-    p = subprocess.Popen([str(exe), str(prm)], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen([*launcher, str(exe), str(prm)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, env=env)
     csv = out / "stress_strain.csv"
     while p.poll() is None:
         if csv.exists() and len(csv.read_text().splitlines()) >= min_rows + 2:
@@ -89,4 +94,15 @@ p = subprocess.run(["mpirun", "-np", "2", str(exe), str(prm), "--restart"],
                    capture_output=True, text=True, env=env)
 t.check(p.returncode == 0, f"restart on 2 ranks exits 0 ({p.returncode})")
 compare(curves.read_curve(out), "1-rank checkpoint, 2-rank restart", 1e-6)
+
+# 4. SIGUSR1 to mpirun reaches every rank: checkpoint, exit 3.
+prm, out, rc = interrupted_run("mpirun_usr1", signal.SIGUSR1, len(ref) // 3,
+                               ["mpirun", "-np", "2"], env)
+status = (out / "run_status.txt").read_text()
+t.check(rc == 3 and status.startswith("interrupted"),
+        f"SIGUSR1 to mpirun: exit {rc}, status '{status.strip()[:40]}'")
+p = subprocess.run(["mpirun", "-np", "2", str(exe), str(prm), "--restart"],
+                   capture_output=True, text=True, env=env)
+t.check(p.returncode == 0, f"restart after SIGUSR1 exits 0 ({p.returncode})")
+compare(curves.read_curve(out), "SIGUSR1 + 2-rank restart", 1e-6)
 sys.exit(t.finish())

@@ -1,5 +1,7 @@
-// SIGTERM and SIGINT ask a run to write a checkpoint after the current step
-// and stop (exit code 3); see PillarSolver::run().
+// SIGTERM, SIGINT, SIGUSR1 and SIGUSR2 ask a run to write a checkpoint after
+// the current step and stop (exit code 3); see PillarSolver::run(). Under
+// mpirun send SIGUSR1 to mpirun (it forwards it to every rank; on SIGTERM
+// it kills its ranks before they can finish the step).
 #ifndef micropillar_solver_signals_h
 #define micropillar_solver_signals_h
 
@@ -11,7 +13,7 @@ namespace micropillar
     void
     install_signal_handlers();
 
-    /// True once SIGTERM or SIGINT has arrived in this process.
+    /// True once one of those signals has arrived in this process.
     bool
     stop_signal_received();
   } // namespace solver
