@@ -6,3 +6,5 @@ micropillar_regression(contact_pillar contact_pillar_test.py)
 micropillar_regression(contact_step_control contact_step_control_test.py)
 # The CI-sized Coulomb homogenised laminate pillar reaches 30 % (~70 s CPU).
 micropillar_regression(contact_laminate_pillar contact_laminate_pillar_test.py)
+# Coulomb contact behind a machine spring (a few seconds).
+micropillar_regression(contact_machine contact_machine_test.py)
