@@ -590,6 +590,18 @@ namespace micropillar
                         "0: about cubic cells, H over the mean lateral cell "
                         "size.");
       prm.declare_entry(
+        "Top corner grading",
+        "1",
+        Patterns::Double(),
+        "Generator, disk pillars: ratio q >= 1 of the cell size far from to "
+        "the cell size at the top corner (punch edge), where material rolls "
+        "onto the punch at large strain. Radially the disk vertices move "
+        "outward by r' = g r / (1 + (g - 1) r), g = sqrt(q) (rim cells q "
+        "times smaller than centre cells); axially (homogeneous pillars, "
+        "whose levels are not fixed by layers) the cell heights shrink "
+        "geometrically toward the top, bottom / top = q. 1: uniform (off, "
+        "the meshes before this entry).");
+      prm.declare_entry(
         "Lateral refinement",
         "0",
         Patterns::Integer(0, 8),
@@ -645,6 +657,7 @@ namespace micropillar
       cells_per_layer     = prm.get_integer("Cells per layer");
       axial_cells         = prm.get_integer("Axial cells");
       lateral_refinement  = prm.get_integer("Lateral refinement");
+      top_corner_grading  = prm.get_double("Top corner grading");
       curved_free_surface = prm.get_bool("Curved free surface");
       strip               = (prm.get("Cross-section") == "plane strain strip");
       strip_thickness     = prm.get_double("Strip thickness");
@@ -664,7 +677,8 @@ namespace micropillar
              {"Base radius", base_radius},
              {"Base depth", base_depth},
              {"Fillet radius", fillet_radius},
-             {"Strip thickness", strip_thickness}})
+             {"Strip thickness", strip_thickness},
+             {"Top corner grading", top_corner_grading}})
         if (!std::isfinite(value))
           errors.add(entry, fmt(value), "must be a finite number.");
       errors.throw_if_any();
@@ -677,6 +691,15 @@ namespace micropillar
         errors.add("Taper angle",
                    fmt(taper_degrees),
                    "must lie in (-45, 45) degrees.");
+      if (!(top_corner_grading >= 1. && top_corner_grading <= 100.))
+        errors.add("Top corner grading",
+                   fmt(top_corner_grading),
+                   "must lie in [1, 100] (1: uniform cells).");
+      else if (top_corner_grading > 1. && (strip || mesh_source == "gmsh"))
+        errors.add("Top corner grading",
+                   fmt(top_corner_grading),
+                   "grades the generated round pillar only (1 for a strip "
+                   "or a Gmsh mesh).");
       if (strip)
       {
         const std::string why = "a 'Cross-section = plane strain strip' ";
@@ -1252,6 +1275,17 @@ namespace micropillar
         GridGenerator::hyper_ball_balanced(refined, Point<2>(), 1.);
         refined.refine_global(lateral_refinement);
         GridGenerator::flatten_triangulation(refined, disk);
+        if (top_corner_grading > 1.)
+        {
+          // r' = g r / (1 + (g - 1) r): monotone, fixes the centre and the
+          // rim, dr'/dr = g at the centre and 1/g at the rim.
+          const double g = std::sqrt(top_corner_grading);
+          GridTools::transform(
+            [g](const Point<2> &p) {
+              return Point<2>(g / (1. + (g - 1.) * std::min(1., p.norm())) * p);
+            },
+            disk);
+        }
       }
       const std::vector<Point<2>>             &u      = disk.get_vertices();
       const unsigned int                       n_disk = u.size();
@@ -1305,8 +1339,24 @@ namespace micropillar
         }
         const unsigned int n_rest =
           std::max(1u, static_cast<unsigned int>(std::round((H - z0) * n / H)));
+        // Cell heights h_j ~ q^(-j/(n_rest-1)) (uniform for q = 1).
+        const double ratio =
+          n_rest > 1 ? std::pow(top_corner_grading, -1. / (n_rest - 1)) : 1.;
+        std::vector<double> heights(n_rest, 1.);
+        for (unsigned int j = 1; j < n_rest; ++j)
+          heights[j] = heights[j - 1] * ratio;
+        double total = 0.;
+        for (const double h : heights)
+          total += h;
+        double acc = 0.;
         for (unsigned int j = 0; j < n_rest; ++j)
-          z_levels.push_back(z0 + (H - z0) * j / n_rest);
+        {
+          // (q = 1: exactly the uniform levels of the meshes before.)
+          z_levels.push_back(top_corner_grading > 1.
+                               ? z0 + (H - z0) * acc / total
+                               : z0 + (H - z0) * j / n_rest);
+          acc += heights[j];
+        }
         slab_layer.assign(z_levels.size(), 0);
       }
       else

@@ -262,6 +262,7 @@ namespace micropillar
           << Utilities::MPI::max(linear_solver_state.amg_setup_seconds, comm)
           << " direct_fallbacks=" << n_direct_fallbacks
           << " plain_predictors=" << n_plain_predictors
+          << " volume_cutbacks=" << n_volume_cutbacks
           << " staggered_iterations=" << n_staggered_iterations;
         // Per coupled field: its updates and their time ("state diffusion"
         // gives state_diffusions= and state_diffusion_s=).

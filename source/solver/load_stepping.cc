@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <deal.II/base/mpi.h>
+#include <deal.II/fe/fe_values.h>
 #include <iomanip>
 #include <iostream>
+#include <limits>
 #include <micropillar/output/curve_file.h>
 #include <micropillar/solver/faults.h>
 #include <micropillar/solver/pillar_solver.h>
@@ -57,6 +59,46 @@ namespace micropillar
         ++n_plain_predictors;
       }
       return ok;
+    }
+
+
+    template <typename LA>
+    double
+    PillarSolver<LA>::min_jacobian_ratio(std::string &where)
+    {
+      FEValues<3> fe_values(*fe, *quadrature, update_gradients);
+      const FEValuesExtractors::Vector disp(0);
+      std::vector<Tensor<2, 3>>        grad_u(quadrature->size()),
+        grad_u_old(quadrature->size());
+      double   ratio = std::numeric_limits<double>::max();
+      Point<3> at;
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        if (cell->is_locally_owned())
+        {
+          fe_values.reinit(cell);
+          fe_values[disp].get_function_gradients(solution, grad_u);
+          fe_values[disp].get_function_gradients(solution_old, grad_u_old);
+          for (unsigned int q = 0; q < grad_u.size(); ++q)
+          {
+            const double r =
+              determinant(unit_symmetric_tensor<3>() + grad_u[q]) /
+              determinant(unit_symmetric_tensor<3>() + grad_u_old[q]);
+            if (r < ratio)
+            {
+              ratio = r;
+              at    = cell->center();
+            }
+          }
+        }
+      const auto         global = Utilities::MPI::min_max_avg(ratio, comm);
+      std::ostringstream s;
+      s << std::setprecision(4) << "(" << at[0] << ", " << at[1] << ", "
+        << at[2] << ") µm";
+      where = global.min_index == Utilities::MPI::this_mpi_process(comm)
+                ? s.str()
+                : std::string();
+      where = Utilities::MPI::broadcast(comm, where, global.min_index);
+      return global.min;
     }
 
 
@@ -304,9 +346,28 @@ namespace micropillar
             time < t_load * (1. - 1e-12) ? t_load : t_end;
           if (time + dt > t_next_event * (1. - 1e-9))
             dt = t_next_event - time;
-          const double     d_programme = punch.displacement(time + dt);
-          double           d_new       = d_programme;
-          const StepResult s = solve_coupled_step(d_programme, dt, d_new);
+          const double d_programme = punch.displacement(time + dt);
+          double       d_new       = d_programme;
+          StepResult   s           = solve_coupled_step(d_programme, dt, d_new);
+          if (s.converged && params.time.max_jacobian_drop < 1.)
+          {
+            // Step control: a converged step that collapses a cell.
+            std::string  where;
+            const double ratio = min_jacobian_ratio(where);
+            if (ratio < 1. - params.time.max_jacobian_drop)
+            {
+              s.converged = false;
+              ++n_volume_cutbacks;
+              std::ostringstream r;
+              r << std::setprecision(3) << "the volume ratio det F of a "
+                << "quadrature point fell to " << ratio << " times its "
+                << "last converged value in the cell at " << where
+                << " (a collapsing cell; Time stepping/Maximum volume loss "
+                   "per step = "
+                << params.time.max_jacobian_drop << ")";
+              s.reason = r.str();
+            }
+          }
           if (!s.converged)
           {
             increment *= params.time.cutback_factor;

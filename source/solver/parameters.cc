@@ -99,6 +99,18 @@ namespace micropillar
                         "100000",
                         Patterns::Integer(1),
                         "Stop (as a failure) after this many converged steps.");
+      prm.declare_entry(
+        "Maximum volume loss per step",
+        "0.5",
+        Patterns::Double(0., 1.),
+        "A converged step in which the volume ratio J = det F of some "
+        "quadrature point falls below (1 - this) times its value at the "
+        "last converged step is cut back like a failed one: a cell that "
+        "collapses (at the punch edge) is followed with smaller steps "
+        "before it inverts, and the run stops naming the cell if it keeps "
+        "collapsing at the minimum increment. 0.5 (default) never acts on "
+        "a crystal, glass or J2 point away from a collapsing cell (their "
+        "per-step volume changes are ~1e-3); 1 switches the check off.");
       prm.leave_subsection();
     }
 
@@ -113,6 +125,7 @@ namespace micropillar
       cutback_factor    = prm.get_double("Cutback factor");
       fast_iterations   = prm.get_integer("Fast Newton iterations");
       maximum_steps     = prm.get_integer("Maximum steps");
+      max_jacobian_drop = prm.get_double("Maximum volume loss per step");
       prm.leave_subsection();
       AssertThrow(minimum_increment <= initial_increment &&
                     initial_increment <= maximum_increment,

@@ -1,12 +1,14 @@
 """The CI-sized Coulomb-contact sibling prm/nanocrystalline_crconi_ci_contact.prm
-(mu = 0.2, its target 50 %) runs to 30 % engineering strain here: it must
-complete (no inverted cell, no stalled Newton), its punch force must be
-compressive throughout, and its stress at 10 % and 30 % must stay within
-2 % of the figures measured when it was set up (issue 15, docs/contact.md:
-3187 MPa and 3690 MPa, 1 rank, `build/micropillar
-prm/nanocrystalline_crconi_ci_contact.prm`); the run's summary must show
-the whole top face in contact (its 12 faces x 4 Gauss points = 48 points
-active, measured 48 at 30 %, 51 at 49 % when side points roll on; the
+(mu = 0.2, 96 cells graded toward the top corner, its target 50 %) runs to
+30 % engineering strain here: it must complete (no inverted or pinched
+cell, no stalled Newton), its punch force must be compressive throughout,
+and its stress at 10 % and 30 % must lie within 3 % of the full-size pillar
+with the same contact (prm/nanocrystalline_crconi.prm: 1216 cells,
+Lateral refinement 1, on its base; Loading/Punch contact = Coulomb,
+Friction coefficient = 0.2, Target strain = 0.3; 1 rank, issue 15:
+3200 MPa and 3669 MPa; the sibling measured 3219 and 3729 MPa, +0.6 % and
++1.6 %); the run's summary must show the whole top face in contact (its 12
+faces x 4 Gauss points = 48 points active; 64 at 50 %; the
 frictionless pillar shears off and keeps 21)."""
 import re
 import sys
@@ -29,10 +31,11 @@ c = curves.read_curve(out)
 t.check(abs(c.strain[-1] - 0.3) < 1e-9,
         f"reached {100 * c.strain[-1]:.2f} % (target 30 %)")
 t.check(np.all(c.stress[1:] > 0), "compressive punch force at every step")
-for strain, ref in [(0.10, 3187.0), (0.30, 3690.0)]:
+for strain, ref in [(0.10, 3200.0), (0.30, 3669.0)]:
     s = np.interp(strain, c.strain, c.stress)
-    t.check(abs(s / ref - 1) < 0.02,
-            f"stress at {strain:.0%}: {s:.0f} MPa vs {ref:.0f} MPa (2 %)")
+    t.check(abs(s / ref - 1) < 0.03,
+            f"stress at {strain:.0%}: {s:.0f} MPa vs {ref:.0f} MPa full-size "
+            "(3 %)")
 m = re.search(r"contact_points_active=(\d+)", p.stdout)
 n = int(m.group(1)) if m else 0
 t.check(n >= 48, f"{n} contact points active at 30 % (top face: 48)")

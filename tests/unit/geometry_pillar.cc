@@ -704,6 +704,74 @@ TEST(GeometryPillar, CurvedSurfaceUnderRefinement)
 }
 
 
+TEST(GeometryPillar, TopCornerGrading)
+{
+  // Issue 15: 'Top corner grading' q. Off (1) is the uniform mesh, vertex
+  // for vertex; q > 1 maps every disk vertex at relative radius rho to
+  // g rho / (1 + (g - 1) rho), g = sqrt(q), and grades the axial cells of a
+  // homogeneous pillar geometrically, bottom / top = q.
+  auto entries                  = laminate;
+  entries["Layer stack"]        = "crystal";
+  entries["Taper angle"]        = "2";
+  entries["Axial cells"]        = "8";
+  entries["Lateral refinement"] = "1";
+  Triangulation<3> uniform, graded, off;
+  make_pillar(entries).create_triangulation(uniform);
+  entries["Top corner grading"] = "1";
+  make_pillar(entries).create_triangulation(off);
+  entries["Top corner grading"] = "4";
+  const Pillar pillar           = make_pillar(entries);
+  pillar.create_triangulation(graded);
+  ASSERT_EQ(off.n_vertices(), uniform.n_vertices());
+  for (unsigned int i = 0; i < uniform.n_vertices(); ++i)
+    EXPECT_EQ(off.get_vertices()[i], uniform.get_vertices()[i]);
+
+  // Axial levels: geometric, first / last cell height = 4, H kept.
+  std::set<double> levels;
+  for (const auto &v : graded.get_vertices())
+    levels.insert(v[2]);
+  ASSERT_EQ(levels.size(), 9u);
+  const std::vector<double> z(levels.begin(), levels.end());
+  EXPECT_NEAR(z.front(), 0., 1e-14);
+  EXPECT_NEAR(z.back(), 2.4, 1e-14);
+  EXPECT_NEAR((z[1] - z[0]) / (z[8] - z[7]), 4., 1e-10);
+  for (unsigned int k = 1; k + 1 < 8; ++k)
+    EXPECT_NEAR((z[k + 1] - z[k]) / (z[k] - z[k - 1]),
+                std::pow(4., -1. / 7.),
+                1e-10);
+
+  // Radial map, vertex for vertex against the uniform mesh (same level
+  // index k: compare relative radii, which the taper does not change).
+  const double        g = 2.;
+  std::vector<double> z_uniform;
+  {
+    std::set<double> lu;
+    for (const auto &v : uniform.get_vertices())
+      lu.insert(v[2]);
+    z_uniform.assign(lu.begin(), lu.end());
+  }
+  for (unsigned int i = 0; i < uniform.n_vertices(); ++i)
+  {
+    const Point<3> &u = uniform.get_vertices()[i];
+    const Point<3> &v = graded.get_vertices()[i];
+    const auto      k =
+      std::lower_bound(z_uniform.begin(), z_uniform.end(), u[2] - 1e-12) -
+      z_uniform.begin();
+    EXPECT_NEAR(v[2], z[k], 1e-12);
+    const double rho = radius_of(u) / pillar.radius(u[2]);
+    EXPECT_NEAR(radius_of(v) / pillar.radius(v[2]),
+                g * rho / (1. + (g - 1.) * rho),
+                1e-12);
+  }
+  for (const auto &cell : graded.active_cell_iterators())
+    EXPECT_GT(cell->measure(), 0.);
+
+  // Input checks.
+  entries["Top corner grading"] = "0.5";
+  EXPECT_NE(error_of(entries).find("Geometry/Top corner grading = 0.5"),
+            std::string::npos);
+}
+
 TEST(GeometryPillar, CoarseCellEstimateIsExact)
 {
   // The bound on the mesh size is checked from the estimate, before

@@ -183,6 +183,7 @@ namespace micropillar
       unsigned int       cells_per_layer    = 1;
       unsigned int       axial_cells        = 0;
       unsigned int       lateral_refinement = 0;
+      double             top_corner_grading = 1.;
       bool               strip              = false;
       double             strip_thickness    = 0.;
       std::vector<Layer> stack;

@@ -41,6 +41,7 @@ namespace micropillar
       double       cutback_factor    = 0.5;
       unsigned int fast_iterations   = 4;
       unsigned int maximum_steps     = 100000;
+      double       max_jacobian_drop = 0.5;
 
       static void
       declare_parameters(dealii::ParameterHandler &prm);

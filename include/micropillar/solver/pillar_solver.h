@@ -189,6 +189,11 @@ namespace micropillar
       /// material point failed even from the last converged state.
       bool
       predict(const double d_new, const double dt, const bool from_current);
+      /// Smallest ratio J/J_old of det F over the quadrature points of the
+      /// current iterate to the last converged step (all ranks), and where
+      /// it is (the cell centre, for messages).
+      double
+      min_jacobian_ratio(std::string &where);
       /// Predictor and Newton solve of the step to time + dt with the punch
       /// at @p punch_displacement.
       StepResult
@@ -277,6 +282,9 @@ namespace micropillar
       // Steps whose extrapolated predictor failed and that were started
       // again from the last converged state (run summary).
       unsigned int n_plain_predictors = 0;
+      // Converged steps cut back by Time stepping/Maximum volume loss per
+      // step (run summary).
+      unsigned int n_volume_cutbacks = 0;
       // Staggered iterations of the coupled fields (run summary).
       unsigned int n_staggered_iterations = 0;
       // What made the last assemble() fail (for the step's message).
