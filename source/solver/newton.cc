@@ -1,5 +1,6 @@
 // PillarSolver: boundary values of the punch and the Newton iteration of
-// the displacement field (linear solve, backtracking line search).
+// the displacement field (linear solve with optional Eisenstat-Walker
+// tolerance, backtracking line search, optional stagnation exit; issue 16).
 #include <cmath>
 #include <cstdlib>
 #include <deal.II/base/mpi.h>

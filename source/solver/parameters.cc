@@ -248,12 +248,13 @@ namespace micropillar
         "false",
         Patterns::Bool(),
         "With Method = AMG: Eisenstat-Walker forcing (choice 2, gamma = "
-        "0.9, exponent 2, at most 0.1): the Krylov tolerance of each Newton "
-        "iteration is set from the last Newton contraction, loose far from "
-        "the solution, never tighter than needed to reach the Newton "
-        "tolerance and never looser than 'Relative tolerance' allows near "
-        "it. Converged steps still meet the Newton tolerance on the true "
-        "residual. false: 'Relative tolerance' for every solve.");
+        "0.9, exponent 2): the relative Krylov tolerance of each Newton "
+        "iteration is 0.9 (|R_k|/|R_k-1|)^2 (0.1 in the first iteration; "
+        "safeguarded, at most 0.1), never below 'Relative tolerance' nor "
+        "below half the Newton tolerance over |R_k| (no solve tighter than "
+        "the Newton tolerance needs). Converged steps still meet the "
+        "Newton tolerance on the true residual. false: 'Relative "
+        "tolerance' for every solve.");
       prm.declare_entry(
         "Direct fallback",
         "true",
