@@ -68,6 +68,16 @@ namespace micropillar
         return std::max(prm.relative_tolerance * rhs_norm, 1e-300);
       }
 
+      // Krylov iterations of the last solve: SolverControl::last_step() is
+      // invalid_unsigned_int when the Trilinos solver stopped on an error
+      // before its first check (e.g. a breakdown); count that as the limit.
+      unsigned int
+      krylov_steps(const SolverControl &control)
+      {
+        const unsigned int n = control.last_step();
+        return n == numbers::invalid_unsigned_int ? control.max_steps() : n;
+      }
+
       // Method = direct: the direct solve. Method = AMG: the Krylov solve,
       // and if it throws (no convergence) and the fallback is on, the
       // direct solve of the same system from x = 0. Never throws.
@@ -88,14 +98,14 @@ namespace micropillar
           else
             iterative();
           result.converged  = true;
-          result.iterations = control.last_step();
+          result.iterations = krylov_steps(control);
           if (prm.method != "direct")
             state.n_krylov_iterations += result.iterations;
           return result;
         }
         catch (const std::exception &e)
         {
-          result.iterations = control.last_step();
+          result.iterations = krylov_steps(control);
           result.message    = e.what();
           if (prm.method != "direct")
             state.n_krylov_iterations += result.iterations;
@@ -261,7 +271,7 @@ namespace micropillar
           if (fresh)
             throw;
           // A stored hierarchy failed: build a new one and solve again.
-          state.n_krylov_iterations += control.last_step();
+          state.n_krylov_iterations += krylov_steps(control);
           x = 0.;
           build();
           fresh = true;
@@ -269,8 +279,8 @@ namespace micropillar
         }
         ++cache.uses;
         if (fresh)
-          cache.fresh_iterations = control.last_step();
-        else if (control.last_step() > 1.5 * cache.fresh_iterations + 5)
+          cache.fresh_iterations = krylov_steps(control);
+        else if (krylov_steps(control) > 1.5 * cache.fresh_iterations + 5)
           cache.stale = true;
       };
       return solve_with_fallback(prm, control, x, state, direct, iterative);

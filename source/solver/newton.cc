@@ -1,6 +1,8 @@
 // PillarSolver: boundary values of the punch and the Newton iteration of
-// the displacement field (linear solve, backtracking line search).
+// the displacement field (linear solve with optional Eisenstat-Walker
+// tolerance, backtracking line search, optional stagnation exit; issue 16).
 #include <cmath>
+#include <cstdlib>
 #include <deal.II/base/mpi.h>
 #include <deal.II/numerics/vector_tools.h>
 #include <limits>
@@ -52,9 +54,40 @@ namespace micropillar
     typename PillarSolver<LA>::StepResult
     PillarSolver<LA>::newton_iterate(const double dt)
     {
-      StepResult result;
-      VectorType u(locally_owned, comm);
-      auto       norms = residual_norms();
+      StepResult          result;
+      VectorType          u(locally_owned, comm);
+      auto                norms = residual_norms();
+      std::vector<double> history;            // |R| of every iterate
+      double              eta_previous = 0.1; // last Eisenstat-Walker tolerance
+      // Diagnostic hook (MICROPILLAR_DEBUG_TANGENT_FD set): a Taylor test
+      // of the assembled tangent along each Newton direction du. As
+      // K du = -R(u), |R(u + h du) - (1 - h) R(u)| / (h |R(u)|) is O(h)
+      // for a consistent tangent and does not fall with h otherwise.
+      static const bool tangent_check =
+        std::getenv("MICROPILLAR_DEBUG_TANGENT_FD") != nullptr;
+      auto check_tangent = [&](const VectorType &base)
+      {
+        VectorType r0(locally_owned, comm), d(locally_owned, comm);
+        r0              = rhs; // -R(u) on the free DoFs
+        const double n0 = r0.l2_norm();
+        pcout << "    tangent check (|R(u+h du) - (1-h) R(u)| / (h |R(u)|)):";
+        for (const double h : {1., 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6})
+        {
+          solution = base;
+          solution.add(h, newton_update);
+          if (!assemble(dt, false))
+          {
+            pcout << " h=" << h << ": point failure;";
+            continue;
+          }
+          residual_norms();
+          d = rhs;
+          d.add(-(1. - h), r0);
+          pcout << " h=" << h << ": " << d.l2_norm() / (h * n0) << ";";
+        }
+        pcout << std::endl;
+        solution = base;
+      };
       for (unsigned int it = 0;; ++it)
       {
         const double tolerance =
@@ -75,6 +108,18 @@ namespace micropillar
           result.max_solve_iterations = it;
           return result;
         }
+        history.push_back(norms.first);
+        const unsigned int window = params.newton.stagnation_iterations;
+        if (window > 0 && it >= window &&
+            norms.first > 0.5 * history[it - window])
+        {
+          result.reason = "stagnating Newton iteration (|R| = " +
+                          std::to_string(norms.first) + " after " +
+                          std::to_string(it) + " iterations, " +
+                          std::to_string(history[it - window]) + " " +
+                          std::to_string(window) + " iterations before)";
+          return result;
+        }
         if (it == params.newton.max_iterations)
         {
           result.reason =
@@ -82,19 +127,43 @@ namespace micropillar
             " Newton iterations (|R| = " + std::to_string(norms.first) + ")";
           return result;
         }
+        // Eisenstat-Walker forcing (choice 2): the Krylov tolerance from
+        // the last contraction, safeguarded against dropping faster than
+        // the previous one squared, at most eta_max, and never tighter than
+        // the Newton tolerance or 'Linear solver/Relative tolerance' need.
+        LinearSolverParameters lsp = params.linear_solver;
+        if (lsp.adaptive_tolerance && lsp.method != "direct")
+        {
+          constexpr double gamma = 0.9, eta_max = 0.1;
+          double           eta = eta_max;
+          if (it > 0)
+          {
+            const double ratio = norms.first / history[it - 1];
+            eta                = gamma * ratio * ratio;
+            const double safe  = gamma * eta_previous * eta_previous;
+            if (safe > 0.1)
+              eta = std::max(eta, safe);
+          }
+          eta          = std::min(eta, eta_max);
+          eta          = std::max(eta, 0.5 * tolerance / norms.first);
+          eta          = std::max(eta, params.linear_solver.relative_tolerance);
+          eta_previous = eta;
+          lsp.relative_tolerance = eta;
+        }
         LinearSolveResult ls;
         {
           TimerOutput::Scope t(timer, "linear solve");
-          ls = solve_linear_system(K,
-                                   newton_update,
-                                   rhs,
-                                   params.linear_solver,
-                                   dof_handler,
-                                   linear_solver_state);
+          ls = solve_linear_system(
+            K, newton_update, rhs, lsp, dof_handler, linear_solver_state);
         }
         if (params.output.verbose)
           pcout << "    linear solver: " << ls.iterations << " iterations"
+                << (lsp.adaptive_tolerance
+                      ? " (relative tolerance " +
+                          std::to_string(lsp.relative_tolerance) + ")"
+                      : std::string())
                 << (ls.used_fallback ? " (failed; direct fallback)" : "")
+                << ", max |du| = " << newton_update.linfty_norm() << " µm"
                 << std::endl;
         if (ls.used_fallback)
           ++n_direct_fallbacks;
@@ -115,9 +184,14 @@ namespace micropillar
           newton_update.compress(VectorOperation::insert);
         }
 
-        // Backtracking line search on the free residual norm.
+        // Backtracking line search on the free residual norm. The full step
+        // is assembled with the tangent (it is usually accepted); shorter
+        // trials with the residual only, and the accepted one again with
+        // the tangent (the same state: the result does not change).
         VectorType base(locally_owned, comm);
-        base                  = solution;
+        base = solution;
+        if (tangent_check)
+          check_tangent(base);
         double       alpha    = 1.;
         bool         accepted = false;
         const double r_old    = norms.first;
@@ -125,15 +199,23 @@ namespace micropillar
         {
           u = base;
           u.add(alpha, newton_update);
-          solution      = u;
-          const bool ok = assemble(dt, true);
+          solution               = u;
+          const bool with_matrix = ls_step == 0;
+          const bool ok          = assemble(dt, with_matrix);
           if (ok)
             norms = residual_norms();
           const bool last = !params.newton.line_search ||
                             ls_step >= params.newton.max_line_search_steps;
           if (ok && (norms.first < (1. - 1e-4 * alpha) * r_old || last))
           {
+            if (!with_matrix)
+            {
+              assemble(dt, true);
+              norms = residual_norms();
+            }
             accepted = true;
+            if (params.output.verbose && alpha < 1.)
+              pcout << "    line search: step " << alpha << std::endl;
             break;
           }
           if (last)

@@ -166,6 +166,15 @@ namespace micropillar
                         Patterns::Integer(0, 20),
                         "Halvings of the Newton step before the smallest one "
                         "is accepted.");
+      prm.declare_entry(
+        "Stagnation iterations",
+        "0",
+        Patterns::Integer(0),
+        "If > 0: a step attempt whose free residual norm has not fallen "
+        "below half its value of this many Newton iterations before counts "
+        "as failed at once and is cut back, instead of running to 'Maximum "
+        "iterations' (converging Newton iterations halve it every "
+        "iteration). 0: off.");
       prm.leave_subsection();
     }
 
@@ -178,6 +187,7 @@ namespace micropillar
       absolute_tolerance    = prm.get_double("Absolute tolerance");
       line_search           = prm.get_bool("Line search");
       max_line_search_steps = prm.get_integer("Maximum line search steps");
+      stagnation_iterations = prm.get_integer("Stagnation iterations");
       prm.leave_subsection();
       // A tolerance >= 1 would accept the predictor (a residual as large as
       // the reaction) as converged, 0 would never converge on the relative
@@ -247,6 +257,18 @@ namespace micropillar
         "when a solve with it fails (that system is then solved again with "
         "a fresh hierarchy) and when the sparsity changes.");
       prm.declare_entry(
+        "Adaptive tolerance",
+        "false",
+        Patterns::Bool(),
+        "With Method = AMG: Eisenstat-Walker forcing (choice 2, gamma = "
+        "0.9, exponent 2): the relative Krylov tolerance of each Newton "
+        "iteration is 0.9 (|R_k|/|R_k-1|)^2 (0.1 in the first iteration; "
+        "safeguarded, at most 0.1), never below 'Relative tolerance' nor "
+        "below half the Newton tolerance over |R_k| (no solve tighter than "
+        "the Newton tolerance needs). Converged steps still meet the "
+        "Newton tolerance on the true residual. false: 'Relative "
+        "tolerance' for every solve.");
+      prm.declare_entry(
         "Direct fallback",
         "true",
         Patterns::Bool(),
@@ -270,6 +292,7 @@ namespace micropillar
       smoother              = prm.get("AMG smoother");
       smoother_sweeps       = prm.get_integer("AMG smoother sweeps");
       amg_setup_reuse       = prm.get_integer("AMG setup reuse");
+      adaptive_tolerance    = prm.get_bool("Adaptive tolerance");
       prm.leave_subsection();
       AssertThrow(relative_tolerance > 0. && relative_tolerance < 1.,
                   ExcMessage("Linear solver/Relative tolerance = " +

@@ -57,6 +57,10 @@ namespace micropillar
       double       absolute_tolerance    = 1e-9; // µN
       bool         line_search           = true;
       unsigned int max_line_search_steps = 5;
+      /// Fail the attempt (cut back) when the residual has not halved over
+      /// this many Newton iterations (0: never; the attempt runs to
+      /// max_iterations).
+      unsigned int stagnation_iterations = 0;
 
       static void
       declare_parameters(dealii::ParameterHandler &prm);
@@ -86,6 +90,11 @@ namespace micropillar
       /// hierarchy for every solve). See linear_solver.h for the other
       /// rebuild triggers.
       unsigned int amg_setup_reuse = 1;
+      /// Eisenstat-Walker forcing: the Krylov tolerance of each Newton
+      /// iteration follows the Newton contraction (loose far from the
+      /// solution, relative_tolerance at most near it). Off: the fixed
+      /// relative_tolerance for every solve.
+      bool adaptive_tolerance = false;
 
       static void
       declare_parameters(dealii::ParameterHandler &prm);

@@ -281,20 +281,21 @@ namespace micropillar
         }
 
         /// J = dR/dS at an evaluated point; returns the systems that take
-        /// part (c_α non-negligible) in active and the exp-map Jacobian
-        /// Jexp (dE/dΔγα = -Jexp·vec(N_α), for the tangent). R is linear in
-        /// the direction of each system's slip, so the map vec(N) -> Ĉ :
-        /// sym(Eᵀ C_tr dE[N]) (6 x 9) is formed once per evaluation and
-        /// applied to each system's Schmid tensor, instead of forming dE/dΔγα
-        /// and its image per system (when more than 12 systems take part:
-        /// HCP; with fewer the per-system form is cheaper).
+        /// part (c_α non-negligible) in active, the exp-map Jacobian Jexp
+        /// (dE/dΔγα = -Jexp·vec(N_α)) and W = Σ_α c_α vec(N_α) ⊗ P_α (9 x 6,
+        /// P_α the Schmid row: dΔγα/dS = c_α P_α), both for the tangent. R
+        /// is linear in the direction of each system's slip, so the map
+        /// L: vec(N) -> Ĉ : sym(Eᵀ C_tr dE[N]) (6 x 9) is formed once per
+        /// evaluation and J = I - L W (issue 16: one 9 x 6 rank-one update
+        /// per system instead of a 6 x 9 product and a 6 x 6 update).
         unsigned int
         jacobian(const CrystalPlasticity::PhaseData &ph,
                  const Evaluation                   &ev,
                  const Tensor2                      &Ctr,
                  double                              J[6][6],
                  unsigned int                       *active,
-                 double                              Jexp[9][9])
+                 double                              Jexp[9][9],
+                 double                              W[9][6])
         {
           for (unsigned int p = 0; p < 6; ++p)
             for (unsigned int q = 0; q < 6; ++q)
@@ -309,74 +310,52 @@ namespace micropillar
             return 0;
           ev.expmap.jacobian(Jexp);
           const Tensor2 M = dealii::transpose(ev.E) * Ctr;
-          if (n_active <= 12)
-          {
-            // Few systems (FCC): the image of each system's dE directly.
-            for (unsigned int s = 0; s < n_active; ++s)
-            {
-              const unsigned int a = active[s];
-              Tensor2            Da;
-              for (unsigned int i = 0; i < 3; ++i)
-                for (unsigned int j = 0; j < 3; ++j)
-                {
-                  const double *row = Jexp[3 * i + j];
-                  double        v   = 0.;
-                  for (unsigned int q = 0; q < 9; ++q)
-                    v -= row[q] * ph.N[a][q / 3][q % 3];
-                  Da[i][j] = v;
-                }
-              double G[6], col[6];
-              sym6(M * Da, G);
-              for (unsigned int p = 0; p < 6; ++p)
-              {
-                double v = 0.;
-                for (unsigned int q = 0; q < 6; ++q)
-                  v += ph.Chat[p][q] * G[q];
-                col[p] = v * ev.c[a];
-              }
-              const double *P = ph.Pw[a].data();
-              for (unsigned int p = 0; p < 6; ++p)
-                for (unsigned int q = 0; q < 6; ++q)
-                  J[p][q] -= col[p] * P[q];
-            }
-            return n_active;
-          }
-          // Many systems (HCP): the linear map once, then per system.
-          // L[p][q] = (Ĉ : sym(M · (-Jexp e_q)))_p
+          // L[p][q] = (Ĉ : sym(M · (-Jexp e_q)))_p: only the six
+          // components of the symmetric part of M · Dq are formed.
           double L[6][9];
           for (unsigned int q = 0; q < 9; ++q)
           {
-            Tensor2 Dq;
-            for (unsigned int i = 0; i < 3; ++i)
-              for (unsigned int j = 0; j < 3; ++j)
-                Dq[i][j] = -Jexp[3 * i + j][q];
             double G[6];
-            sym6(M * Dq, G);
             for (unsigned int p = 0; p < 6; ++p)
             {
-              double s = 0.;
+              const unsigned int i = vi[p], j = vj[p];
+              double             v = 0.;
+              for (unsigned int k = 0; k < 3; ++k)
+                v -=
+                  M[i][k] * Jexp[3 * k + j][q] + M[j][k] * Jexp[3 * k + i][q];
+              G[p] = 0.5 * v;
+            }
+            for (unsigned int p = 0; p < 6; ++p)
+            {
+              double v = 0.;
               for (unsigned int r = 0; r < 6; ++r)
-                s += ph.Chat[p][r] * G[r];
-              L[p][q] = s;
+                v += ph.Chat[p][r] * G[r];
+              L[p][q] = v;
             }
           }
+          for (unsigned int q = 0; q < 9; ++q)
+            for (unsigned int r = 0; r < 6; ++r)
+              W[q][r] = 0.;
           for (unsigned int s = 0; s < n_active; ++s)
           {
             const unsigned int a = active[s];
             const Tensor2     &N = ph.N[a];
-            double             col[6];
-            for (unsigned int p = 0; p < 6; ++p)
+            const double      *P = ph.Pw[a].data();
+            for (unsigned int q = 0; q < 9; ++q)
+            {
+              const double nq = ev.c[a] * N[q / 3][q % 3];
+              for (unsigned int r = 0; r < 6; ++r)
+                W[q][r] += nq * P[r];
+            }
+          }
+          for (unsigned int p = 0; p < 6; ++p)
+            for (unsigned int r = 0; r < 6; ++r)
             {
               double v = 0.;
               for (unsigned int q = 0; q < 9; ++q)
-                v += L[p][q] * N[q / 3][q % 3];
-              col[p] = v * ev.c[a];
+                v += L[p][q] * W[q][r];
+              J[p][r] -= v;
             }
-            const double *P = ph.Pw[a].data();
-            for (unsigned int p = 0; p < 6; ++p)
-              for (unsigned int q = 0; q < 6; ++q)
-                J[p][q] -= col[p] * P[q];
-          }
           return n_active;
         }
       } // namespace
@@ -1195,11 +1174,12 @@ namespace micropillar
           double       J[6][6];
           unsigned int active[max_systems];
           double       Jexp[9][9];
+          double       W[9][6];
           unsigned int n_active = 0;
           if (ev[cur].ok)
             for (unsigned int it = 0; it < prm.max_newton_iterations; ++it)
             {
-              n_active = jacobian(ph, ev[cur], Ctr, J, active, Jexp);
+              n_active = jacobian(ph, ev[cur], Ctr, J, active, Jexp, W);
               if (ev[cur].rnorm <= tol)
               {
                 converged = true;
@@ -1299,20 +1279,18 @@ namespace micropillar
             }
           if (!solve6<9>(J, B))
             return false;
-          // dΔγα/dF for the systems in J.
-          double dgam[max_systems][9];
-          for (unsigned int s = 0; s < n_active; ++s)
-          {
-            const unsigned int a  = active[s];
-            const double      *Pa = ph.Pw[a].data();
-            for (unsigned int kl = 0; kl < 9; ++kl)
-            {
-              double v = 0.;
-              for (unsigned int p = 0; p < 6; ++p)
-                v += Pa[p] * B[p][kl];
-              dgam[s][kl] = e.c[a] * v;
-            }
-          }
+          // dE/dF_kl = -Jexp · Σ_α dΔγα/dF_kl vec(Nα) with dΔγα/dF_kl =
+          // c_α Pα · B[:, kl]: dE[kl] = JW · B[:, kl] with JW = -Jexp W.
+          double JW[9][6] = {};
+          if (n_active > 0)
+            for (unsigned int m = 0; m < 9; ++m)
+              for (unsigned int r = 0; r < 6; ++r)
+              {
+                double v = 0.;
+                for (unsigned int q = 0; q < 9; ++q)
+                  v -= Jexp[m][q] * W[q][r];
+                JW[m][r] = v;
+              }
           const Tensor2 SEt   = Sm * dealii::transpose(e.E);
           const Tensor2 ES    = e.E * Sm;
           const Tensor2 FpioT = dealii::transpose(Fpi_old);
@@ -1320,25 +1298,15 @@ namespace micropillar
             for (unsigned int l = 0; l < 3; ++l)
             {
               const unsigned int kl = 3 * k + l;
-              // dE = Σ_s dΔγ_s/dF_kl dE/dΔγ_s = -Jexp · Σ_s dΔγ_s/dF_kl N_s
-              double w[9] = {0., 0., 0., 0., 0., 0., 0., 0., 0.};
-              for (unsigned int s = 0; s < n_active; ++s)
-              {
-                const Tensor2 &N = ph.N[active[s]];
-                const double   f = dgam[s][kl];
-                for (unsigned int q = 0; q < 9; ++q)
-                  w[q] += f * N[q / 3][q % 3];
-              }
-              Tensor2 dE;
-              if (n_active > 0)
-                for (unsigned int i = 0; i < 3; ++i)
-                  for (unsigned int j = 0; j < 3; ++j)
-                  {
-                    double v = 0.;
-                    for (unsigned int q = 0; q < 9; ++q)
-                      v -= Jexp[3 * i + j][q] * w[q];
-                    dE[i][j] = v;
-                  }
+              Tensor2            dE;
+              for (unsigned int i = 0; i < 3; ++i)
+                for (unsigned int j = 0; j < 3; ++j)
+                {
+                  double v = 0.;
+                  for (unsigned int r = 0; r < 6; ++r)
+                    v += JW[3 * i + j][r] * B[r][kl];
+                  dE[i][j] = v;
+                }
               double ds[6];
               for (unsigned int p = 0; p < 6; ++p)
                 ds[p] = B[p][kl];
