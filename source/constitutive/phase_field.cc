@@ -66,6 +66,23 @@ namespace micropillar
 
 
       double
+      plastic_work_increment(const Tensor2 &tau,
+                             const double   ep_old,
+                             const double   ep_new)
+      {
+        const double p  = dealii::trace(tau) / 3.;
+        double       s2 = 0.;
+        for (unsigned int i = 0; i < 3; ++i)
+          for (unsigned int j = 0; j < 3; ++j)
+          {
+            const double t = 0.5 * (tau[i][j] + tau[j][i]) - (i == j ? p : 0.);
+            s2 += t * t;
+          }
+        return std::sqrt(1.5 * s2) * std::max(0., ep_new - ep_old);
+      }
+
+
+      double
       degradation(const double d, const double k)
       {
         return (1. - k) * (1. - d) * (1. - d) + k;

@@ -91,6 +91,8 @@ namespace micropillar
               full == "Fracture/Regularisation length" ||
               full == "Fracture/Critical energy release rate" ||
               full == "Fracture/Residual stiffness" ||
+              full == "Fracture/Plastic work fraction" ||
+              full == "Fracture/Plastic work threshold" ||
               full == "Loading/Bottom support" ||
               full == "Loading/Contact search depth")
             lines.push_back(full + " = " + value);

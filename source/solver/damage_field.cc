@@ -1,7 +1,9 @@
 #include <algorithm>
 #include <cmath>
 #include <deal.II/base/mpi.h>
+#include <deal.II/distributed/solution_transfer.h>
 #include <deal.II/dofs/dof_tools.h>
+#include <deal.II/lac/affine_constraints.h>
 #include <deal.II/lac/dynamic_sparsity_pattern.h>
 #include <deal.II/lac/full_matrix.h>
 #include <deal.II/lac/solver_cg.h>
@@ -33,6 +35,7 @@ namespace micropillar
       const Quadrature<3>                                     &quadrature,
       History                                                 &history)
         : tria(tria)
+        , models(models)
         , parameters(parameters)
         , quadrature(quadrature)
         , history(history)
@@ -93,6 +96,24 @@ namespace micropillar
       const MPI_Comm comm = tria.get_communicator();
       d.reinit(owned, relevant, comm);
       d_old.reinit(owned, relevant, comm);
+      // 1 on the nodes of a cracking cell (the others keep d = 0)
+      TrilinosWrappers::MPI::Vector on(owned, comm);
+      {
+        std::vector<types::global_dof_index> dofs(fe.n_dofs_per_cell());
+        for (const auto &cell : dof_handler.active_cell_iterators())
+          if (cell->is_locally_owned() && Gc[cell->material_id()] > 0.)
+          {
+            cell->get_dof_indices(dofs);
+            for (const auto i : dofs)
+              on(i) += 1.;
+          }
+      }
+      on.compress(VectorOperation::add);
+      for (const auto i : owned)
+        on(i) = on(i) > 0. ? 1. : 0.;
+      on.compress(VectorOperation::insert);
+      cracking_node.reinit(owned, relevant, comm);
+      cracking_node = on;
       fe_values = std::make_unique<FEValues<3>>(fe, quadrature, update_values);
       d_q.resize(quadrature.size());
 
@@ -191,31 +212,47 @@ namespace micropillar
     {
       if (Gc[cell_material] == 0.)
         return;
-      const double psi =
-        pf::energy_split(r.P * transpose(F), moduli[cell_material]).first;
+      const Tensor<2, 3> tau = r.P * transpose(F);
+      double drive = pf::energy_split(tau, moduli[cell_material]).first;
+      if (parameters.ductile())
+      {
+        // W_p accumulated over the converged steps (field_old) plus this
+        // step's increment; the effective (undamaged) stress does the work.
+        const auto  &model = *models[cell_material];
+        const double Wp    = point.field_old[point_offset + 1] +
+                          pf::plastic_work_increment(
+                            tau,
+                            model.equivalent_plastic_strain(point.old_state),
+                            model.equivalent_plastic_strain(point.new_state));
+        point.field_new[point_offset + 1] = Wp;
+        drive += parameters.plastic_work_fraction *
+                 std::max(0., Wp - parameters.plastic_work_threshold);
+      }
       point.field_new[point_offset] =
-        std::max(point.field_old[point_offset], psi);
+        std::max(point.field_old[point_offset], drive);
       const double dq = std::clamp(d_q[q], 0., 1.);
       pf::degrade(r, F, pf::degradation(dq, parameters.residual_stiffness));
     }
 
 
-    double
-    DamageField::solve()
+    void
+    DamageField::assemble(const AffineConstraints<double> &constraints,
+                          TrilinosWrappers::SparseMatrix  &A,
+                          TrilinosWrappers::MPI::Vector   &b,
+                          const bool                       threshold) const
     {
-      const MPI_Comm                 comm = tria.get_communicator();
-      TrilinosWrappers::SparseMatrix A;
+      const MPI_Comm comm = tria.get_communicator();
       reinit_scalar_matrix(dof_handler, owned, relevant, A);
-      TrilinosWrappers::MPI::Vector b(owned, comm), touched(owned, comm);
-
+      b.reinit(owned, comm);
       FEValues<3>        values(fe,
                          quadrature,
                          update_values | update_gradients | update_JxW_values);
       const unsigned int n_dofs = fe.n_dofs_per_cell(), n_q = quadrature.size();
       FullMatrix<double> cell_A(n_dofs);
-      Vector<double>     cell_b(n_dofs), cell_t(n_dofs);
+      Vector<double>     cell_b(n_dofs);
       std::vector<types::global_dof_index> dofs(n_dofs);
       const double                         l = parameters.length;
+      const bool at1 = functional == pf::Functional::AT1;
       for (const auto &cell : dof_handler.active_cell_iterators())
         if (cell->is_locally_owned() && Gc[cell->material_id()] > 0.)
         {
@@ -224,64 +261,176 @@ namespace micropillar
           const auto data = history.get_data(cell);
           cell_A          = 0.;
           cell_b          = 0.;
-          cell_t          = 1.;
           for (unsigned int q = 0; q < n_q; ++q)
           {
-            const double H = data[q]->field_new[point_offset];
-            double       mass, diffusion, source;
-            if (functional == pf::Functional::AT2)
-            {
-              mass      = gc / l + 2. * H;
-              diffusion = gc * l;
-              source    = 2. * H;
-            }
-            else
-            {
-              const double Ht = std::max(H, 3. * gc / (16. * l));
-              mass            = 2. * Ht;
-              diffusion       = 0.75 * gc * l;
-              source          = 2. * Ht - 3. * gc / (8. * l);
-            }
-            const double w = values.JxW(q);
+            // threshold: AT1 with H~ = max(H, 3Gc/(16l)), always definite
+            // (the start of the active-set loop)
+            const double H = threshold
+                               ? std::max(data[q]->field_new[point_offset],
+                                          3. * gc / (16. * l))
+                               : data[q]->field_new[point_offset];
+            // AT2: consistent mass; AT1: the 2H d term lumped (row sums),
+            // which keeps the matrix an M-matrix on regular hexahedra (the
+            // discrete maximum principle the active-set loop relies on) and
+            // a homogeneous field exact.
+            const double mass      = at1 ? 2. * H : gc / l + 2. * H;
+            const double diffusion = at1 ? 0.75 * gc * l : gc * l;
+            const double source    = at1 ? 2. * H - 3. * gc / (8. * l) : 2. * H;
+            const double w         = values.JxW(q);
             for (unsigned int i = 0; i < n_dofs; ++i)
             {
               const double Ni = values.shape_value(i, q);
               cell_b(i) += source * Ni * w;
+              if (at1)
+                cell_A(i, i) += mass * Ni * w;
               for (unsigned int j = 0; j < n_dofs; ++j)
-                cell_A(i, j) += (mass * Ni * values.shape_value(j, q) +
-                                 diffusion * (values.shape_grad(i, q) *
-                                              values.shape_grad(j, q))) *
-                                w;
+                cell_A(i, j) +=
+                  ((at1 ? 0. : mass * Ni * values.shape_value(j, q)) +
+                   diffusion *
+                     (values.shape_grad(i, q) * values.shape_grad(j, q))) *
+                  w;
             }
           }
           cell->get_dof_indices(dofs);
-          A.add(dofs, cell_A);
-          b.add(dofs, cell_b);
-          touched.add(dofs, cell_t);
+          constraints.distribute_local_to_global(cell_A, cell_b, dofs, A, b);
         }
       A.compress(VectorOperation::add);
       b.compress(VectorOperation::add);
-      touched.compress(VectorOperation::add);
       // Nodes of no cracking cell: identity rows, d = 0.
       for (const auto i : owned)
-        if (touched(i) == 0.)
+        if (cracking_node(i) == 0.)
           A.set(i, i, 1.);
       A.compress(VectorOperation::insert);
+    }
 
-      TrilinosWrappers::MPI::Vector x(owned, comm);
-      x = 0.; // from zero, so a restart's solve is bitwise the same
-      solve_spd(A, x, b, 10000);
+
+    double
+    DamageField::solve()
+    {
+      const MPI_Comm                 comm = tria.get_communicator();
+      TrilinosWrappers::SparseMatrix A;
+      TrilinosWrappers::MPI::Vector  b, x(owned, comm);
+      AffineConstraints<double>      none(relevant);
+      none.close();
+      assemble(none, A, b);
+
+      if (functional == pf::Functional::AT2)
+      {
+        x = 0.; // from zero, so a restart's solve is bitwise the same
+        solve_spd(A, x, b, 10000);
+        for (const auto i : owned)
+          x(i) = std::clamp(static_cast<double>(x(i)), 0., 1.);
+        x.compress(VectorOperation::insert);
+      }
+      else if (!solve_bounded(A, b, x))
+      {
+        // The held set has not settled (a crack running through many
+        // nodal layers in one step): keep the iterate and report no
+        // convergence, so the staggered loop goes on from here (the next
+        // pass continues the active-set iteration) or cuts the step back.
+        ++n_active_set_failures;
+        d = x;
+        return std::numeric_limits<double>::infinity();
+      }
 
       double change = 0.;
       for (const auto i : owned)
-      {
-        const double v = std::clamp(static_cast<double>(x(i)), 0., 1.);
-        change         = std::max(change, std::abs(v - d(i)));
-        x(i)           = v;
-      }
-      x.compress(VectorOperation::insert);
+        change = std::max(change, std::abs(x(i) - d(i)));
       d = x;
       return Utilities::MPI::max(change, comm);
+    }
+
+
+    bool
+    DamageField::solve_bounded(const TrilinosWrappers::SparseMatrix &A,
+                               const TrilinosWrappers::MPI::Vector  &b,
+                               TrilinosWrappers::MPI::Vector        &x)
+    {
+      // Primal-dual active set (Hintermueller, Ito & Kunisch 2003, SIAM J
+      // Optim 13; deal.II step-41) for min 1/2 x.A x - b.x subject to
+      // d_old <= x <= 1: with the gradient r = A x - b, a node is held at
+      // its lower bound if x - r/A_ii < d_old, at the upper if
+      // x - r/A_ii > 1, free otherwise; the free nodes solve A x = b with
+      // the held ones as inhomogeneous constraints. Ends when the active
+      // set repeats (eps: a node within 1e-10 of a bound counts as on it,
+      // so that round-off cannot flip it back and forth) or the solution
+      // stops moving (1e-10); false if neither after maximum_iterations
+      // solves.
+      const MPI_Comm                comm = tria.get_communicator();
+      const double                  eps  = 1e-10;
+      TrilinosWrappers::MPI::Vector r(owned, comm), flag(owned, comm),
+        flag_old(owned, comm), flag_ghost(owned, relevant, comm),
+        x_old(owned, comm);
+      // Start from the solution of the definite threshold form
+      // (H~ = max(H, 3Gc/(16l)), no bounds), projected on the bounds: its
+      // support contains the true one (an exponential tail instead of
+      // the compact support), and the loop moves nodes from free to held
+      // in bulk but from held to free only a nodal layer per iteration.
+      // A function of H and d_old only, so a restart repeats it.
+      {
+        TrilinosWrappers::SparseMatrix At;
+        TrilinosWrappers::MPI::Vector  bt;
+        AffineConstraints<double>      none(relevant);
+        none.close();
+        assemble(none, At, bt, true);
+        x = 0.;
+        solve_spd(At, x, bt, 10000);
+        for (const auto i : owned)
+          x(i) = std::clamp(static_cast<double>(x(i)),
+                            static_cast<double>(d_old(i)),
+                            cracking_node(i) != 0. ? 1. : 0.);
+        x.compress(VectorOperation::insert);
+      }
+      flag_old = -1.; // no active set yet
+      for (unsigned int it = 0;; ++it)
+      {
+        A.vmult(r, x);
+        r -= b;
+        unsigned int changes = 0;
+        for (const auto i : owned)
+        {
+          double f = 0.;
+          if (cracking_node(i) != 0.)
+          {
+            const double y = x(i) - r(i) / A.diag_element(i);
+            if (d_old(i) >= 1. - eps || y > 1. - eps)
+              f = 2.;
+            else if (y < d_old(i) + eps)
+              f = 1.;
+          }
+          flag(i) = f;
+          changes += f != flag_old(i) ? 1 : 0;
+        }
+        flag.compress(VectorOperation::insert);
+        changes = Utilities::MPI::sum(changes, comm);
+        if (changes == 0)
+          return true;
+        if (it == maximum_iterations)
+          return false; // x: the last iterate, within the bounds
+        flag_old   = flag;
+        flag_ghost = flag;
+        AffineConstraints<double> held(relevant);
+        for (const auto i : relevant)
+          if (cracking_node(i) != 0. && flag_ghost(i) != 0.)
+          {
+            held.add_line(i);
+            held.set_inhomogeneity(i, flag_ghost(i) == 1. ? d_old(i) : 1.);
+          }
+        held.close();
+        TrilinosWrappers::SparseMatrix Ac;
+        TrilinosWrappers::MPI::Vector  bc;
+        assemble(held, Ac, bc);
+        x_old = x;
+        x     = 0.;
+        solve_spd(Ac, x, bc, 10000);
+        held.distribute(x);
+        ++n_active_set_iterations;
+        double moved = 0.;
+        for (const auto i : owned)
+          moved = std::max(moved, std::abs(x(i) - x_old(i)));
+        if (Utilities::MPI::max(moved, comm) <= eps)
+          return true;
+      }
     }
 
 
@@ -299,7 +448,8 @@ namespace micropillar
       for (const auto &cell : tria.active_cell_iterators())
         if (cell->is_locally_owned())
           for (auto &p : history.get_data(cell))
-            p->field_old[point_offset] = p->field_new[point_offset];
+            for (unsigned int k = 0; k < n_point_values(); ++k)
+              p->field_old[point_offset + k] = p->field_new[point_offset + k];
     }
 
 
@@ -311,15 +461,47 @@ namespace micropillar
 
 
     void
+    DamageField::prepare_checkpoint()
+    {
+      // d itself, not d recomputed from H: the AT1 solve depends on the
+      // previous step's d (its lower bound).
+      transfer =
+        std::make_unique<parallel::distributed::
+                           SolutionTransfer<3, TrilinosWrappers::MPI::Vector>>(
+          dof_handler);
+      transfer->prepare_for_serialization(d_old);
+    }
+
+
+    void
     DamageField::load_checkpoint()
     {
       for (const auto &cell : tria.active_cell_iterators())
         if (cell->is_locally_owned())
           for (auto &p : history.get_data(cell))
-            p->field_new[point_offset] = p->field_old[point_offset];
-      d = 0.;
-      solve();
+            for (unsigned int k = 0; k < n_point_values(); ++k)
+              p->field_new[point_offset + k] = p->field_old[point_offset + k];
+      parallel::distributed::SolutionTransfer<3, TrilinosWrappers::MPI::Vector>
+                                    t(dof_handler);
+      TrilinosWrappers::MPI::Vector x(owned, tria.get_communicator());
+      t.deserialize(x);
+      d     = x;
       d_old = d;
+    }
+
+
+    std::vector<std::string>
+    DamageField::curve_names() const
+    {
+      std::vector<std::string> names = {"max_damage",
+                                        "cracked_volume_fraction",
+                                        "max_driving_force"};
+      if (parameters.ductile())
+      {
+        names.push_back("plastic_work");
+        names.push_back("max_plastic_work");
+      }
+      return names;
     }
 
 
@@ -327,14 +509,17 @@ namespace micropillar
     DamageField::curve_values() const
     {
       const MPI_Comm comm  = tria.get_communicator();
-      double         max_d = 0., cracked = 0., volume = 0.;
-      FEValues<3>    values(fe, quadrature, update_values | update_JxW_values);
+      double         max_d = 0., cracked = 0., volume = 0., work = 0.,
+             cracking_volume = 0., max_H = 0., max_work = 0.;
+      FEValues<3> values(fe, quadrature, update_values | update_JxW_values);
       std::vector<double> dq(quadrature.size());
       for (const auto &cell : dof_handler.active_cell_iterators())
         if (cell->is_locally_owned() && cell->center()[2] >= 0.)
         {
           values.reinit(cell);
           values.get_function_values(d, dq);
+          const bool cracking = Gc[cell->material_id()] > 0.;
+          const auto data     = history.get_data(cell);
           for (unsigned int q = 0; q < dq.size(); ++q)
           {
             const double w = values.JxW(q);
@@ -342,11 +527,32 @@ namespace micropillar
             if (dq[q] > 0.95)
               cracked += w;
             max_d = std::max(max_d, dq[q]);
+            if (cracking)
+              max_H = std::max(max_H, data[q]->field_new[point_offset]);
+            if (cracking && parameters.ductile())
+            {
+              const double Wp = data[q]->field_new[point_offset + 1];
+              cracking_volume += w;
+              work += Wp * w;
+              max_work = std::max(max_work, Wp);
+            }
           }
         }
-      volume = Utilities::MPI::sum(volume, comm);
-      return {Utilities::MPI::max(max_d, comm),
-              volume > 0. ? Utilities::MPI::sum(cracked, comm) / volume : 0.};
+      volume                = Utilities::MPI::sum(volume, comm);
+      std::vector<double> v = {Utilities::MPI::max(max_d, comm),
+                               volume > 0.
+                                 ? Utilities::MPI::sum(cracked, comm) / volume
+                                 : 0.,
+                               Utilities::MPI::max(max_H, comm)};
+      if (parameters.ductile())
+      {
+        cracking_volume = Utilities::MPI::sum(cracking_volume, comm);
+        v.push_back(cracking_volume > 0.
+                      ? Utilities::MPI::sum(work, comm) / cracking_volume
+                      : 0.);
+        v.push_back(Utilities::MPI::max(max_work, comm));
+      }
+      return v;
     }
 
 
@@ -372,7 +578,9 @@ namespace micropillar
     {
       std::ostringstream s;
       s << "crack_onset_step=" << onset_step
-        << " crack_onset_strain=" << onset_strain;
+        << " crack_onset_strain=" << onset_strain
+        << " damage_active_set_iterations=" << n_active_set_iterations
+        << " damage_active_set_unsettled=" << n_active_set_failures;
       return s.str();
     }
 

@@ -63,6 +63,20 @@ namespace micropillar
         "d ~ 1 there from the start and stays (irreversibility). In a "
         "plane-strain strip the distance ignores y (a crack through the "
         "thickness).");
+      prm.declare_entry(
+        "Plastic work fraction",
+        "0",
+        Patterns::Double(0.),
+        "beta: the share of the plastic work density W_p that drives the "
+        "crack (ductile phase field, Miehe, Aldakheel & Raina 2016; Borden "
+        "et al. 2016): H = max over the history of psi+ + beta <W_p - "
+        "W_0>. 0 (default): brittle, psi+ alone [-].");
+      prm.declare_entry(
+        "Plastic work threshold",
+        "0",
+        Patterns::Double(0.),
+        "W_0: plastic work density a point absorbs before it adds to the "
+        "driving force (with Plastic work fraction > 0) [MPa = MJ/m^3].");
       prm.leave_subsection();
     }
 
@@ -79,6 +93,8 @@ namespace micropillar
       staggered_tolerance = prm.get_double("Staggered tolerance");
       maximum_staggered_iterations =
         prm.get_integer("Maximum staggered iterations");
+      plastic_work_fraction    = prm.get_double("Plastic work fraction");
+      plastic_work_threshold   = prm.get_double("Plastic work threshold");
       const std::string list   = prm.get("Critical energy release rate");
       const std::string cracks = prm.get("Initial crack");
       prm.leave_subsection();
@@ -170,6 +186,14 @@ namespace micropillar
       AssertThrow(std::isfinite(length) && length > 0.,
                   ExcMessage(entry("Regularisation length", length) +
                              ": must be a finite length > 0 µm."));
+      AssertThrow(std::isfinite(plastic_work_fraction),
+                  ExcMessage(
+                    entry("Plastic work fraction", plastic_work_fraction) +
+                    ": must be a finite number >= 0."));
+      AssertThrow(std::isfinite(plastic_work_threshold),
+                  ExcMessage(
+                    entry("Plastic work threshold", plastic_work_threshold) +
+                    ": must be a finite number >= 0 MPa."));
       AssertThrow(residual_stiffness < 1.,
                   ExcMessage(entry("Residual stiffness", residual_stiffness) +
                              ": must be < 1."));

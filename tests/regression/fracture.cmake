@@ -1,5 +1,8 @@
 # Phase-field fracture verification beyond fracture_test.py (registered in
 # solver.cmake): the pre-cracked strip against Griffith and the scaling of
-# every length (with the crack-pattern script on its output).
+# every length (with the crack-pattern script on its output), the AT1
+# profile (bound-constrained solve) and the ductile driving force.
 micropillar_regression(fracture_griffith fracture_griffith_test.py)
 micropillar_regression(fracture_scaled fracture_scaled_test.py)
+micropillar_regression(fracture_profile fracture_profile_test.py)
+micropillar_regression(fracture_ductile fracture_ductile_test.py)

@@ -13,7 +13,8 @@ grips), pulled:
 (d) irreversibility: loaded past the peak and unloaded, the damage never
     decreases;
 (e) restart: a run killed after a checkpoint and restarted ends with the
-    same curve, damage columns included (1e-10).
+    same curve, damage columns included (1e-10), for AT2 and for AT1 (whose
+    bound-constrained solve needs the checkpointed d).
 Bad fracture input is in bad_input_test.py's spirit: here, l <= 0, Gc <= 0,
 NaN Gc, an unknown material and a malformed Initial crack (five numbers,
 NaN, a word, zero length) exit 1 naming the entry; l below the smallest
@@ -124,21 +125,37 @@ t.check(np.all(np.diff(d) >= -1e-12) and d[-1] > 0.5,
         f"{len(d)} rows)")
 
 # (e) restart
-base = {"Fracture/Model": "AT2", "Checkpoint/Interval": 5,
-        "Time stepping/Maximum strain increment": 1e-4,
-        "Time stepping/Initial strain increment": 1e-4,
-        "Loading/Target strain": 0.004}
-ref = run("restart_reference", base)
-out = work / "killed"
-prm = t.write_prm("fracture_bar.prm", work / "killed.prm",
-                  dict(base, **{"Output directory": str(out)}))
-r = t.kill_and_restart(exe, prm, out, 22)
-c = curves.read_curve(out)
-same = r.returncode == 0 and len(c) == len(ref) and \
-    np.max(np.abs(c.stress - ref.stress)) <= 1e-10 * np.max(np.abs(ref.stress)) \
-    and np.max(np.abs(c.columns["max_damage"] -
+
+
+def restarted_same(model, increment, target, rows):
+    """Run, then run again killed after @p rows rows and restarted: the
+    same curve and damage (1e-10)?"""
+    base = {"Fracture/Model": model, "Checkpoint/Interval": 5,
+            "Time stepping/Maximum strain increment": increment,
+            "Time stepping/Initial strain increment": increment,
+            "Loading/Target strain": target}
+    ref = run(f"restart_reference_{model}", base)
+    out = work / f"killed_{model}"
+    prm = t.write_prm("fracture_bar.prm", work / f"killed_{model}.prm",
+                      dict(base, **{"Output directory": str(out)}))
+    r = t.kill_and_restart(exe, prm, out, rows)
+    c = curves.read_curve(out)
+    same = r.returncode == 0 and len(c) == len(ref) and \
+        np.max(np.abs(c.stress - ref.stress)) <= \
+        1e-10 * np.max(np.abs(ref.stress)) and \
+        np.max(np.abs(c.columns["max_damage"] -
                       ref.columns["max_damage"])) <= 1e-10
+    return same, ref.columns["max_damage"][-1]
+
+
+same, _ = restarted_same("AT2", 1e-4, 0.004, 22)
 t.check(same, "killed and restarted: the same curve and damage")
+# AT1 (the bound-constrained solve: d of the last step is its lower bound,
+# so d itself is checkpointed): killed before the crack, restarted through
+# it
+same, final = restarted_same("AT1", 5e-5, 0.0016, 12)
+t.check(same and final > 0.5, "AT1 killed before the crack and restarted: "
+        f"the same curve and damage (final max d {final:.3f})")
 
 # bad input
 for entry, value, named in (

@@ -198,3 +198,67 @@ TEST(PhaseField, HomogeneousBarPeakStressMatchesAnalytic)
       << (f == pf::Functional::AT1 ? "AT1" : "AT2");
   }
 }
+
+namespace
+{
+  // W_p = sum of plastic_work_increment along an isochoric stretch
+  // F_n = Q_n diag(lam, lam^-1/2, lam^-1/2), lam = exp(eps_n), with the
+  // model's own state carried from step to step.
+  double
+  plastic_work_along(const Model &model,
+                     const double eps_end,
+                     const bool   rotate)
+  {
+    std::vector<double> old_state(model.n_state()), new_state;
+    model.initialise_state(PointContext(), old_state);
+    new_state             = old_state;
+    Tensor2            Fo = dealii::unit_symmetric_tensor<3>();
+    double             W  = 0.;
+    const unsigned int n  = 400;
+    for (unsigned int k = 1; k <= n; ++k)
+    {
+      const double eps = eps_end * k / n;
+      Tensor2      F;
+      F[0][0] = std::exp(eps);
+      F[1][1] = F[2][2] = std::exp(-0.5 * eps);
+      if (rotate) // a rotation that turns with the load
+        F = micropillar::testing::rotation(dealii::Tensor<1, 3>({1., 2., 3.}),
+                                           2. * k / n) *
+            F;
+      UpdateResult r;
+      model.update(F, Fo, 1., old_state, new_state, r);
+      W +=
+        pf::plastic_work_increment(r.P * transpose(F),
+                                   model.equivalent_plastic_strain(old_state),
+                                   model.equivalent_plastic_strain(new_state));
+      old_state = new_state;
+      Fo        = F;
+    }
+    return W;
+  }
+} // namespace
+
+TEST(PhaseField, PlasticWorkOfJ2IsSigmaYTimesPlasticStrain)
+{
+  // Perfectly plastic J2 (sigma_y = 300 MPa, E = 100 GPa): after yield the
+  // von Mises stress is sigma_y, so W_p = sigma_y * ep with ep the model's
+  // equivalent plastic strain = eps - sigma_y/(3G) along the isochoric
+  // stretch (eps the axial Hencky strain, von Mises equivalent eps).
+  J2Plasticity::Parameters p;
+  p.youngs_modulus    = 100000.;
+  p.poissons_ratio    = 0.3;
+  p.yield_stress      = 300.;
+  p.hardening_modulus = 0.;
+  const J2Plasticity model(p);
+  const double       G   = 100000. / 2.6;
+  const double       eps = 0.1;
+  const double       W   = plastic_work_along(model, eps, false);
+  EXPECT_NEAR(W, 300. * (eps - 300. / (3. * G)), 0.01 * W);
+  // objective: the same with a rotation superposed that changes with the
+  // load (both factors of the increment are invariants)
+  EXPECT_NEAR(plastic_work_along(model, eps, true), W, 1e-9 * W);
+  // an elastic response does no plastic work, to round-off
+  p.yield_stress = 1e9;
+  EXPECT_EQ(plastic_work_along(J2Plasticity(p), eps, false), 0.);
+  EXPECT_EQ(plastic_work_along(NeoHookean(100000., 0.3), eps, true), 0.);
+}

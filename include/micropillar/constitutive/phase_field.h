@@ -64,6 +64,22 @@ namespace micropillar
       std::pair<double, double>
       energy_split(const Tensor2 &tau, const IsotropicModuli &moduli);
 
+      /// Plastic work density of a step [MPa = MJ/m^3] from the effective
+      /// Kirchhoff stress @p tau at the step's end and the model's
+      /// equivalent plastic strain before and after it:
+      ///   dW_p = sigma_vM(tau) <ep_new - ep_old>_+,
+      /// sigma_vM = sqrt(3/2) |dev tau|. Exact (tau : D_p dt) for von Mises
+      /// flow along dev tau (J2, the free-volume glass: the backward-Euler
+      /// return puts the end stress on the flow direction); an upper bound
+      /// for the crystal (tau : D_p <= sigma_vM ep_dot, Cauchy-Schwarz);
+      /// for the homogenised laminate the mixture's stress times its
+      /// volume-averaged ep. Zero for an elastic step of any model, and an
+      /// invariant of the superposed rotation (both factors are).
+      double
+      plastic_work_increment(const Tensor2 &tau,
+                             const double   ep_old,
+                             const double   ep_new);
+
       /// g(d) = (1 - k)(1 - d)^2 + k.
       double
       degradation(const double d, const double k);

@@ -5,24 +5,39 @@
 // (solver/fracture_parameters.h).
 //
 // Each quadrature point of a cracking material keeps the history
-//   H = max over the load history of psi+  (Miehe, Hofacker & Welschinger
-//   2010, CMAME 199),
-// updated at every assembly from the effective stress of the current
-// iterate. Irreversibility through H (rather than a bound-constrained
-// solve) keeps each damage solve linear and unconstrained: with d fixed in
-// a displacement solve and H fixed in a damage solve the two alternate
-// (staggered / alternate minimisation) until d changes by at most the
-// staggered tolerance. Damage solve (Q1, own DoFHandler), weak form over
-// the cracking cells, zero flux at the boundary of that region, d = 0 on
-// nodes of the other cells:
-//   AT2: int (Gc/l + 2H) d phi + Gc l grad d . grad phi = int 2H phi
-//   AT1: int 2H~ d phi + (3/4) Gc l grad d . grad phi
-//          = int (2H~ - 3Gc/(8l)) phi,   H~ = max(H, 3Gc/(16l)),
-// (H~ keeps d = 0 below the AT1 threshold in a homogeneous field and the
-// matrix definite), then d is clipped to [0, 1] (exact for AT2's solution,
-// the projection of the bound for AT1). CG with Jacobi from a zero initial
-// guess to 1e-12, so a restart (which recomputes d from the checkpointed
-// H) is bitwise identical.
+//   H = max over the load history of psi+ (+ beta <W_p - W_0>)
+// (Miehe, Hofacker & Welschinger 2010, CMAME 199; the ductile share: Miehe,
+// Aldakheel & Raina 2016, IJP 84; Borden et al. 2016, CMAME 312), updated
+// at every assembly from the effective stress of the current iterate. W_p,
+// the plastic work density, is the second point value when Fracture/
+// Plastic work fraction > 0 (phase_field::plastic_work_increment(): the
+// von Mises effective stress times the model's equivalent plastic strain
+// increment, so every model has it). With d fixed in a displacement solve
+// and H fixed in a damage solve the two alternate (staggered / alternate
+// minimisation) until d changes by at most the staggered tolerance. Damage
+// solve (Q1, own DoFHandler), weak form over the cracking cells, zero flux
+// at the boundary of that region, d = 0 on nodes of the other cells:
+//   AT2: int (Gc/l + 2H) d phi + Gc l grad d . grad phi = int 2H phi,
+//        unconstrained, d clipped to [0, 1] (it lies there already;
+//        irreversibility through H);
+//   AT1: min over d_old <= d <= 1 of
+//        int H (1-d)^2 + (3Gc/(8l)) (d + l^2 |grad d|^2),
+//        i.e. the linear system int 2H d phi + (3/4) Gc l grad d . grad phi
+//        = int (2H - 3Gc/(8l)) phi (2H d lumped) under the bounds, by a
+//        primal-dual active-set loop (Hintermueller, Ito & Kunisch 2003;
+//        deal.II step-41) on the scalar CG solve of solver/scalar_field.h:
+//        the lower bound d_old (the last converged step's d) is the
+//        irreversibility, and d >= 0 is what gives AT1 its elastic domain
+//        and the compact support 2l of a crack's profile (1 - s/(2l))^2.
+//        Chosen over PETSc's SNESVI: the problem is a bound-constrained
+//        QP with a fixed SPD matrix, the active set changes by a few nodal
+//        layers per step (a handful of CG solves on a few thousand DoFs),
+//        and it keeps the damage solve on the same Trilinos vectors and
+//        Jacobi-CG as before (no PETSc objects next to the Trilinos ones).
+//        The former form, H~ = max(H, 3Gc/(16l)) with d clipped, gave an
+//        exponential tail of decay length sqrt(2) l instead.
+// CG from a fixed initial guess (zero; the AT1 loop from d_old), so a
+// restart is bitwise identical; the converged d is checkpointed.
 //
 // Initial cracks (Fracture/Initial crack): the history of the points within
 // l/2 of a segment starts at H = 1e3 Gc/l (Borden et al. 2012, CMAME 217,
@@ -36,9 +51,11 @@
 #ifndef micropillar_solver_damage_field_h
 #define micropillar_solver_damage_field_h
 
+#include <deal.II/distributed/solution_transfer.h>
 #include <deal.II/distributed/tria.h>
 #include <deal.II/fe/fe_q.h>
 #include <deal.II/fe/fe_values.h>
+#include <deal.II/lac/affine_constraints.h>
 #include <deal.II/lac/trilinos_vector.h>
 #include <memory>
 #include <micropillar/constitutive/phase_field.h>
@@ -101,7 +118,7 @@ namespace micropillar
       unsigned int
       n_point_values() const override
       {
-        return 1; // H
+        return parameters.ductile() ? 2 : 1; // H (, W_p)
       }
       bool
       modifies_material_response() const override
@@ -115,11 +132,13 @@ namespace micropillar
                                const dealii::Tensor<2, 3> &F,
                                PointHistory               &point,
                                constitutive::UpdateResult &r) override;
+      /// max_damage, cracked_volume_fraction, max_driving_force (the
+      /// largest H of the cracking materials in the pillar [MPa]) and, with
+      /// a Plastic work fraction > 0, plastic_work and max_plastic_work
+      /// (mean and largest W_p of the cracking materials in the pillar,
+      /// per reference volume [MPa]).
       std::vector<std::string>
-      curve_names() const override
-      {
-        return {"max_damage", "cracked_volume_fraction"};
-      }
+      curve_names() const override;
       std::vector<double>
       curve_values() const override;
       void
@@ -135,7 +154,10 @@ namespace micropillar
       /// crack_onset_step= and crack_onset_strain= (-1: no crack yet).
       std::string
       run_summary() const override;
-      /// d from the checkpointed H (one damage solve).
+      /// The converged d is checkpointed (SolutionTransfer on the damage
+      /// DoFHandler) next to the point values.
+      void
+      prepare_checkpoint() override;
       void
       load_checkpoint() override;
 
@@ -144,6 +166,26 @@ namespace micropillar
       double
       solve();
 
+      /// The damage system with @p constraints (none, or the active set)
+      /// from the H in field_new; identity rows on the nodes of no
+      /// cracking cell.
+      /// @p threshold (AT1 only): H replaced by max(H, 3Gc/(16l)), the
+      /// definite form that starts the active-set loop.
+      void
+      assemble(const dealii::AffineConstraints<double> &constraints,
+               dealii::TrilinosWrappers::SparseMatrix  &A,
+               dealii::TrilinosWrappers::MPI::Vector   &b,
+               const bool threshold = false) const;
+
+      /// AT1: min 1/2 x.A x - b.x subject to d_old <= x <= 1 by a
+      /// primal-dual active-set loop (see damage_field.cc); false if the held
+      /// set has not settled after maximum_iterations solves (x is then the
+      /// last iterate).
+      bool
+      solve_bounded(const dealii::TrilinosWrappers::SparseMatrix &A,
+                    const dealii::TrilinosWrappers::MPI::Vector  &b,
+                    dealii::TrilinosWrappers::MPI::Vector        &x);
+
       /// Distance of @p p from the segment a-b (in a strip: in the x-z
       /// plane).
       double
@@ -151,11 +193,12 @@ namespace micropillar
                      dealii::Point<3> a,
                      dealii::Point<3> b) const;
 
-      const dealii::parallel::distributed::Triangulation<3> &tria;
-      const FractureParameters                              &parameters;
-      const dealii::Quadrature<3>                           &quadrature;
-      History                                               &history;
-      constitutive::phase_field::Functional                  functional;
+      const dealii::parallel::distributed::Triangulation<3>   &tria;
+      const std::vector<std::unique_ptr<constitutive::Model>> &models;
+      const FractureParameters                                &parameters;
+      const dealii::Quadrature<3>                             &quadrature;
+      History                                                 &history;
+      constitutive::phase_field::Functional                    functional;
       // Per material id: Gc (0: never cracks) and the moduli of the split.
       std::vector<double>                                     Gc;
       std::vector<constitutive::phase_field::IsotropicModuli> moduli;
@@ -164,13 +207,22 @@ namespace micropillar
       dealii::DoFHandler<3>                 dof_handler;
       dealii::IndexSet                      owned, relevant;
       dealii::TrilinosWrappers::MPI::Vector d, d_old; // ghosted
-      std::unique_ptr<dealii::FEValues<3>>  fe_values;
-      std::vector<double>                   d_q; // at the reinit() cell
-      unsigned int                          cell_material = 0;
-      bool                                  strip         = false;
-      dealii::IndexSet                      near_initial_crack;
-      int                                   onset_step   = -1;
-      double                                onset_strain = -1.;
+      // 1 on nodes of a cracking cell, 0 elsewhere (ghosted)
+      dealii::TrilinosWrappers::MPI::Vector cracking_node;
+      std::unique_ptr<dealii::parallel::distributed::SolutionTransfer<
+        3,
+        dealii::TrilinosWrappers::MPI::Vector>>
+                   transfer; // alive until the checkpoint's save()
+      unsigned int n_active_set_iterations                    = 0;
+      unsigned int n_active_set_failures                      = 0;
+      static constexpr unsigned int        maximum_iterations = 30;
+      std::unique_ptr<dealii::FEValues<3>> fe_values;
+      std::vector<double>                  d_q; // at the reinit() cell
+      unsigned int                         cell_material = 0;
+      bool                                 strip         = false;
+      dealii::IndexSet                     near_initial_crack;
+      int                                  onset_step   = -1;
+      double                               onset_strain = -1.;
     };
   } // namespace solver
 } // namespace micropillar

@@ -37,6 +37,17 @@ namespace micropillar
       /// stays (H never decreases). In a plane-strain strip the distance
       /// ignores y (the crack runs through the thickness).
       std::vector<std::array<dealii::Point<3>, 2>> initial_cracks;
+      /// Ductile driving force: H = max over the history of
+      /// psi+ + beta <W_p - W_0> (beta: plastic_work_fraction [-], W_0:
+      /// plastic_work_threshold [MPa]); beta = 0: brittle.
+      double plastic_work_fraction  = 0.;
+      double plastic_work_threshold = 0.;
+
+      bool
+      ductile() const
+      {
+        return plastic_work_fraction > 0.;
+      }
 
       bool
       active() const
