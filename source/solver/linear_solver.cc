@@ -231,6 +231,7 @@ namespace micropillar
         data.elliptic              = true;
         data.higher_order_elements = dof.get_fe().degree > 1;
         data.smoother_sweeps       = prm.smoother_sweeps;
+        data.smoother_overlap      = prm.smoother_overlap;
         data.aggregation_threshold = prm.aggregation_threshold;
         data.smoother_type         = prm.smoother.c_str();
         DoFTools::extract_constant_modes(dof,

@@ -247,6 +247,16 @@ namespace micropillar
         "ML (Trilinos) only: smoother sweeps per level (for Chebyshev: "
         "the polynomial degree).");
       prm.declare_entry(
+        "AMG smoother overlap",
+        "0",
+        Patterns::Integer(0, 4),
+        "ML (Trilinos) only: overlap of the smoother's subdomains (Ifpack "
+        "additive Schwarz) for ILU and symmetric Gauss-Seidel: 0 keeps "
+        "each rank's smoother local to its own rows (block Jacobi "
+        "between ranks); 1 extends each rank's block by the rows of its "
+        "neighbours one matrix connection away, so the smoother couples "
+        "across rank boundaries (no effect on one rank).");
+      prm.declare_entry(
         "AMG setup reuse",
         "1",
         Patterns::Integer(1, 1000),
@@ -291,6 +301,7 @@ namespace micropillar
       aggregation_threshold = prm.get_double("AMG aggregation threshold");
       smoother              = prm.get("AMG smoother");
       smoother_sweeps       = prm.get_integer("AMG smoother sweeps");
+      smoother_overlap      = prm.get_integer("AMG smoother overlap");
       amg_setup_reuse       = prm.get_integer("AMG setup reuse");
       adaptive_tolerance    = prm.get_bool("Adaptive tolerance");
       prm.leave_subsection();

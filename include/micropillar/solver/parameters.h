@@ -86,6 +86,10 @@ namespace micropillar
       std::string smoother              = "Chebyshev";
       /// ML smoother sweeps (the polynomial degree for Chebyshev).
       unsigned int smoother_sweeps = 2;
+      /// Ifpack overlap of the ML smoother's subdomains (0: rank-local
+      /// blocks; 1: each rank's block extended by one layer of the
+      /// neighbours' rows, so ILU couples across rank boundaries).
+      unsigned int smoother_overlap = 0;
       /// Solves served by one ML hierarchy before it is rebuilt (1: a new
       /// hierarchy for every solve). See linear_solver.h for the other
       /// rebuild triggers.

@@ -282,8 +282,9 @@ namespace micropillar
 
         /// J = dR/dS at an evaluated point; returns the systems that take
         /// part (c_α non-negligible) in active, the exp-map Jacobian Jexp
-        /// (dE/dΔγα = -Jexp·vec(N_α)) and W = Σ_α c_α vec(N_α) ⊗ P_α (9 x 6,
-        /// P_α the Schmid row: dΔγα/dS = c_α P_α), both for the tangent. R
+        /// (dE/dΔγα = -Jexp·vec(N_α)), W = Σ_α c_α vec(N_α) ⊗ P_α (9 x 6,
+        /// P_α the Schmid row: dΔγα/dS = c_α P_α) and L (below), all for
+        /// the tangent (L also for the sub-step sensitivities). R
         /// is linear in the direction of each system's slip, so the map
         /// L: vec(N) -> Ĉ : sym(Eᵀ C_tr dE[N]) (6 x 9) is formed once per
         /// evaluation and J = I - L W (issue 16: one 9 x 6 rank-one update
@@ -295,7 +296,8 @@ namespace micropillar
                  double                              J[6][6],
                  unsigned int                       *active,
                  double                              Jexp[9][9],
-                 double                              W[9][6])
+                 double                              W[9][6],
+                 double                              L[6][9])
         {
           for (unsigned int p = 0; p < 6; ++p)
             for (unsigned int q = 0; q < 6; ++q)
@@ -312,7 +314,6 @@ namespace micropillar
           const Tensor2 M = dealii::transpose(ev.E) * Ctr;
           // L[p][q] = (Ĉ : sym(M · (-Jexp e_q)))_p: only the six
           // components of the symmetric part of M · Dq are formed.
-          double L[6][9];
           for (unsigned int q = 0; q < 9; ++q)
           {
             double G[6];
@@ -1116,8 +1117,14 @@ namespace micropillar
 
         double       theta = 0., dtheta = 1.;
         unsigned int count = 0;
-        Tensor2      Fa    = F_old;
-        Evaluation   ev[2];
+        // Sensitivities to F of Fp⁻¹, r and d at the current sub-step start
+        // (valid once chain is set: a sub-step before the last was taken).
+        bool       chain = false;
+        Tensor2    dFpi[9];
+        double     dr[max_systems][9];
+        double     dd[9];
+        Tensor2    Fa = F_old;
+        Evaluation ev[2];
         while (theta < 1.)
         {
           if (++count > prm.max_substeps || dtheta < 1e-8)
@@ -1175,11 +1182,12 @@ namespace micropillar
           unsigned int active[max_systems];
           double       Jexp[9][9];
           double       W[9][6];
+          double       Lmap[6][9];
           unsigned int n_active = 0;
           if (ev[cur].ok)
             for (unsigned int it = 0; it < prm.max_newton_iterations; ++it)
             {
-              n_active = jacobian(ph, ev[cur], Ctr, J, active, Jexp, W);
+              n_active = jacobian(ph, ev[cur], Ctr, J, active, Jexp, W, Lmap);
               if (ev[cur].rnorm <= tol)
               {
                 converged = true;
@@ -1220,6 +1228,215 @@ namespace micropillar
           // Commit the sub-step.
           const Tensor2 Fpi_old = Fpi;
           Fpi                   = Fpi_old * e.E;
+          // Sensitivities of the sub-step's end state to F (chained through
+          // the sub-steps; file comment). Needed from the first sub-step on
+          // once the step has more than one; a single step keeps the direct
+          // tangent below.
+          const bool track = chain || !last;
+          if (track)
+          {
+            // dg_α/dF_kl: rα enters gα additively; the barrier (interface
+            // term, Hall-Petch on a coarsening d) depends on F_a = F_old +
+            // θ (F - F_old), Fp⁻¹ and d of the sub-step start, taken by a
+            // central difference of strengths() along each direction
+            // (relative step 1e-6: ~1e-10 relative error on gα).
+            double dgk[max_systems][9];
+            for (unsigned int a = 0; a < n; ++a)
+              for (unsigned int kl = 0; kl < 9; ++kl)
+                dgk[a][kl] = chain ? dr[a][kl] : 0.;
+            if (chain && ((interface && h0 > 0.) || coarsening))
+              for (unsigned int kl = 0; kl < 9; ++kl)
+              {
+                Tensor2 dFa;
+                dFa[kl / 3][kl % 3] = theta;
+                const double size =
+                  std::sqrt(theta * theta + dFpi[kl].norm_square() +
+                            (dgr > 0. ? dd[kl] * dd[kl] / (dgr * dgr) : 0.));
+                const double fd_h = 1e-6 / size;
+                double       gp[max_systems], gm[max_systems];
+                strengths(ph,
+                          Fa + fd_h * dFa,
+                          Fpi_old + fd_h * dFpi[kl],
+                          r,
+                          dgr + fd_h * dd[kl],
+                          h0,
+                          N0,
+                          interface,
+                          gp);
+                strengths(ph,
+                          Fa - fd_h * dFa,
+                          Fpi_old - fd_h * dFpi[kl],
+                          r,
+                          dgr - fd_h * dd[kl],
+                          h0,
+                          N0,
+                          interface,
+                          gm);
+                for (unsigned int a = 0; a < n; ++a)
+                  dgk[a][kl] += (gp[a] - gm[a]) / (2. * fd_h);
+              }
+            // dΔγα = c_α Pα·dS + ∂Δγα/∂gα dgα, ∂Δγα/∂gα = -n Δγα/gα
+            // (active systems only, as in J); vg = vec(Σ_α ∂Δγα/∂gα dgα Nα).
+            double dgam[max_systems][9] = {};
+            double vg[9][9]             = {};
+            if (chain)
+              for (unsigned int s = 0; s < n_active; ++s)
+              {
+                const unsigned int a  = active[s];
+                const double       qa = -ph.n_exp * e.dg[a] / g[a];
+                for (unsigned int kl = 0; kl < 9; ++kl)
+                {
+                  dgam[a][kl] = qa * dgk[a][kl];
+                  for (unsigned int q = 0; q < 9; ++q)
+                    vg[q][kl] += dgam[a][kl] * ph.N[a][q / 3][q % 3];
+                }
+              }
+            // J dS = Ĉ : sym(Feᵀ dA_tr E) + L vg, dA_tr = dFb Fp⁻¹_old +
+            // Fb dFp⁻¹_old, dFb = θ_b dF.
+            const Tensor2 FeT = dealii::transpose(Atr * e.E);
+            double        B[6][9];
+            for (unsigned int kl = 0; kl < 9; ++kl)
+            {
+              Tensor2 X;
+              for (unsigned int i = 0; i < 3; ++i)
+                for (unsigned int j = 0; j < 3; ++j)
+                  X[i][j] = th1 * FeT[i][kl / 3] * Fpi[kl % 3][j];
+              if (chain)
+                X += FeT * Fb * dFpi[kl] * e.E;
+              double x[6];
+              sym6(X, x);
+              for (unsigned int p = 0; p < 6; ++p)
+              {
+                double v = 0.;
+                for (unsigned int q = 0; q < 6; ++q)
+                  v += ph.Chat[p][q] * x[q];
+                if (chain && n_active > 0)
+                  for (unsigned int q = 0; q < 9; ++q)
+                    v += Lmap[p][q] * vg[q][kl];
+                B[p][kl] = v;
+              }
+            }
+            if (!solve6<9>(J, B))
+              return false;
+            // dΔL = W dS + vg, dE = -Jexp vec(dΔL), dFp⁻¹ = dFp⁻¹_old E +
+            // Fp⁻¹_old dE; dΔγα of the active systems for r and d.
+            Tensor2 dE[9];
+            double  dl[9][9] = {};
+            if (n_active > 0)
+            {
+              for (unsigned int q = 0; q < 9; ++q)
+                for (unsigned int kl = 0; kl < 9; ++kl)
+                {
+                  double v = vg[q][kl];
+                  for (unsigned int p = 0; p < 6; ++p)
+                    v += W[q][p] * B[p][kl];
+                  dl[q][kl] = v;
+                }
+              for (unsigned int m = 0; m < 9; ++m)
+                for (unsigned int kl = 0; kl < 9; ++kl)
+                {
+                  double v = 0.;
+                  for (unsigned int q = 0; q < 9; ++q)
+                    v -= Jexp[m][q] * dl[q][kl];
+                  dE[kl][m / 3][m % 3] = v;
+                }
+              for (unsigned int s = 0; s < n_active; ++s)
+              {
+                const unsigned int a = active[s];
+                const double      *P = ph.Pw[a].data();
+                for (unsigned int kl = 0; kl < 9; ++kl)
+                {
+                  double v = 0.;
+                  for (unsigned int p = 0; p < 6; ++p)
+                    v += P[p] * B[p][kl];
+                  dgam[a][kl] += e.c[a] * v;
+                }
+              }
+            }
+            for (unsigned int kl = 0; kl < 9; ++kl)
+              dFpi[kl] = (chain ? Tensor2(dFpi[kl] * e.E) : Tensor2()) +
+                         Fpi_old * dE[kl];
+            // r_α += Σ_β q_αβ h_β(r_β)|Δγβ|: dr_α += Σ_β q_αβ (h_β'
+            // dr_β |Δγβ| + h_β sgn(Δγβ) dΔγβ).
+            double hdr[max_systems][9];
+            for (unsigned int b = 0; b < n; ++b)
+            {
+              const double x  = 1. - r[b] / ph.gsat[b];
+              const double ax = std::abs(x);
+              const double hf =
+                ph.h0[b] * std::pow(ax, ph.a[b]) * (x < 0. ? -1. : 1.);
+              const double hd = ax > 0.
+                                  ? -ph.h0[b] * ph.a[b] *
+                                      std::pow(ax, ph.a[b] - 1.) / ph.gsat[b]
+                                  : 0.;
+              const double sg = e.dg[b] < 0. ? -1. : 1.;
+              for (unsigned int kl = 0; kl < 9; ++kl)
+                hdr[b][kl] = hf * sg * dgam[b][kl] +
+                             (chain ? hd * dr[b][kl] * std::abs(e.dg[b]) : 0.);
+            }
+            for (unsigned int a = 0; a < n; ++a)
+              for (unsigned int kl = 0; kl < 9; ++kl)
+              {
+                double v = chain ? dr[a][kl] : 0.;
+                for (unsigned int b = 0; b < n; ++b)
+                  v += ph.q[a][b] * hdr[b][kl];
+                dr[a][kl] = v;
+              }
+            // d_new = (dⁿ + d0ⁿ Δεp/ε_c)^(1/n), Δεp = √(2/3)|sym ΔL|.
+            if (coarsening)
+            {
+              const double  ne   = prm.coarsening_exponent;
+              const Tensor2 symL = 0.5 * (e.dL + dealii::transpose(e.dL));
+              const double  nL   = symL.norm();
+              const double  deps = std::sqrt(2. / 3.) * nL;
+              const double  d_new =
+                std::pow(std::pow(dgr, ne) + d0n * deps / prm.coarsening_strain,
+                         1. / ne);
+              for (unsigned int kl = 0; kl < 9; ++kl)
+              {
+                double ddeps = 0.;
+                if (nL > 0.)
+                  for (unsigned int q = 0; q < 9; ++q)
+                    ddeps += symL[q / 3][q % 3] * dl[q][kl];
+                ddeps *= std::sqrt(2. / 3.) / (nL > 0. ? nL : 1.);
+                dd[kl] = std::pow(d_new, 1. - ne) *
+                         (std::pow(dgr, ne - 1.) * (chain ? dd[kl] : 0.) +
+                          d0n * ddeps / (ne * prm.coarsening_strain));
+              }
+            }
+            else
+              for (unsigned int kl = 0; kl < 9; ++kl)
+                dd[kl] = 0.;
+            if (last)
+            {
+              // P = Fb Fp⁻¹ S Fp⁻ᵀ: dP = dF Sref + Fb (dFp⁻¹ S Fp⁻ᵀ +
+              // Fp⁻¹ dS Fp⁻ᵀ + Fp⁻¹ S dFp⁻ᵀ).
+              const Tensor2 Sm    = from6(e.S);
+              const Tensor2 FpiT  = dealii::transpose(Fpi);
+              const Tensor2 Sref  = Fpi * Sm * FpiT;
+              const Tensor2 SFpiT = Sm * FpiT;
+              P                   = Fb * Sref;
+              for (unsigned int kl = 0; kl < 9; ++kl)
+              {
+                const unsigned int k = kl / 3, l = kl % 3;
+                double             ds[6];
+                for (unsigned int p = 0; p < 6; ++p)
+                  ds[p] = B[p][kl];
+                const Tensor2 Y = dFpi[kl] * SFpiT;
+                const Tensor2 dP =
+                  Fb * (Y + dealii::transpose(Y) + Fpi * from6(ds) * FpiT);
+                for (unsigned int i = 0; i < 3; ++i)
+                {
+                  for (unsigned int j = 0; j < 3; ++j)
+                    A[i][j][k][l] = dP[i][j];
+                  if (i == k)
+                    for (unsigned int j = 0; j < 3; ++j)
+                      A[i][j][k][l] += Sref[l][j];
+                }
+              }
+            }
+            chain = true;
+          }
           double hb[max_systems];
           for (unsigned int b = 0; b < n; ++b)
           {
@@ -1250,10 +1467,10 @@ namespace micropillar
           if (dtheta < 1.)
             dtheta *= 2.;
 
-          if (!last)
+          if (!last || track)
             continue;
 
-          // Stress and consistent tangent of the final sub-step.
+          // Stress and consistent tangent of a single step.
           const Tensor2 Sm   = from6(e.S);
           const Tensor2 Fe   = Atr * e.E;
           const Tensor2 Sref = Fpi * Sm * dealii::transpose(Fpi);

@@ -81,13 +81,20 @@
 //    start, scaled back onto the flow surface if it lies far outside;
 //  - sub-stepping (halving, then doubling again, F interpolated linearly)
 //    when the Newton fails or max|Δγ| exceeds "Maximum slip increment";
-//  - the consistent tangent dP/dF is analytic for the final sub-step; with
-//    more than one sub-step the dependence of the intermediate states on F
-//    is neglected (the tangent is then approximate, ~2 % off at a 4 %
-//    strain increment; the stress is not); systems with dΔγ/dτ·C11 < 1e-9
-//    are left out of the Jacobian (relative effect < 1e-9);
+//  - the consistent tangent dP/dF is analytic for a single step; with
+//    more than one sub-step (issue 16) it chains the sensitivities to F of
+//    every sub-step's end state: F_a = F_n + θ (F − F_n) moves with F, so
+//    dS of each sub-step solves J dS = Ĉ:sym(Feᵀ dA_tr E) + L vec(Σα
+//    ∂Δγα/∂gα dgα Nα) (dA_tr from dF and the carried dFp⁻¹), and dFp⁻¹,
+//    drα (hardening) and dd (coarsening) are carried to the next
+//    sub-step; dgα/dF of the barrier (layer thickness and slip-plane angle
+//    at F_a, Fp⁻¹; Hall-Petch on d) is a central difference of the
+//    closed-form barrier (relative error ~1e-10). The tangent is then
+//    exact to the local tolerance like the single-step one; systems with
+//    dΔγ/dτ·C11 < 1e-9 are left out of the Jacobian (relative effect <
+//    1e-9);
 //  - the barrier is evaluated explicitly at the sub-step start (from F_n
-//    for a single step), so it needs no term in the tangent.
+//    for a single step, which then needs no barrier term in the tangent).
 //
 // HCP→FCC transformation (model-spec §3): the FCC fraction f grows by
 //   ḟ = (1 − f) Σk (γ̇0,tr/γ_tr) ⟨τk/τc,tr⟩^ntr
