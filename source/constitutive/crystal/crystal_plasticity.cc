@@ -1,5 +1,7 @@
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <deal.II/base/exceptions.h>
 #include <deal.II/base/numbers.h>
 #include <deal.II/base/utilities.h>
@@ -28,6 +30,29 @@ namespace micropillar
                                b_r = 12;
 
         constexpr unsigned int taylor_terms = 11; // exp to order 10
+
+        /// Diagnostic (MICROPILLAR_DEBUG_SUBSTEPS set): counts the phase
+        /// updates and the sub-stepped ones of this process and prints both
+        /// to stderr whenever the latter reaches a power of 2.
+        void
+        count_phase_update(const bool substepped)
+        {
+          static const bool on =
+            std::getenv("MICROPILLAR_DEBUG_SUBSTEPS") != nullptr;
+          static unsigned long updates = 0, with_substeps = 0;
+          if (!on)
+            return;
+          ++updates;
+          if (!substepped)
+            return;
+          ++with_substeps;
+          if ((with_substeps & (with_substeps - 1)) == 0)
+            std::fprintf(stderr,
+                         "crystal plasticity: %lu of %lu phase updates "
+                         "sub-stepped\n",
+                         with_substeps,
+                         updates);
+        }
 
         const unsigned int vi[6] = {0, 1, 2, 1, 0, 0};
         const unsigned int vj[6] = {0, 1, 2, 2, 2, 1};
@@ -1543,6 +1568,7 @@ namespace micropillar
             }
         }
 
+        count_phase_update(chain);
         store9(Fpi, blk + b_Fpi);
         std::copy(r, r + n, blk + b_r);
         std::copy(gam, gam + n, blk + b_r + n);
