@@ -200,25 +200,43 @@ TEST(CrystalPlasticity, TangentWhileTransforming)
   EXPECT_LT(err, 1e-6) << "mixed tangent error " << err;
 }
 
+namespace
+{
+  /// FCC columnar grains of 20 nm with an interface barrier (β = 0.1).
+  CrystalPlasticity::Parameters
+  barrier_crystal()
+  {
+    auto p                      = fcc_crystal(0., 0., 0.);
+    p.microstructure.type       = Microstructure::Type::columnar;
+    p.microstructure.grain_size = 0.02;
+    p.interface_beta            = 0.1;
+    return p;
+  }
+
+  /// A point in an 18-nm layer bounded by interfaces.
+  PointContext
+  barrier_point()
+  {
+    PointContext c;
+    c.X                   = dealii::Point<3>(0.013, -0.4, 0.5);
+    c.layer_index         = 7;
+    c.layer_thickness     = 0.018;
+    c.layer_has_interface = true;
+    return c;
+  }
+} // namespace
+
 TEST(CrystalPlasticity, TangentWithInterfaceBarrier)
 {
   // The barrier is taken from the (sub)step start, so the tangent stays
   // exact; check it with a layer context and grains.
-  auto p                      = fcc_crystal(0., 0., 0.);
-  p.microstructure.type       = Microstructure::Type::columnar;
-  p.microstructure.grain_size = 0.02;
-  p.interface_beta            = 0.1;
-  const CrystalPlasticity m(p);
-  PointContext            c;
-  c.X                   = dealii::Point<3>(0.013, -0.4, 0.5);
-  c.layer_index         = 7;
-  c.layer_thickness     = 0.018;
-  c.layer_has_interface = true;
-  Tensor2             F_old;
-  const double        dt = 0.5;
-  const auto          s  = drive(m, 60, dt, F_old, c);
-  const Tensor2       F  = F_old + dt * velocity_gradient();
-  std::vector<double> s_new;
+  const CrystalPlasticity m(barrier_crystal());
+  const PointContext      c = barrier_point();
+  Tensor2                 F_old;
+  const double            dt = 0.5;
+  const auto              s  = drive(m, 60, dt, F_old, c);
+  const Tensor2           F  = F_old + dt * velocity_gradient();
+  std::vector<double>     s_new;
   ASSERT_TRUE(run_update(m, F, F_old, dt, s, &s_new).converged);
   EXPECT_GT(m.equivalent_plastic_strain(s_new) - m.equivalent_plastic_strain(s),
             1e-5);
@@ -1029,17 +1047,9 @@ TEST(CrystalPlasticity, GrainCoarseningInputChecks)
 // coarsening grain size through the sub-steps' plastic strain.
 TEST(CrystalPlasticity, TangentWithSubsteppingBarrierAndCoarsening)
 {
-  auto p                      = fcc_crystal(0., 0., 0.);
-  p.microstructure.type       = Microstructure::Type::columnar;
-  p.microstructure.grain_size = 0.02;
-  p.interface_beta            = 0.1;
-  const CrystalPlasticity m(p);
-  PointContext            c;
-  c.X                    = dealii::Point<3>(0.013, -0.4, 0.5);
-  c.layer_index          = 7;
-  c.layer_thickness      = 0.018;
-  c.layer_has_interface  = true;
-  const double e_barrier = substepped_tangent_error(m, Phase::fcc, 60, 40., c);
+  const CrystalPlasticity m(barrier_crystal());
+  const double            e_barrier =
+    substepped_tangent_error(m, Phase::fcc, 60, 40., barrier_point());
   const CrystalPlasticity coarsening(coarsening_polycrystal(0.01, 3.));
   const double            e_coarsening =
     substepped_tangent_error(coarsening, Phase::fcc, 60, 40., grain_point());

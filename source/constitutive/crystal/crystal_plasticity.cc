@@ -54,6 +54,25 @@ namespace micropillar
                          updates);
         }
 
+        /// Column kl of dP/dF for P = F Sref: dP (the part through Sref)
+        /// plus dF/dF_kl Sref.
+        inline void
+        store_tangent_column(const Tensor2     &dP,
+                             const Tensor2     &Sref,
+                             const unsigned int k,
+                             const unsigned int l,
+                             Tensor4           &A)
+        {
+          for (unsigned int i = 0; i < 3; ++i)
+          {
+            for (unsigned int j = 0; j < 3; ++j)
+              A[i][j][k][l] = dP[i][j];
+            if (i == k)
+              for (unsigned int j = 0; j < 3; ++j)
+                A[i][j][k][l] += Sref[l][j];
+          }
+        }
+
         const unsigned int vi[6] = {0, 1, 2, 1, 0, 0};
         const unsigned int vj[6] = {0, 1, 2, 2, 2, 1};
 
@@ -1450,14 +1469,7 @@ namespace micropillar
                 const Tensor2 Y = dFpi[kl] * SFpiT;
                 const Tensor2 dP =
                   Fb * (Y + dealii::transpose(Y) + Fpi * from6(ds) * FpiT);
-                for (unsigned int i = 0; i < 3; ++i)
-                {
-                  for (unsigned int j = 0; j < 3; ++j)
-                    A[i][j][k][l] = dP[i][j];
-                  if (i == k)
-                    for (unsigned int j = 0; j < 3; ++j)
-                      A[i][j][k][l] += Sref[l][j];
-                }
+                store_tangent_column(dP, Sref, k, l, A);
               }
             }
             chain = true;
@@ -1556,15 +1568,7 @@ namespace micropillar
                                     e.E * from6(ds) * dealii::transpose(e.E) +
                                     ES * dealii::transpose(dE);
               const Tensor2 dP = Fb * (Fpi_old * inner * FpioT);
-              for (unsigned int i = 0; i < 3; ++i)
-              {
-                for (unsigned int j = 0; j < 3; ++j)
-                  A[i][j][k][l] = dP[i][j];
-                // d(F)/dF_kl Sref
-                if (i == k)
-                  for (unsigned int j = 0; j < 3; ++j)
-                    A[i][j][k][l] += Sref[l][j];
-              }
+              store_tangent_column(dP, Sref, k, l, A);
             }
         }
 
