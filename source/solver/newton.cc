@@ -73,8 +73,9 @@ namespace micropillar
         pcout << "    tangent check (|R(u+h du) - (1-h) R(u)| / (h |R(u)|)):";
         for (const double h : {1., 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6})
         {
-          solution = base;
-          solution.add(h, newton_update);
+          u = base; // owned: a ghosted vector cannot be added to in parallel
+          u.add(h, newton_update);
+          solution = u;
           if (!assemble(dt, false))
           {
             pcout << " h=" << h << ": point failure;";
