@@ -209,6 +209,46 @@ namespace micropillar
     }
 
 
+    template <typename LA>
+    void
+    PillarSolver<LA>::contact_cell_fields(Vector<float> &pressure,
+                                          Vector<float> &area,
+                                          Vector<float> &state) const
+    {
+      const QGauss<2>    face_quadrature = contact_quadrature(*fe);
+      const unsigned int n_fq            = face_quadrature.size();
+      FEFaceValues<3>    fe_face(*fe, face_quadrature, update_JxW_values);
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        if (cell->is_locally_owned())
+        {
+          const auto data = contact_history.try_get_data(cell);
+          if (!data)
+            continue;
+          const auto  &h  = *(*data)[0];
+          double       pw = 0., w_active = 0.;
+          unsigned int n = 0, n_slip = 0;
+          for (unsigned int k = 0; k < h.faces.size(); ++k)
+          {
+            fe_face.reinit(cell, h.faces[k]);
+            for (unsigned int q = 0; q < n_fq; ++q)
+            {
+              const auto &s = h.points[k * n_fq + q];
+              if (!s.in_contact_new)
+                continue;
+              pw += s.pressure * fe_face.JxW(q);
+              w_active += fe_face.JxW(q);
+              ++n;
+              n_slip += s.slipping ? 1 : 0;
+            }
+          }
+          const unsigned int index = cell->active_cell_index();
+          pressure[index]          = n > 0 ? pw / w_active : 0.;
+          area[index]              = w_active;
+          state[index] = n > 0 ? 1. + double(n_slip) / double(n) : 0.;
+        }
+    }
+
+
   } // namespace solver
 } // namespace micropillar
 

@@ -172,6 +172,16 @@ namespace micropillar
       /// Copy the new contact states to the old ones (a converged step).
       void
       accept_contact();
+      /// Cell fields of the field output: per locally owned cell with
+      /// contact points, the mean pressure of its points in contact [MPa],
+      /// their reference area [µm^2] (so that the sum of pressure x area is
+      /// the punch force) and the state 0 (no point in contact) or
+      /// 1 + the slipping fraction of its points in contact (1: all stick,
+      /// 2: all slip), from the last assembly. Other cells: 0.
+      void
+      contact_cell_fields(dealii::Vector<float> &pressure,
+                          dealii::Vector<float> &area,
+                          dealii::Vector<float> &state) const;
       // ---- newton.cc ----
       /// Impose the punch displacement (and zero elsewhere) on the
       /// constrained DoFs of @p u.
