@@ -70,8 +70,9 @@ namespace micropillar
       const FEValuesExtractors::Vector disp(0);
       std::vector<Tensor<2, 3>>        grad_u(quadrature->size()),
         grad_u_old(quadrature->size());
-      double   ratio = std::numeric_limits<double>::max();
-      Point<3> at;
+      double       ratio = std::numeric_limits<double>::max();
+      Point<3>     at;
+      unsigned int at_material = 0;
       for (const auto &cell : dof_handler.active_cell_iterators())
         if (cell->is_locally_owned())
         {
@@ -85,8 +86,9 @@ namespace micropillar
               determinant(unit_symmetric_tensor<3>() + grad_u_old[q]);
             if (r < ratio)
             {
-              ratio = r;
-              at    = cell->center();
+              ratio       = r;
+              at          = cell->center();
+              at_material = cell->material_id();
             }
           }
         }
@@ -94,6 +96,9 @@ namespace micropillar
       std::ostringstream s;
       s << std::setprecision(4) << "(" << at[0] << ", " << at[1] << ", "
         << at[2] << ") µm";
+      if (at_material < params.materials.materials.size())
+        s << " (material '" << params.materials.materials[at_material].first
+          << "')";
       where = global.min_index == Utilities::MPI::this_mpi_process(comm)
                 ? s.str()
                 : std::string();
