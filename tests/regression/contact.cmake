@@ -10,3 +10,5 @@ micropillar_regression(contact_laminate_pillar contact_laminate_pillar_test.py)
 micropillar_regression(contact_machine contact_machine_test.py)
 # Contact pressure, area and stick/slip in the field output (a few seconds).
 micropillar_regression(contact_fields contact_fields_test.py)
+# The small resolved laminate with the Coulomb punch reaches 30 % (~1 min CPU).
+micropillar_regression(contact_laminate_resolved contact_laminate_resolved_test.py)
