@@ -301,6 +301,10 @@ namespace micropillar
       for (const auto &field : coupled_fields)
         for (const auto &name : field->curve_names())
           extra.push_back(name);
+      const bool sliding = params.punch.slide > 0.;
+      if (sliding)
+        for (const char *name : {"punch_slide", "tangential_force"})
+          extra.push_back(name);
       output::CurveFile curve(params.output_directory,
                               extra,
                               comm,
@@ -319,6 +323,8 @@ namespace micropillar
         for (const auto &field : coupled_fields)
           for (unsigned int k = 0; k < field->curve_names().size(); ++k)
             row.push_back(0.);
+        if (sliding)
+          row.insert(row.end(), {0., 0.});
         curve.write_row(0, 0., 0., 0., 0., 0., 0, 0., row);
       }
 
@@ -414,6 +420,11 @@ namespace micropillar
           for (const auto &field : coupled_fields)
             for (const double v : field->curve_values())
               row.push_back(v);
+          if (sliding)
+          {
+            row.push_back(params.punch.lateral_displacement(d_new, height));
+            row.push_back(Utilities::MPI::sum(contact_tangential_local, comm));
+          }
           collective(comm,
                      "writing " + params.output_directory +
                        "/stress_strain.csv",

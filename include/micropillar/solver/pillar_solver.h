@@ -347,6 +347,9 @@ namespace micropillar
       double       contact_force_local        = 0.;
       unsigned int contact_active_local       = 0;
       unsigned int contact_slipping_local     = 0;
+      // Sliding punch: this rank's part of the tangential (x) contact force
+      // on the pillar [µN] of the last assembly.
+      double contact_tangential_local = 0.;
       // Test hook: the step (1-based) whose first Newton update is
       // poisoned with a NaN; from the environment variable
       // MICROPILLAR_TEST_INJECT_NAN_AT_STEP (tests/regression/nan_test.py).
