@@ -65,6 +65,20 @@ namespace micropillar
         "top are contact candidates (Punch contact = Coulomb): the side "
         "material that rolls onto the punch comes into contact [-].");
       prm.declare_entry(
+        "Punch slide",
+        "0",
+        Patterns::Double(0.),
+        "Punch contact = Coulomb only: the punch also moves sideways (+x), "
+        "by this many µm per µm of axial punch displacement beyond Punch "
+        "slide start [-] (a block pressed and then sheared: stick below mu p, "
+        "slip above; docs/contact.md). 0: the punch moves axially only. The "
+        "curve gets the columns punch_slide [µm] and tangential_force [µN].");
+      prm.declare_entry("Punch slide start",
+                        "0",
+                        Patterns::Double(0.),
+                        "Engineering strain at which the punch starts to "
+                        "slide (Punch slide > 0) [-].");
+      prm.declare_entry(
         "Bottom support",
         "fixed",
         Patterns::Selection("fixed|frictionless"),
@@ -103,6 +117,14 @@ namespace micropillar
       bottom_support           = prm.get("Bottom support");
       machine_stiffness        = prm.get_double("Machine stiffness");
       direction                = prm.get("Direction");
+      slide                    = prm.get_double("Punch slide");
+      slide_start_strain       = prm.get_double("Punch slide start");
+      AssertThrow(!(slide > 0. && punch_contact != "Coulomb"),
+                  dealii::ExcMessage(
+                    "Loading/Punch slide = " + std::to_string(slide) +
+                    " needs Loading/Punch contact = Coulomb (a Dirichlet "
+                    "punch does not slide): set Punch slide = 0 or Punch "
+                    "contact = Coulomb."));
       AssertThrow(!(punch_contact == "Coulomb" && direction == "tension"),
                   dealii::ExcMessage(
                     "Loading/Punch contact = Coulomb cannot pull: use "

@@ -33,6 +33,15 @@ namespace micropillar
           << ") µm";
         return s.str();
       }
+
+      // " (material 'name')" of a material id, for failure messages.
+      inline std::string
+      material_text(const MaterialList &materials, const unsigned int id)
+      {
+        return id < materials.size()
+                 ? " (material '" + materials[id].first + "')"
+                 : std::string();
+      }
     } // namespace
 
 
@@ -122,7 +131,10 @@ namespace micropillar
               if (!(J > 0.))
               {
                 point_failure = "J = " + std::to_string(J) +
-                                " in the cell at " + point_text(cell->center());
+                                " in the cell at " +
+                                point_text(cell->center()) +
+                                material_text(params.materials.materials,
+                                              cell->material_id());
                 ok = false;
                 break;
               }
@@ -147,7 +159,9 @@ namespace micropillar
                 point_failure = std::string(r.converged ? "non-finite stress"
                                                         : "no convergence") +
                                 " of the material update in the cell at " +
-                                point_text(cell->center());
+                                point_text(cell->center()) +
+                                material_text(params.materials.materials,
+                                              cell->material_id());
                 ok = false;
                 break;
               }

@@ -94,7 +94,9 @@ namespace micropillar
               full == "Fracture/Plastic work fraction" ||
               full == "Fracture/Plastic work threshold" ||
               full == "Loading/Bottom support" ||
-              full == "Loading/Contact search depth")
+              full == "Loading/Contact search depth" ||
+              full == "Loading/Punch slide" ||
+              full == "Loading/Punch slide start")
             lines.push_back(full + " = " + value);
         }
       }

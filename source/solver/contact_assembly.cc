@@ -107,13 +107,20 @@ namespace micropillar
       for (unsigned int i = 0; i < dofs_per_cell; ++i)
         component[i] = fe->system_to_component_index(i).first;
 
-      const double height    = params.pillar.height();
-      const double z_punch   = height - current_punch_displacement;
-      const double mu        = params.punch.friction_coefficient;
-      const double tol       = 1e-12 * height;
-      contact_force_local    = 0.;
-      contact_active_local   = 0;
-      contact_slipping_local = 0;
+      const double height  = params.pillar.height();
+      const double z_punch = height - current_punch_displacement;
+      const double mu      = params.punch.friction_coefficient;
+      const double tol     = 1e-12 * height;
+      // A sliding punch (Loading/Punch slide): the anchors are kept in the
+      // punch's frame, so the kernel sees x - s e_x.
+      const double s_now =
+        params.punch.lateral_displacement(current_punch_displacement, height);
+      const double s_old =
+        params.punch.lateral_displacement(displacement_old, height);
+      contact_tangential_local = 0.;
+      contact_force_local      = 0.;
+      contact_active_local     = 0;
+      contact_slipping_local   = 0;
 
       for (const auto &cell : dof_handler.active_cell_iterators())
         if (cell->is_locally_owned())
@@ -134,13 +141,15 @@ namespace micropillar
             {
               auto          &s = h.points[k * n_fq + q];
               const Point<3> X = fe_face.quadrature_point(q);
-              const Point<3> x = X + u[q];
+              Point<3>       x = X + u[q];
+              x[0] -= s_now;
               // A point not in contact at the last converged step is
-              // anchored where it was then.
+              // anchored where it was then (in the punch's frame).
               const std::array<double, 2> anchor =
-                s.in_contact_old ? s.anchor_old
-                                 : std::array<double, 2>{
-                                     {X[0] + u_old[q][0], X[1] + u_old[q][1]}};
+                s.in_contact_old
+                  ? s.anchor_old
+                  : std::array<double, 2>{
+                      {X[0] + u_old[q][0] - s_old, X[1] + u_old[q][1]}};
               const contact::PointResult r =
                 contact::penalty_point(x,
                                        z_punch,
@@ -159,6 +168,7 @@ namespace micropillar
               any            = true;
               const double w = fe_face.JxW(q);
               contact_force_local += r.pressure * w;
+              contact_tangential_local += r.traction[0] * w;
               ++contact_active_local;
               if (r.slipping)
                 ++contact_slipping_local;
@@ -206,6 +216,46 @@ namespace micropillar
               s.in_contact_old = s.in_contact_new;
               s.anchor_old     = s.anchor_new;
             }
+    }
+
+
+    template <typename LA>
+    void
+    PillarSolver<LA>::contact_cell_fields(Vector<float> &pressure,
+                                          Vector<float> &area,
+                                          Vector<float> &state) const
+    {
+      const QGauss<2>    face_quadrature = contact_quadrature(*fe);
+      const unsigned int n_fq            = face_quadrature.size();
+      FEFaceValues<3>    fe_face(*fe, face_quadrature, update_JxW_values);
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        if (cell->is_locally_owned())
+        {
+          const auto data = contact_history.try_get_data(cell);
+          if (!data)
+            continue;
+          const auto  &h  = *(*data)[0];
+          double       pw = 0., w_active = 0.;
+          unsigned int n = 0, n_slip = 0;
+          for (unsigned int k = 0; k < h.faces.size(); ++k)
+          {
+            fe_face.reinit(cell, h.faces[k]);
+            for (unsigned int q = 0; q < n_fq; ++q)
+            {
+              const auto &s = h.points[k * n_fq + q];
+              if (!s.in_contact_new)
+                continue;
+              pw += s.pressure * fe_face.JxW(q);
+              w_active += fe_face.JxW(q);
+              ++n;
+              n_slip += s.slipping ? 1 : 0;
+            }
+          }
+          const unsigned int index = cell->active_cell_index();
+          pressure[index]          = n > 0 ? pw / w_active : 0.;
+          area[index]              = w_active;
+          state[index] = n > 0 ? 1. + double(n_slip) / double(n) : 0.;
+        }
     }
 
 

@@ -135,6 +135,18 @@ namespace micropillar
         data_out.add_data_vector(cell_fields[k], names[k]);
       for (unsigned int k = 0; k < n_out; ++k)
         data_out.add_data_vector(cell_fields[10 + k], output_names[k]);
+      // Punch contact (Coulomb): pressure, contact area and stick/slip.
+      std::vector<Vector<float>> contact_fields;
+      if (contact_on)
+      {
+        contact_fields.assign(3, Vector<float>(n_cells));
+        contact_cell_fields(contact_fields[0],
+                            contact_fields[1],
+                            contact_fields[2]);
+        data_out.add_data_vector(contact_fields[0], "contact_pressure");
+        data_out.add_data_vector(contact_fields[1], "contact_area");
+        data_out.add_data_vector(contact_fields[2], "contact_state");
+      }
       for (const auto &field : coupled_fields)
         field->add_field_output(data_out);
       data_out.build_patches();

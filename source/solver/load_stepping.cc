@@ -70,8 +70,9 @@ namespace micropillar
       const FEValuesExtractors::Vector disp(0);
       std::vector<Tensor<2, 3>>        grad_u(quadrature->size()),
         grad_u_old(quadrature->size());
-      double   ratio = std::numeric_limits<double>::max();
-      Point<3> at;
+      double       ratio = std::numeric_limits<double>::max();
+      Point<3>     at;
+      unsigned int at_material = 0;
       for (const auto &cell : dof_handler.active_cell_iterators())
         if (cell->is_locally_owned())
         {
@@ -85,8 +86,9 @@ namespace micropillar
               determinant(unit_symmetric_tensor<3>() + grad_u_old[q]);
             if (r < ratio)
             {
-              ratio = r;
-              at    = cell->center();
+              ratio       = r;
+              at          = cell->center();
+              at_material = cell->material_id();
             }
           }
         }
@@ -94,6 +96,9 @@ namespace micropillar
       std::ostringstream s;
       s << std::setprecision(4) << "(" << at[0] << ", " << at[1] << ", "
         << at[2] << ") µm";
+      if (at_material < params.materials.materials.size())
+        s << " (material '" << params.materials.materials[at_material].first
+          << "')";
       where = global.min_index == Utilities::MPI::this_mpi_process(comm)
                 ? s.str()
                 : std::string();
@@ -296,6 +301,10 @@ namespace micropillar
       for (const auto &field : coupled_fields)
         for (const auto &name : field->curve_names())
           extra.push_back(name);
+      const bool sliding = params.punch.slide > 0.;
+      if (sliding)
+        for (const char *name : {"punch_slide", "tangential_force"})
+          extra.push_back(name);
       output::CurveFile curve(params.output_directory,
                               extra,
                               comm,
@@ -314,6 +323,8 @@ namespace micropillar
         for (const auto &field : coupled_fields)
           for (unsigned int k = 0; k < field->curve_names().size(); ++k)
             row.push_back(0.);
+        if (sliding)
+          row.insert(row.end(), {0., 0.});
         curve.write_row(0, 0., 0., 0., 0., 0., 0, 0., row);
       }
 
@@ -409,6 +420,11 @@ namespace micropillar
           for (const auto &field : coupled_fields)
             for (const double v : field->curve_values())
               row.push_back(v);
+          if (sliding)
+          {
+            row.push_back(params.punch.lateral_displacement(d_new, height));
+            row.push_back(Utilities::MPI::sum(contact_tangential_local, comm));
+          }
           collective(comm,
                      "writing " + params.output_directory +
                        "/stress_strain.csv",

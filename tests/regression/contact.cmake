@@ -8,3 +8,9 @@ micropillar_regression(contact_step_control contact_step_control_test.py)
 micropillar_regression(contact_laminate_pillar contact_laminate_pillar_test.py)
 # Coulomb contact behind a machine spring (a few seconds).
 micropillar_regression(contact_machine contact_machine_test.py)
+# Contact pressure, area and stick/slip in the field output (a few seconds).
+micropillar_regression(contact_fields contact_fields_test.py)
+# The small resolved laminate with the Coulomb punch reaches 30 % (~1 min CPU).
+micropillar_regression(contact_laminate_resolved contact_laminate_resolved_test.py)
+# A block pressed on the punch, then sheared: stick, then slip at mu N (~3 s).
+micropillar_regression(contact_slide contact_slide_test.py)

@@ -55,6 +55,22 @@ namespace micropillar
       /// curve keeps compression positive, so a tension test has negative
       /// displacement, force, strain and stress.
       std::string direction = "compression";
+      /// Sliding punch (Punch contact = Coulomb only): lateral (+x) punch
+      /// displacement per unit axial punch displacement beyond
+      /// slide_start_strain x H [-]; 0 = the punch moves axially only (off).
+      /// The verification of stick and slip of docs/contact.md.
+      double slide = 0.;
+      /// Engineering strain at which the punch starts to slide [-].
+      double slide_start_strain = 0.;
+
+      /// The punch's lateral (+x) displacement [µm] at axial punch
+      /// displacement @p d [µm] of a pillar of height @p height.
+      double
+      lateral_displacement(const double d, const double height) const
+      {
+        const double d0 = slide_start_strain * height;
+        return d > d0 ? slide * (d - d0) : 0.;
+      }
 
       static void
       declare_parameters(dealii::ParameterHandler &prm);

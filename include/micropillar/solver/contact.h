@@ -3,8 +3,10 @@
 // the per-point contact history of the solver.
 //
 // The punch is the plane z = z_p (z_p = H - d, d the punch displacement)
-// with outward normal -e_z; it does not move sideways. A contact point at
-// current position x penetrates by g = x_z - z_p (> 0: inside the punch).
+// with outward normal -e_z; it moves sideways only with Loading/Punch
+// slide (the caller then passes x and the anchor in the punch frame). A
+// contact point at current position x penetrates by g = x_z - z_p (> 0:
+// inside the punch).
 // Penalty regularisation (Wriggers, Computational Contact Mechanics, 2006,
 // ch. 5; Laursen 2002, ch. 5), per unit reference area:
 //   normal:     p = eps_n <g>,          t_z = -p

@@ -172,6 +172,16 @@ namespace micropillar
       /// Copy the new contact states to the old ones (a converged step).
       void
       accept_contact();
+      /// Cell fields of the field output: per locally owned cell with
+      /// contact points, the mean pressure of its points in contact [MPa],
+      /// their reference area [µm^2] (so that the sum of pressure x area is
+      /// the punch force) and the state 0 (no point in contact) or
+      /// 1 + the slipping fraction of its points in contact (1: all stick,
+      /// 2: all slip), from the last assembly. Other cells: 0.
+      void
+      contact_cell_fields(dealii::Vector<float> &pressure,
+                          dealii::Vector<float> &area,
+                          dealii::Vector<float> &state) const;
       // ---- newton.cc ----
       /// Impose the punch displacement (and zero elsewhere) on the
       /// constrained DoFs of @p u.
@@ -337,6 +347,9 @@ namespace micropillar
       double       contact_force_local        = 0.;
       unsigned int contact_active_local       = 0;
       unsigned int contact_slipping_local     = 0;
+      // Sliding punch: this rank's part of the tangential (x) contact force
+      // on the pillar [µN] of the last assembly.
+      double contact_tangential_local = 0.;
       // Test hook: the step (1-based) whose first Newton update is
       // poisoned with a NaN; from the environment variable
       // MICROPILLAR_TEST_INJECT_NAN_AT_STEP (tests/regression/nan_test.py).
