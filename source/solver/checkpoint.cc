@@ -87,7 +87,7 @@ namespace micropillar
           full += name;
           if (path[0] == "Geometry" || path[0] == "Finite element" ||
               path[0] == "Materials" || full == "Loading/Punch contact" ||
-              full == "Fracture/Model" ||
+              full == "Fracture/Model" || full == "Fracture/Energy split" ||
               full == "Fracture/Regularisation length" ||
               full == "Fracture/Critical energy release rate" ||
               full == "Fracture/Residual stiffness" ||

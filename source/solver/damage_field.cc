@@ -40,6 +40,7 @@ namespace micropillar
         , quadrature(quadrature)
         , history(history)
         , functional(pf::functional_from_string(parameters.model))
+        , split(pf::split_from_string(parameters.energy_split))
         , fe(1)
         , dof_handler(tria)
     {
@@ -213,7 +214,7 @@ namespace micropillar
       if (Gc[cell_material] == 0.)
         return;
       const Tensor<2, 3> tau = r.P * transpose(F);
-      double drive = pf::energy_split(tau, moduli[cell_material]).first;
+      double drive = pf::energy_split(tau, moduli[cell_material], split).first;
       if (parameters.ductile())
       {
         // W_p accumulated over the converged steps (field_old) plus this
@@ -231,7 +232,11 @@ namespace micropillar
       point.field_new[point_offset] =
         std::max(point.field_old[point_offset], drive);
       const double dq = std::clamp(d_q[q], 0., 1.);
-      pf::degrade(r, F, pf::degradation(dq, parameters.residual_stiffness));
+      pf::degrade(r,
+                  F,
+                  pf::degradation(dq, parameters.residual_stiffness),
+                  split,
+                  moduli[cell_material]);
     }
 
 
@@ -589,6 +594,28 @@ namespace micropillar
     DamageField::add_field_output(DataOut<3> &data_out) const
     {
       data_out.add_data_vector(dof_handler, d, "damage");
+      cell_H.reinit(tria.n_active_cells());
+      cell_Wp.reinit(tria.n_active_cells());
+      for (const auto &cell : tria.active_cell_iterators())
+        if (cell->is_locally_owned() && Gc[cell->material_id()] > 0.)
+        {
+          const auto data = history.get_data(cell);
+          for (const auto &p : data)
+          {
+            cell_H[cell->active_cell_index()] +=
+              p->field_new[point_offset] / data.size();
+            if (parameters.ductile())
+              cell_Wp[cell->active_cell_index()] +=
+                p->field_new[point_offset + 1] / data.size();
+          }
+        }
+      data_out.add_data_vector(cell_H,
+                               "driving_force",
+                               DataOut<3>::type_cell_data);
+      if (parameters.ductile())
+        data_out.add_data_vector(cell_Wp,
+                                 "plastic_work",
+                                 DataOut<3>::type_cell_data);
     }
   } // namespace solver
 } // namespace micropillar

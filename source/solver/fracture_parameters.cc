@@ -22,8 +22,20 @@ namespace micropillar
                         "AT2 (damage from the first load, peak stress (9/16) "
                         "sqrt(E Gc / (3 l))). Crack driving force: the tensile "
                         "part of the elastic energy (Amor volumetric-"
-                        "deviatoric split), irreversible through its history "
-                        "maximum at each point.");
+                        "deviatoric split by default, see Energy split), "
+                        "irreversible through its history maximum at each "
+                        "point.");
+      prm.declare_entry(
+        "Energy split",
+        "volumetric-deviatoric",
+        Patterns::Selection("volumetric-deviatoric|spectral"),
+        "Which part of the effective stress the damage degrades and which "
+        "elastic energy drives it: volumetric-deviatoric (Amor, Marigo & "
+        "Maurini 2009: a compressed volume keeps its bulk stress, the "
+        "deviatoric stress is degraded) or spectral (Miehe, Welschinger & "
+        "Hofacker 2010: only the stretched principal directions of the "
+        "isotropic elastic strain are degraded; uniaxial compression keeps "
+        "its axial stress).");
       prm.declare_entry("Regularisation length",
                         "0.05",
                         Patterns::Double(0.),
@@ -88,6 +100,7 @@ namespace micropillar
     {
       prm.enter_subsection("Fracture");
       model               = prm.get("Model");
+      energy_split        = prm.get("Energy split");
       length              = prm.get_double("Regularisation length");
       residual_stiffness  = prm.get_double("Residual stiffness");
       staggered_tolerance = prm.get_double("Staggered tolerance");

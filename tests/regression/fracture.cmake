@@ -1,8 +1,10 @@
 # Phase-field fracture verification beyond fracture_test.py (registered in
 # solver.cmake): the pre-cracked strip against Griffith and the scaling of
 # every length (with the crack-pattern script on its output), the AT1
-# profile (bound-constrained solve) and the ductile driving force.
+# profile (bound-constrained solve), the ductile driving force and the
+# spectral split under compression.
 micropillar_regression(fracture_griffith fracture_griffith_test.py)
 micropillar_regression(fracture_scaled fracture_scaled_test.py)
 micropillar_regression(fracture_profile fracture_profile_test.py)
 micropillar_regression(fracture_ductile fracture_ductile_test.py)
+micropillar_regression(fracture_spectral fracture_spectral_test.py)

@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from postprocess import convergence, curves, fields  # noqa: E402
 from postprocess import glass_localisation  # noqa: E402
 from postprocess import backus_modulus  # noqa: E402
+from postprocess import fracture_surface  # noqa: E402
 
 PY = "/usr/bin/python3"
 HEADER = "step,time,displacement,force,strain,stress,newton_iterations,dt"
@@ -513,6 +514,37 @@ def _script(path, text):
     path.chmod(path.stat().st_mode | stat.S_IXUSR)
     return path
 
+
+
+class FractureSurface(unittest.TestCase):
+    """postprocess/fracture_surface.py on synthetic cells: a ring of outer
+    cells under pure hoop tension around an unstressed core."""
+
+    def test_hoop_stress_and_surface_ring(self):
+        t = np.linspace(0., 2. * np.pi, 8, endpoint=False) + 0.3
+        outer = np.stack([0.5 * np.cos(t), 0.5 * np.sin(t), np.ones(8)], -1)
+        inner = np.array([[0.1, 0.1, 1.], [-0.1, 0.1, 1.], [-0.1, -0.1, 1.],
+                          [0.1, -0.1, 1.]])
+        c = np.vstack([outer, inner])
+        s0 = 300.
+        # sigma = s0 e_t (x) e_t on the ring, 0 in the core
+        tt = np.concatenate([t, np.zeros(4)])
+        on = np.concatenate([np.ones(8), np.zeros(4)])
+        cells = {"centre": c, "volume": np.ones(12),
+                 "sigma_xx": s0 * on * np.sin(tt) ** 2,
+                 "sigma_yy": s0 * on * np.cos(tt) ** 2,
+                 "sigma_xy": -s0 * on * np.sin(tt) * np.cos(tt),
+                 "sigma_zz": np.zeros(12), "sigma_xz": np.zeros(12),
+                 "sigma_yz": np.zeros(12),
+                 "driving_force": np.concatenate([np.ones(8), 5 * np.ones(4)])}
+        m = fracture_surface.measures(cells)
+        self.assertEqual((m["n_surface"], m["n_core"]), (8, 4))
+        self.assertAlmostEqual(m["surface_hoop_mean"], s0)
+        self.assertAlmostEqual(m["surface_radial_max"], 0.)
+        self.assertAlmostEqual(m["surface_max_principal_mean"], s0)
+        self.assertAlmostEqual(m["core_hoop_max"], 0.)
+        self.assertAlmostEqual(m["argmax_driving_force"]["value"], 5.)
+        self.assertLess(m["argmax_driving_force"]["r_over_R"], 0.5)
 
 
 class BackusModulus(unittest.TestCase):

@@ -1,8 +1,10 @@
 // The phase-field kernel (constitutive/phase_field.h): consistent tangent
 // and objectivity of the degraded response, the isotropic moduli of a
 // model, the volumetric-deviatoric split (a compressed volume keeps its
-// bulk stress), and the homogeneous bar's peak stress against the
-// analytic AT1 and AT2 values.
+// bulk stress), the spectral split (tangent with distinct and repeated
+// principal strains, objectivity, uniaxial stress against its analytic
+// energies and broken stress), and the homogeneous bar's peak stress against
+// the analytic AT1 and AT2 values.
 #include "material_checks.h"
 
 #include <cmath>
@@ -22,9 +24,14 @@ namespace
   class Degraded : public Model
   {
   public:
-    Degraded(const Model &inner, const double g)
+    Degraded(const Model              &inner,
+             const double              g,
+             const pf::Split           split = pf::Split::volumetric_deviatoric,
+             const pf::IsotropicModuli moduli = pf::IsotropicModuli())
         : inner(inner)
         , g(g)
+        , split(split)
+        , moduli(moduli)
     {
     }
     unsigned int
@@ -47,7 +54,10 @@ namespace
            UpdateResult              &r) const override
     {
       inner.update(F, F_old, dt, old_state, new_state, r);
-      pf::degrade(r, F, g);
+      if (split == pf::Split::volumetric_deviatoric)
+        pf::degrade(r, F, g);
+      else
+        pf::degrade(r, F, g, split, moduli);
     }
     double
     shear_modulus() const override
@@ -56,8 +66,10 @@ namespace
     }
 
   private:
-    const Model &inner;
-    double       g;
+    const Model        &inner;
+    double              g;
+    pf::Split           split;
+    pf::IsotropicModuli moduli;
   };
 
   Tensor2
@@ -261,4 +273,118 @@ TEST(PhaseField, PlasticWorkOfJ2IsSigmaYTimesPlasticStrain)
   p.yield_stress = 1e9;
   EXPECT_EQ(plastic_work_along(J2Plasticity(p), eps, false), 0.);
   EXPECT_EQ(plastic_work_along(NeoHookean(100000., 0.3), eps, true), 0.);
+}
+
+namespace
+{
+  Tensor2
+  diagonal(const double a, const double b, const double c)
+  {
+    Tensor2 F;
+    F[0][0] = a;
+    F[1][1] = b;
+    F[2][2] = c;
+    return F;
+  }
+} // namespace
+
+TEST(PhaseField, SpectralTangentMatchesFiniteDifferences)
+{
+  const auto          inner = j2();
+  std::vector<double> state(inner.n_state());
+  inner.initialise_state(PointContext(), state);
+  const auto    m = pf::isotropic_moduli(inner, PointContext());
+  const Tensor2 I = dealii::unit_symmetric_tensor<3>();
+  // distinct principal strains (with shear), tension and compression,
+  // elastic and plastic (J2 yield strain 0.003), and repeated ones: uniaxial
+  // compression (two equal stretched lateral strains) and tension (two equal
+  // compressed ones), elastic and plastic, and hydrostatic (three equal)
+  const std::vector<std::pair<std::string, Tensor2>> cases = {
+    {"distinct, tension", deformation(0.001, 0.0002, 0.0005)},
+    {"distinct, compression", deformation(-0.001, -0.0004, 0.0005)},
+    {"distinct, plastic tension", deformation(0.01, -0.002, 0.004)},
+    {"distinct, plastic compression", deformation(-0.01, -0.006, 0.004)},
+    {"repeated, uniaxial compression", diagonal(0.998, 1.0006, 1.0006)},
+    {"repeated, uniaxial tension", diagonal(1.002, 0.9994, 0.9994)},
+    {"repeated, plastic compression", diagonal(0.99, 1.005, 1.005)},
+    {"repeated, plastic tension", diagonal(1.01, 0.995, 0.995)},
+    {"triple, hydrostatic tension", 1.001 * I},
+    {"triple, hydrostatic compression", 0.999 * I}};
+  for (const double g : {1., 0.3, 1e-3})
+  {
+    const Degraded model(inner, g, pf::Split::spectral, m);
+    for (const auto &[name, F] : cases)
+      EXPECT_LT(
+        micropillar::testing::tangent_error(model, F, I, 1., state, 1e-7), 2e-6)
+        << name << ", g = " << g;
+  }
+}
+
+TEST(PhaseField, SpectralResponseIsObjective)
+{
+  const auto          inner = j2();
+  std::vector<double> state(inner.n_state());
+  inner.initialise_state(PointContext(), state);
+  const auto     m = pf::isotropic_moduli(inner, PointContext());
+  const Degraded model(inner, 0.2, pf::Split::spectral, m);
+  const Tensor2  I = dealii::unit_symmetric_tensor<3>();
+  const Tensor2  Q =
+    micropillar::testing::rotation(dealii::Tensor<1, 3>({1., 2., 3.}), 0.7);
+  for (const Tensor2 &F : {deformation(0.004, 0.001, 0.002),
+                           deformation(-0.008, -0.002, 0.003),
+                           diagonal(0.998, 1.0006, 1.0006)})
+  {
+    EXPECT_LT(
+      micropillar::testing::objectivity_error(model, F, I, 1., state, Q),
+      1e-10);
+    const auto r = micropillar::testing::run_update(inner, F, I, 1., state);
+    const auto rq =
+      micropillar::testing::run_update(inner, Q * F, I, 1., state);
+    const auto a = pf::energy_split(r.P * transpose(F), m, pf::Split::spectral);
+    const auto b =
+      pf::energy_split(rq.P * transpose(Q * F), m, pf::Split::spectral);
+    EXPECT_NEAR(a.first, b.first, 1e-12 * (a.first + a.second));
+    EXPECT_NEAR(a.second, b.second, 1e-12 * (a.first + a.second));
+  }
+}
+
+TEST(PhaseField, SpectralSplitOfUniaxialStressMatchesAnalytic)
+{
+  // Uniaxial Kirchhoff stress tau = sigma e1 (x) e1: the isotropic elastic
+  // strain is sigma/E (1, -nu, -nu). Compression (sigma < 0): tr eps =
+  // (1 - 2 nu) sigma/E < 0 and only the two equal lateral strains -nu
+  // sigma/E are positive, psi+ = 2 G (nu sigma/E)^2; the broken point
+  // (g = 0) loses their stress 2 G (-nu sigma/E) and keeps the axial
+  // sigma: tau = diag(sigma, nu sigma/(1 + nu), nu sigma/(1 + nu)) at the
+  // same strain. Tension (sigma > 0): psi- = 2 G (nu sigma/E)^2, the rest
+  // of sigma^2/(2E) drives, and the broken point keeps only the lateral
+  // compression 2 G (-nu sigma/E) = -nu sigma/(1 + nu) of the compressed
+  // lateral strains.
+  const double              E = 100000., nu = 0.3;
+  const pf::IsotropicModuli m{E / (3. * (1. - 2. * nu)), E / (2. * (1. + nu))};
+  const Tensor2             I = dealii::unit_symmetric_tensor<3>();
+  for (const double sigma : {-500., 500.})
+  {
+    const Tensor2 tau   = diagonal(sigma, 0., 0.);
+    const auto    psi   = pf::energy_split(tau, m, pf::Split::spectral);
+    const double  total = sigma * sigma / (2. * E);
+    const double  lat   = 2. * m.G * std::pow(nu * sigma / E, 2);
+    EXPECT_NEAR(sigma < 0. ? psi.first : psi.second, lat, 1e-12 * total);
+    EXPECT_NEAR(psi.first + psi.second, total, 1e-12 * total);
+    // Amor drives compression with the whole deviatoric energy
+    // sigma^2/(6G), 3 nu^2/(1 + nu)^2 = 6 times more at nu = 0.3
+    if (sigma < 0.)
+    {
+      EXPECT_NEAR(pf::energy_split(tau, m).first,
+                  sigma * sigma / (6. * m.G),
+                  1e-12 * total);
+    }
+    UpdateResult r;
+    r.P = tau; // F = I: P = tau
+    pf::degrade(r, I, 0., pf::Split::spectral, m);
+    const double  q = nu * sigma / (1. + nu);
+    const Tensor2 broken =
+      sigma < 0. ? diagonal(sigma, q, q) : diagonal(0., -q, -q);
+    EXPECT_LT((r.P - broken).norm(), 1e-12 * std::abs(sigma)) << sigma;
+  }
 }

@@ -20,6 +20,23 @@
 // isotropic projection of its tangent at F = I (isotropic_moduli()), so no
 // model needs code of its own.
 //
+// Spectral split (Miehe, Welschinger & Hofacker 2010, IJNME 83; the
+// alternative, Fracture/Energy split = spectral): the same effective
+// stress, mapped to the isotropic elastic strain of the same K, G,
+//   eps = dev tau~ / (2G) + p / (3K) I   (so tau~ = lambda tr(eps) I + 2G eps),
+// with principal strains eps_i, directions n_i, lambda = K - 2G/3:
+//   psi+  = lambda/2 <tr eps>_+^2 + G sum <eps_i>_+^2,
+//   tau~+ = lambda <tr eps>_+ I + 2G sum <eps_i>_+ n_i (x) n_i,
+//   tau = g tau~+ + (tau~ - tau~+):
+// only the stretched principal directions lose stiffness, so a point under
+// uniaxial compression keeps its axial stress and cracks across its
+// stretched lateral directions (axial splitting). Its tangent uses the
+// derivative of the isotropic function <.>_+ of eps, whose divided
+// differences theta_ij = (<a>_+ - <b>_+)/(a - b) are evaluated case by case
+// (1 if both are positive, 0 if neither is, a/(a - b) for a > 0 >= b): no
+// division by a small difference, so repeated eigenvalues (the two lateral
+// strains of uniaxial compression) are exact, not perturbed.
+//
 // Functionals (Tanne, Li, Bourdin, Marigo & Maurini 2018, JMPS 110):
 //   AT2: w(d) = d^2, c_w = 1/2: damage from the first load, homogeneous
 //        peak stress (9/16) sqrt(E Gc / (3 l)) in uniaxial tension;
@@ -48,6 +65,18 @@ namespace micropillar
       Functional
       functional_from_string(const std::string &name);
 
+      /// Which part of the effective stress the damage degrades and which
+      /// energy drives it (file comment).
+      enum class Split
+      {
+        volumetric_deviatoric, // Amor, Marigo & Maurini 2009
+        spectral               // Miehe, Welschinger & Hofacker 2010
+      };
+
+      /// "volumetric-deviatoric" or "spectral" -> Split (throws otherwise).
+      Split
+      split_from_string(const std::string &name);
+
       struct IsotropicModuli
       {
         double K = 0.; // bulk modulus [MPa]
@@ -62,7 +91,9 @@ namespace micropillar
 
       /// (psi+, psi-) [MPa = MJ/m^3] of the effective Kirchhoff stress.
       std::pair<double, double>
-      energy_split(const Tensor2 &tau, const IsotropicModuli &moduli);
+      energy_split(const Tensor2         &tau,
+                   const IsotropicModuli &moduli,
+                   const Split            split = Split::volumetric_deviatoric);
 
       /// Plastic work density of a step [MPa = MJ/m^3] from the effective
       /// Kirchhoff stress @p tau at the step's end and the model's
@@ -88,6 +119,17 @@ namespace micropillar
       /// P <- g P + (1 - g) <p>_- F^-T with its consistent tangent.
       void
       degrade(UpdateResult &r, const Tensor2 &F, const double g);
+
+      /// The same with the chosen split: volumetric_deviatoric is the
+      /// function above; spectral degrades the tensile part tau~+ of the
+      /// file comment, P <- P - (1 - g) tau~+ F^-T, with its consistent
+      /// tangent (moduli: the model's isotropic_moduli()).
+      void
+      degrade(UpdateResult          &r,
+              const Tensor2         &F,
+              const double           g,
+              const Split            split,
+              const IsotropicModuli &moduli);
 
       /// Damage of a homogeneous field under the driving force H (the
       /// local solution of the damage equation): AT2 2H/(Gc/l + 2H); AT1

@@ -57,6 +57,7 @@
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/lac/affine_constraints.h>
 #include <deal.II/lac/trilinos_vector.h>
+#include <deal.II/lac/vector.h>
 #include <memory>
 #include <micropillar/constitutive/phase_field.h>
 #include <micropillar/solver/coupled_field.h>
@@ -141,6 +142,8 @@ namespace micropillar
       curve_names() const override;
       std::vector<double>
       curve_values() const override;
+      /// d, and per cell the mean driving force H (`driving_force`) and,
+      /// with the ductile term, the mean plastic work W_p (`plastic_work`).
       void
       add_field_output(dealii::DataOut<3> &data_out) const override;
       /// The initial cracks (Fracture/Initial crack): H = 1e3 Gc/l at the
@@ -199,6 +202,7 @@ namespace micropillar
       const dealii::Quadrature<3>                             &quadrature;
       History                                                 &history;
       constitutive::phase_field::Functional                    functional;
+      constitutive::phase_field::Split                         split;
       // Per material id: Gc (0: never cracks) and the moduli of the split.
       std::vector<double>                                     Gc;
       std::vector<constitutive::phase_field::IsotropicModuli> moduli;
@@ -207,6 +211,9 @@ namespace micropillar
       dealii::DoFHandler<3>                 dof_handler;
       dealii::IndexSet                      owned, relevant;
       dealii::TrilinosWrappers::MPI::Vector d, d_old; // ghosted
+      // cell means of H and W_p for the field output (kept until the
+      // patches are built)
+      mutable dealii::Vector<float> cell_H, cell_Wp;
       // 1 on nodes of a cracking cell, 0 elsewhere (ghosted)
       dealii::TrilinosWrappers::MPI::Vector cracking_node;
       std::unique_ptr<dealii::parallel::distributed::SolutionTransfer<

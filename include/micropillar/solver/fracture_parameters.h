@@ -20,6 +20,9 @@ namespace micropillar
     {
       /// "none", "AT1" or "AT2".
       std::string model = "none";
+      /// "volumetric-deviatoric" (Amor et al. 2009, the default) or
+      /// "spectral" (Miehe et al. 2010): constitutive/phase_field.h.
+      std::string energy_split = "volumetric-deviatoric";
       /// Regularisation length l [µm].
       double length = 0.05;
       /// Critical energy release rate Gc [MPa µm = J/m^2] per material
