@@ -5,10 +5,12 @@
 #include <cstdlib>
 #include <deal.II/base/mpi.h>
 #include <deal.II/numerics/vector_tools.h>
+#include <iomanip>
 #include <limits>
 #include <micropillar/geometry/pillar.h>
 #include <micropillar/solver/linear_solver.h>
 #include <micropillar/solver/pillar_solver.h>
+#include <sstream>
 
 namespace micropillar
 {
@@ -16,6 +18,18 @@ namespace micropillar
   {
     using namespace dealii;
 
+    namespace
+    {
+      // Residual norms in failure messages: std::to_string prints fixed
+      // six decimals, which shows a small residual as 0.000000.
+      std::string
+      norm_text(const double value)
+      {
+        std::ostringstream s;
+        s << std::scientific << std::setprecision(3) << value;
+        return s.str();
+      }
+    } // namespace
 
     template <typename LA>
     void
@@ -114,18 +128,19 @@ namespace micropillar
         if (window > 0 && it >= window &&
             norms.first > 0.5 * history[it - window])
         {
-          result.reason = "stagnating Newton iteration (|R| = " +
-                          std::to_string(norms.first) + " after " +
-                          std::to_string(it) + " iterations, " +
-                          std::to_string(history[it - window]) + " " +
-                          std::to_string(window) + " iterations before)";
+          result.reason =
+            "stagnating Newton iteration (|R| = " + norm_text(norms.first) +
+            " after " + std::to_string(it) + " iterations, " +
+            norm_text(history[it - window]) + " " + std::to_string(window) +
+            " iterations before)";
           return result;
         }
         if (it == params.newton.max_iterations)
         {
           result.reason =
             "no convergence in " + std::to_string(it) +
-            " Newton iterations (|R| = " + std::to_string(norms.first) + ")";
+            " Newton iterations (|R| = " + norm_text(norms.first) +
+            ", tolerance " + norm_text(tolerance) + ")";
           return result;
         }
         // Eisenstat-Walker forcing (choice 2): the Krylov tolerance from
