@@ -25,20 +25,9 @@ import mp_test as t
 from postprocess import curves
 
 exe, work = t.args()
-out = work / "laminate_small_ci_contact"
-src = (t.ROOT / "prm" / "laminate_small_ci_contact.prm").read_text()
-for entry, value in {"Output directory": str(out),
-                     "Loading/Target strain": "0.3"}.items():
-    src = t.convergence.set_prm_entry(src, entry, value)
-prm = work / "laminate_small_ci_contact.prm"
-prm.write_text(src)
-p = t.run(exe, prm)
-status = (out / "run_status.txt").read_text().strip()
-t.check(status == "completed", f"run status '{status}'")
-c = curves.read_curve(out)
-t.check(abs(c.strain[-1] - 0.3) < 1e-9,
-        f"reached {100 * c.strain[-1]:.2f} % (target 30 %)")
-t.check(np.all(c.stress[1:] > 0), "compressive punch force at every step")
+p, c = t.compress_shipped_prm(
+    exe, work, "laminate_small_ci_contact.prm",
+    {}, 0.3)
 E = curves.loading_modulus(c.strain, c.stress).modulus
 y = curves.offset_yield(c.strain, c.stress, E)
 t.check(y is not None and abs(y.stress / 2804.0 - 1) < 0.04,

@@ -68,6 +68,31 @@ def simulate(exe, work, name, template, overrides, n_ranks=1):
     return curves.read_curve(out)
 
 
+def compress_shipped_prm(exe, work, prm_name, overrides, target):
+    """Run prm/PRM_NAME with 'Sub/Entry' overrides to Loading/Target strain
+    = target; checks that it completed, reached the target and pushed at
+    every step. Returns (CompletedProcess, curve)."""
+    name = Path(prm_name).stem
+    out = work / name
+    text = (ROOT / "prm" / prm_name).read_text()
+    overrides = dict(overrides)
+    overrides.update({"Output directory": str(out),
+                      "Loading/Target strain": str(target)})
+    for entry, value in overrides.items():
+        text = convergence.set_prm_entry(text, entry, str(value))
+    prm = work / f"{name}.prm"
+    prm.write_text(text)
+    p = run(exe, prm)
+    status = (out / "run_status.txt").read_text().strip()
+    check(status == "completed", f"{name}: run status '{status}'")
+    c = curves.read_curve(out)
+    check(abs(c.strain[-1] - target) < 1e-9,
+          f"reached {100 * c.strain[-1]:.2f} % (target {100 * target:g} %)")
+    check(all(s > 0 for s in c.stress[1:]),
+          "compressive punch force at every step")
+    return p, c
+
+
 def kill_and_restart(exe, prm, out, min_rows):
     """Run prm, SIGKILL it once stress_strain.csv in out has min_rows data
     rows, then run it again with --restart. Checks that the run was killed;
