@@ -18,7 +18,14 @@ step writes its fields (contact_state: 1 stick, 2 slip).
    of its trial elastic slip, which still carries a little of its stick
    phase), at least 5 such steps.
 5. Punch slide without Coulomb contact is refused (exit 1, entry named).
+6. The same sliding run on 2 ranks gives the 1-rank curve (N, F_t and the
+   slide, 1e-6 relative: every contact point is assembled on one rank).
+7. Restart across the slide: a run stopped by Maximum steps in the sheared
+   phase (stick-slip transition) and restarted from its checkpoint ends on
+   the uninterrupted curve (1e-8): the anchors of the stick/slip history
+   are in the checkpoint, the slide itself follows from the punch travel.
 """
+import subprocess
 import math
 import sys
 
@@ -94,4 +101,46 @@ bad = t.write_prm("j2_pillar.prm", work / "bad.prm",
 p = t.run(exe, bad, check=False)
 t.check(p.returncode == 1 and "Punch slide" in p.stdout + p.stderr,
         f"Punch slide with a Dirichlet punch: exit {p.returncode}, entry named")
+
+
+def columns(curve):
+    return np.array([curve.columns[k] for k in
+                     ("force", "tangential_force", "punch_slide")])
+
+
+def rel_diff(a, b):
+    """Largest difference of the three columns, relative to each column's
+    largest magnitude; inf if the curves have different steps."""
+    if len(a) != len(b) or not np.allclose(a.strain, b.strain, rtol=1e-9):
+        return np.inf
+    ca, cb = columns(a), columns(b)
+    return float(np.max(np.abs(ca - cb).max(axis=1) /
+                        np.abs(cb).max(axis=1)))
+
+
+# 6. two ranks (no field output: the curve is compared)
+quiet = dict(base, **{"Output/Field output interval": 0})
+c2 = t.simulate(exe, work, "slide_np2", "j2_pillar.prm", quiet, n_ranks=2)
+rel = rel_diff(c2, c)
+t.check(rel < 1e-6, f"sliding on 2 ranks vs 1 rank: {rel:.2e} < 1e-6")
+
+# 7. restart in the sheared phase (the reference is the 1-rank run c)
+out = work / "slide_restart"
+stop = sheared[n_stick - 1]  # the last step in which some points stick
+prm = t.write_prm("j2_pillar.prm", work / "slide_restart.prm",
+                  dict(quiet, **{"Output directory": str(out),
+                                 "Checkpoint/Interval": 1,
+                                 "Time stepping/Maximum steps": steps[stop]}))
+p = t.run(exe, prm, check=False)
+t.check(p.returncode == 2, f"stopped by Maximum steps = {steps[stop]} in "
+        f"the sheared phase (exit {p.returncode})")
+prm2 = t.write_prm("j2_pillar.prm", work / "slide_restart2.prm",
+                   dict(quiet, **{"Output directory": str(out)}))
+p = subprocess.run([str(exe), str(prm2), "--restart"], capture_output=True,
+                   text=True, timeout=600)
+t.check(p.returncode == 0, f"restart completed (exit {p.returncode}) "
+        f"{p.stderr.strip()[-300:]}")
+rel = rel_diff(curves.read_curve(out), c)
+t.check(rel < 1e-8, f"restarted sliding run vs uninterrupted: {rel:.2e} "
+        "< 1e-8")
 sys.exit(t.finish())
