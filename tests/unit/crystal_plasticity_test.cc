@@ -8,6 +8,7 @@
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/lac/full_matrix.h>
+#include <functional>
 #include <gtest/gtest.h>
 #include <material_checks.h>
 #include <micropillar/constitutive/crystal/crystal_plasticity.h>
@@ -94,25 +95,32 @@ namespace
 
   /// Uniaxial stress along z: λz prescribed, (λx, λy) from P_xx = P_yy = 0
   /// by Newton with the consistent tangent (shear-free by the symmetry of
-  /// the orientations used). Returns the Cauchy σ_zz of the last step.
+  /// the orientations used). Returns the Cauchy σ_zz of the last step. The
+  /// new state persists through the lateral iteration of a step and
+  /// start_step() opens each step, as in the solver (a frozen sub-step
+  /// count is kept); @p after_step sees each converged new state.
   double
-  uniaxial_z(const Model         &m,
-             std::vector<double> &state,
-             const double         strain_rate,
-             const double         dt,
-             const unsigned int   n_steps)
+  uniaxial_z(
+    const Model                                            &m,
+    std::vector<double>                                    &state,
+    const double                                            strain_rate,
+    const double                                            dt,
+    const unsigned int                                      n_steps,
+    const std::function<void(const std::vector<double> &)> &after_step = {})
   {
     Tensor2             F_old = identity();
     std::vector<double> s_new;
     double              sigma = 0.;
     for (unsigned int k = 1; k <= n_steps; ++k)
     {
+      s_new = state;
+      m.start_step(s_new);
       Tensor2 F = F_old;
       F[2][2]   = 1. - strain_rate * k * dt;
       UpdateResult r;
       for (unsigned int it = 0; it < 30; ++it)
       {
-        r = run_update(m, F, F_old, dt, state, &s_new);
+        m.update(F, F_old, dt, state, s_new, r);
         EXPECT_TRUE(r.converged);
         if (std::abs(r.P[0][0]) + std::abs(r.P[1][1]) < 1e-9)
           break;
@@ -122,6 +130,8 @@ namespace
         F[0][0] -= (d * r.P[0][0] - b * r.P[1][1]) / det;
         F[1][1] -= (-c * r.P[0][0] + a * r.P[1][1]) / det;
       }
+      if (after_step)
+        after_step(s_new);
       const Tensor2 sig =
         (1. / dealii::determinant(F)) * r.P * dealii::transpose(F);
       sigma = sig[2][2];
@@ -1220,54 +1230,10 @@ TEST(CrystalPlasticity, FrozenSubstepsGrowAndReset)
 }
 
 // Accuracy of the two sub-step rules against a 100x finer sub-stepping
-// (limit 1e-4, uniform sub-steps): uniaxial compression along z to 5 % in
-// steps of 1 % (a large increment, so that the steps sub-step), FCC and
-// HCP. The frozen count is kept through the lateral Newton iteration of
-// each step, as the solver keeps it through its Newton solve.
-namespace
-{
-  double
-  uniaxial_frozen(const CrystalPlasticity &m,
-                  const double             strain_rate,
-                  const double             dt,
-                  const unsigned int       n_steps,
-                  unsigned int            &max_m)
-  {
-    std::vector<double> state(m.n_state()), buf;
-    m.initialise_state(PointContext(), state);
-    Tensor2 F_old = identity();
-    double  sigma = 0.;
-    for (unsigned int k = 1; k <= n_steps; ++k)
-    {
-      buf = state;
-      m.start_step(buf);
-      Tensor2 F = F_old;
-      F[2][2]   = 1. - strain_rate * k * dt;
-      UpdateResult r;
-      for (unsigned int it = 0; it < 30; ++it)
-      {
-        r = update_into(m, F, F_old, dt, state, buf);
-        EXPECT_TRUE(r.converged);
-        if (std::abs(r.P[0][0]) + std::abs(r.P[1][1]) < 1e-9)
-          break;
-        const double a = r.dP_dF[0][0][0][0], b = r.dP_dF[0][0][1][1],
-                     c = r.dP_dF[1][1][0][0], d = r.dP_dF[1][1][1][1];
-        const double det = a * d - b * c;
-        F[0][0] -= (d * r.P[0][0] - b * r.P[1][1]) / det;
-        F[1][1] -= (-c * r.P[0][0] + a * r.P[1][1]) / det;
-      }
-      for (const Phase ph : {Phase::hcp, Phase::fcc})
-        if (m.has_phase(ph))
-          max_m = std::max(max_m, m.substep_count(ph, buf));
-      const Tensor2 sig =
-        (1. / dealii::determinant(F)) * r.P * dealii::transpose(F);
-      sigma = sig[2][2];
-      state = buf;
-      F_old = F;
-    }
-    return sigma;
-  }
-} // namespace
+// (limit 1e-4, uniform sub-steps): uniaxial compression along z in large
+// steps (so that they sub-step), FCC and HCP. The frozen count is kept
+// through the lateral Newton iteration of each step (uniaxial_z), as the
+// solver keeps it through its Newton solve.
 
 TEST(CrystalPlasticity, SubstepRulesAgainstFineSubstepping)
 {
@@ -1286,8 +1252,20 @@ TEST(CrystalPlasticity, SubstepRulesAgainstFineSubstepping)
     auto         s_a    = fresh_state(adaptive);
     const double sig_a  = uniaxial_z(adaptive, s_a, rate, dt, n);
     unsigned int m_fine = 0, max_m = 0;
-    const double sig_f = uniaxial_frozen(fine, rate, dt, n, m_fine);
-    const double sig_p = uniaxial_frozen(frozen, rate, dt, n, max_m);
+    const auto   count = [](const CrystalPlasticity &model, unsigned int &m)
+    {
+      return [&model, &m](const std::vector<double> &st)
+      {
+        for (const Phase ph : {Phase::hcp, Phase::fcc})
+          if (model.has_phase(ph))
+            m = std::max(m, model.substep_count(ph, st));
+      };
+    };
+    auto         s_f = fresh_state(fine), s_p = fresh_state(frozen);
+    const double sig_f =
+      uniaxial_z(fine, s_f, rate, dt, n, count(fine, m_fine));
+    const double sig_p =
+      uniaxial_z(frozen, s_p, rate, dt, n, count(frozen, max_m));
     const double err_a = sig_a / sig_f - 1., err_p = sig_p / sig_f - 1.;
     std::printf("%s, sigma_zz at %.0f %% (%.0f %% steps): fine %.4f MPa (m up "
                 "to %u), adaptive %.4f (%+.2e rel.), per step %.4f (%+.2e "

@@ -54,6 +54,25 @@ namespace micropillar
                          updates);
         }
 
+        /// Diagnostic (MICROPILLAR_DEBUG_SUBSTEPS set, "Sub-step rule = per
+        /// step"): counts the growths of a frozen count within an attempt
+        /// and prints the count at every power of 2.
+        void
+        count_substep_growth()
+        {
+          static const bool on =
+            std::getenv("MICROPILLAR_DEBUG_SUBSTEPS") != nullptr;
+          static unsigned long growths = 0;
+          if (!on)
+            return;
+          ++growths;
+          if ((growths & (growths - 1)) == 0)
+            std::fprintf(stderr,
+                         "crystal plasticity: %lu growths of a frozen "
+                         "sub-step count\n",
+                         growths);
+        }
+
         /// Column kl of dP/dF for P = F Sref: dP (the part through Sref)
         /// plus dF/dF_kl Sref.
         inline void
@@ -1780,6 +1799,8 @@ namespace micropillar
               m *= 2;
               factor = 1.;
             }
+            if (substeps[ip] > 0 && m > substeps[ip])
+              count_substep_growth();
             new_state[i_substeps_ + ip] = m;
           }
           if (w == 1.)
