@@ -2,8 +2,11 @@
 #include <Epetra_MultiVector.h>
 #include <Teuchos_ParameterList.hpp>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/quadrature.h>
+#include <deal.II/base/utilities.h>
 #include <deal.II/dofs/dof_tools.h>
 #include <deal.II/fe/component_mask.h>
 #include <deal.II/fe/fe_values.h>
@@ -134,6 +137,27 @@ namespace micropillar
       }
     } // namespace
 
+    void
+    debug_memory(const char *where, const bool always)
+    {
+      static const bool on = std::getenv("MICROPILLAR_DEBUG_MEMORY") != nullptr;
+      static double     last_peak = 0.;
+      if (!on)
+        return;
+      Utilities::System::MemoryStats mem;
+      Utilities::System::get_memory_stats(mem);
+      const double peak = mem.VmHWM / 1024.;
+      if (!always && peak <= last_peak + 2.)
+        return;
+      last_peak = peak;
+      std::fprintf(stderr,
+                   "memory rank %u: %s: VmRSS %.1f MB, VmHWM %.1f MB\n",
+                   Utilities::MPI::this_mpi_process(MPI_COMM_WORLD),
+                   where,
+                   mem.VmRSS / 1024.,
+                   peak);
+    }
+
     // The stored ML hierarchy and what it was built for.
     struct LinearSolverState::Cache
     {
@@ -221,6 +245,7 @@ namespace micropillar
           TrilinosWrappers::SolverDirect::AdditionalData(false,
                                                          "Amesos_Mumps"));
         klu.solve(A, x, b);
+        debug_memory("after a direct (MUMPS) solve");
       };
       LinearSolverState::Cache &cache = *state.cache;
       auto                      build = [&]()
@@ -247,6 +272,7 @@ namespace micropillar
         ml.set("null space: vectors", cache.modes->Values());
         cache.amg = std::make_unique<TrilinosWrappers::PreconditionAMG>();
         cache.amg->initialize(A, ml);
+        debug_memory("after the ML set-up");
         cache.matrix           = &A.trilinos_matrix();
         cache.uses             = 0;
         cache.fresh_iterations = 0;
@@ -266,6 +292,7 @@ namespace micropillar
         try
         {
           gmres.solve(A, x, b, *cache.amg);
+          debug_memory("after a GMRES solve");
         }
         catch (const std::exception &)
         {

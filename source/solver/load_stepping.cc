@@ -188,6 +188,15 @@ namespace micropillar
     {
       const bool machine = params.punch.machine_stiffness > 0.;
       StepResult total;
+      // A new attempt: models may fix choices for its Newton solves
+      // (Model::start_step; the crystal's "Sub-step rule = per step").
+      for (const auto &cell : triangulation.active_cell_iterators())
+        if (cell->is_locally_owned())
+        {
+          const auto &model = *models[cell->material_id()];
+          for (auto &p : history.get_data(cell))
+            model.start_step(p->new_state);
+        }
       for (unsigned int pass = 0;; ++pass)
       {
         d_new = d_programme;
@@ -282,8 +291,11 @@ namespace micropillar
       else
       {
         make_grid();
+        debug_memory("after the mesh", true);
         setup_system();
+        debug_memory("after the matrix and vectors", true);
         initialise_history();
+        debug_memory("after the quadrature-point history", true);
         increment = params.time.initial_increment;
       }
       install_signal_handlers();

@@ -218,6 +218,7 @@ namespace micropillar
           solution               = u;
           const bool with_matrix = ls_step == 0;
           const bool ok          = assemble(dt, with_matrix);
+          debug_memory("after an assembly");
           if (ok)
             norms = residual_norms();
           const bool last = !params.newton.line_search ||

@@ -35,6 +35,10 @@ cases = [
      ["Layer stack", "pilar"]),
     ("material_without_model", {"Geometry/Mesh file": mesh}, "",
      ["physical volume tag 1", "Materials"], "gmsh_one_material.prm"),
+    ("unknown_substep_rule", {},
+     "subsection Materials\n  subsection crystal\n    subsection Numerics\n"
+     "      set Sub-step rule = sometimes\n    end\n  end\nend\n",
+     ["Sub-step rule", "sometimes"], "crystal_pillar.prm"),
     ("bad_time_stepping",
      {"Time stepping/Minimum strain increment": "0.01"}, "",
      ["Minimum strain increment"]),

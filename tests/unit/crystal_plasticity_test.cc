@@ -8,6 +8,7 @@
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/lac/full_matrix.h>
+#include <functional>
 #include <gtest/gtest.h>
 #include <material_checks.h>
 #include <micropillar/constitutive/crystal/crystal_plasticity.h>
@@ -94,25 +95,32 @@ namespace
 
   /// Uniaxial stress along z: λz prescribed, (λx, λy) from P_xx = P_yy = 0
   /// by Newton with the consistent tangent (shear-free by the symmetry of
-  /// the orientations used). Returns the Cauchy σ_zz of the last step.
+  /// the orientations used). Returns the Cauchy σ_zz of the last step. The
+  /// new state persists through the lateral iteration of a step and
+  /// start_step() opens each step, as in the solver (a frozen sub-step
+  /// count is kept); @p after_step sees each converged new state.
   double
-  uniaxial_z(const Model         &m,
-             std::vector<double> &state,
-             const double         strain_rate,
-             const double         dt,
-             const unsigned int   n_steps)
+  uniaxial_z(
+    const Model                                            &m,
+    std::vector<double>                                    &state,
+    const double                                            strain_rate,
+    const double                                            dt,
+    const unsigned int                                      n_steps,
+    const std::function<void(const std::vector<double> &)> &after_step = {})
   {
     Tensor2             F_old = identity();
     std::vector<double> s_new;
     double              sigma = 0.;
     for (unsigned int k = 1; k <= n_steps; ++k)
     {
+      s_new = state;
+      m.start_step(s_new);
       Tensor2 F = F_old;
       F[2][2]   = 1. - strain_rate * k * dt;
       UpdateResult r;
       for (unsigned int it = 0; it < 30; ++it)
       {
-        r = run_update(m, F, F_old, dt, state, &s_new);
+        m.update(F, F_old, dt, state, s_new, r);
         EXPECT_TRUE(r.converged);
         if (std::abs(r.P[0][0]) + std::abs(r.P[1][1]) < 1e-9)
           break;
@@ -122,6 +130,8 @@ namespace
         F[0][0] -= (d * r.P[0][0] - b * r.P[1][1]) / det;
         F[1][1] -= (-c * r.P[0][0] + a * r.P[1][1]) / det;
       }
+      if (after_step)
+        after_step(s_new);
       const Tensor2 sig =
         (1. / dealii::determinant(F)) * r.P * dealii::transpose(F);
       sigma = sig[2][2];
@@ -1058,4 +1068,221 @@ TEST(CrystalPlasticity, TangentWithSubsteppingBarrierAndCoarsening)
               e_coarsening);
   EXPECT_LT(e_barrier, 1e-6);
   EXPECT_LT(e_coarsening, 1e-6);
+}
+
+// Issue 16: "Sub-step rule = per step". The count m is chosen at the first
+// update after start_step() and then frozen: the update is then a smooth
+// function of F where the adaptive rule jumps.
+namespace
+{
+  CrystalPlasticity::Parameters
+  per_step(CrystalPlasticity::Parameters p)
+  {
+    p.substeps_per_step = true;
+    return p;
+  }
+
+  /// One update into the persistent buffer @p buf (as the solver keeps a
+  /// point's new state through the Newton iterations of an attempt).
+  UpdateResult
+  update_into(const Model               &m,
+              const Tensor2             &F,
+              const Tensor2             &F_old,
+              const double               dt,
+              const std::vector<double> &old_state,
+              std::vector<double>       &buf)
+  {
+    UpdateResult r;
+    m.update(F, F_old, dt, old_state, buf, r);
+    return r;
+  }
+} // namespace
+
+// The consistent tangent with a frozen count m > 1 against central
+// differences taken with the same frozen m.
+TEST(CrystalPlasticity, TangentWithFrozenSubsteps)
+{
+  const CrystalPlasticity m(per_step(fcc_crystal(20., 35., 50.)));
+  Tensor2                 F_old;
+  const auto              s  = drive(m, 12, 0.5, F_old);
+  const double            dt = 40.; // Δε ≈ 4 %
+  const Tensor2           F  = F_old + dt * velocity_gradient();
+  std::vector<double>     buf(m.n_state(), 0.);
+  m.start_step(buf);
+  const UpdateResult r = update_into(m, F, F_old, dt, s, buf);
+  ASSERT_TRUE(r.converged);
+  const unsigned int n_sub = m.substep_count(Phase::fcc, buf);
+  EXPECT_GE(n_sub, 4u) << "the step was not sub-stepped";
+  double max_a = 0., max_diff = 0.;
+  for (unsigned int k = 0; k < 3; ++k)
+    for (unsigned int l = 0; l < 3; ++l)
+    {
+      const double h  = 1e-7;
+      Tensor2      Fp = F, Fm = F;
+      Fp[k][l] += h;
+      Fm[k][l] -= h;
+      const UpdateResult rp = update_into(m, Fp, F_old, dt, s, buf);
+      const UpdateResult rm = update_into(m, Fm, F_old, dt, s, buf);
+      ASSERT_TRUE(rp.converged && rm.converged);
+      EXPECT_EQ(m.substep_count(Phase::fcc, buf), n_sub);
+      for (unsigned int i = 0; i < 3; ++i)
+        for (unsigned int j = 0; j < 3; ++j)
+        {
+          max_diff = std::max(max_diff,
+                              std::abs((rp.P[i][j] - rm.P[i][j]) / (2. * h) -
+                                       r.dP_dF[i][j][k][l]));
+          max_a    = std::max(max_a, std::abs(r.dP_dF[i][j][k][l]));
+        }
+    }
+  std::printf("frozen m = %u: tangent error %.2e\n", n_sub, max_diff / max_a);
+  EXPECT_LT(max_diff / max_a, 1e-6);
+}
+
+// Across the increment where the adaptive rule switches from one to two
+// sub-steps, its stress jumps by the time-integration error; with the
+// count frozen at the smaller increment the stress changes by A dF only.
+TEST(CrystalPlasticity, FrozenSubstepsRemoveTheJump)
+{
+  const CrystalPlasticity adaptive(fcc_crystal(20., 35., 50.));
+  const CrystalPlasticity frozen(per_step(fcc_crystal(20., 35., 50.)));
+  Tensor2                 F_old;
+  const auto              s     = drive(adaptive, 12, 0.5, F_old);
+  const double            limit = adaptive.get_parameters().max_slip_increment;
+  // max|Δγ| of a single step over dt (a frozen m = 1 update).
+  const auto slip_of = [&](const double dt)
+  {
+    std::vector<double> buf(frozen.n_state(), 0.), s1;
+    frozen.start_step(buf);
+    const Tensor2 F = F_old + dt * velocity_gradient();
+    EXPECT_TRUE(update_into(frozen, F, F_old, dt, s, buf).converged);
+    return frozen.substep_count(Phase::fcc, buf) == 1
+             ? largest_slip_increment(frozen, Phase::fcc, s, buf)
+             : 2. * limit;
+  };
+  // Bisect the dt where the single step's max|Δγ| reaches the limit.
+  double lo = 0.5, hi = 40.;
+  ASSERT_LT(slip_of(lo), limit);
+  ASSERT_GT(slip_of(hi), limit);
+  for (unsigned int k = 0; k < 60; ++k)
+  {
+    const double mid                 = 0.5 * (lo + hi);
+    (slip_of(mid) < limit ? lo : hi) = mid;
+  }
+  // Fixed dt: the step is crossed by F alone, F = F_old + x dt L, x = 1 ∓ δ.
+  const double        dt = 0.5 * (lo + hi), delta = 1e-6;
+  const Tensor2       Fm = F_old + (1. - delta) * dt * velocity_gradient();
+  const Tensor2       Fp = F_old + (1. + delta) * dt * velocity_gradient();
+  const UpdateResult  am = run_update(adaptive, Fm, F_old, dt, s);
+  const UpdateResult  ap = run_update(adaptive, Fp, F_old, dt, s);
+  std::vector<double> buf(frozen.n_state(), 0.);
+  frozen.start_step(buf);
+  const UpdateResult fm = update_into(frozen, Fm, F_old, dt, s, buf);
+  const UpdateResult fp = update_into(frozen, Fp, F_old, dt, s, buf);
+  ASSERT_TRUE(am.converged && ap.converged && fm.converged && fp.converged);
+  EXPECT_EQ(frozen.substep_count(Phase::fcc, buf), 1u);
+  // A dF, the change a smooth response makes.
+  Tensor2 dF = (2. * delta * dt) * velocity_gradient(), linear;
+  for (unsigned int i = 0; i < 3; ++i)
+    for (unsigned int j = 0; j < 3; ++j)
+      for (unsigned int k = 0; k < 3; ++k)
+        for (unsigned int l = 0; l < 3; ++l)
+          linear[i][j] += fm.dP_dF[i][j][k][l] * dF[k][l];
+  const double jump_adaptive = (ap.P - am.P).norm();
+  const double jump_frozen   = (fp.P - fm.P - linear).norm();
+  std::printf("across the switch (dt = %.6f s): adaptive |dP| = %.3e MPa, "
+              "frozen |dP - A dF| = %.3e MPa, |A dF| = %.3e MPa\n",
+              dt,
+              jump_adaptive,
+              jump_frozen,
+              linear.norm());
+  EXPECT_GT(jump_adaptive, 100. * linear.norm());
+  EXPECT_LT(jump_frozen, 1e-3 * linear.norm());
+}
+
+// A frozen count grows when a later iterate needs more than 1.5x the limit,
+// to the count a fresh choice makes there; start_step() forgets it.
+TEST(CrystalPlasticity, FrozenSubstepsGrowAndReset)
+{
+  const CrystalPlasticity m(per_step(fcc_crystal(20., 35., 50.)));
+  Tensor2                 F_old;
+  const auto              s = drive(m, 12, 0.5, F_old);
+  std::vector<double>     buf(m.n_state(), 0.), fresh(m.n_state(), 0.);
+  m.start_step(buf);
+  ASSERT_TRUE(
+    update_into(m, F_old + 2. * velocity_gradient(), F_old, 40., s, buf)
+      .converged);
+  const unsigned int m_small = m.substep_count(Phase::fcc, buf);
+  const Tensor2      F_big   = F_old + 40. * velocity_gradient();
+  const UpdateResult grown   = update_into(m, F_big, F_old, 40., s, buf);
+  m.start_step(fresh);
+  const UpdateResult chosen = update_into(m, F_big, F_old, 40., s, fresh);
+  ASSERT_TRUE(grown.converged && chosen.converged);
+  const unsigned int m_grown = m.substep_count(Phase::fcc, buf);
+  std::printf("m: %u at 0.2 %%, %u after the growth, %u chosen fresh\n",
+              m_small,
+              m_grown,
+              m.substep_count(Phase::fcc, fresh));
+  EXPECT_LT(m_small, m_grown);
+  EXPECT_EQ(m_grown, m.substep_count(Phase::fcc, fresh));
+  EXPECT_LT((grown.P - chosen.P).norm(), 1e-12 * chosen.P.norm());
+  m.start_step(buf);
+  EXPECT_EQ(m.substep_count(Phase::fcc, buf), 0u);
+}
+
+// Accuracy of the two sub-step rules against a 100x finer sub-stepping
+// (limit 1e-4, uniform sub-steps): uniaxial compression along z in large
+// steps (so that they sub-step), FCC and HCP. The frozen count is kept
+// through the lateral Newton iteration of each step (uniaxial_z), as the
+// solver keeps it through its Newton solve.
+
+TEST(CrystalPlasticity, SubstepRulesAgainstFineSubstepping)
+{
+  for (const bool hcp : {false, true})
+  {
+    const auto base =
+      hcp ? hcp_crystal(10., 40., 25., false) : fcc_crystal(20., 35., 50.);
+    auto fine_p               = per_step(base);
+    fine_p.max_slip_increment = 1e-4;
+    fine_p.max_substeps       = 4096;
+    // Steps of 1 % (HCP) and 2 % (FCC: 1 % steps do not sub-step), 5 steps.
+    const double            rate = 5e-3, dt = hcp ? 2. : 4.;
+    const unsigned int      n = 5;
+    const CrystalPlasticity adaptive(base), fine(fine_p),
+      frozen(per_step(base));
+    auto         s_a    = fresh_state(adaptive);
+    const double sig_a  = uniaxial_z(adaptive, s_a, rate, dt, n);
+    unsigned int m_fine = 0, max_m = 0;
+    const auto   count = [](const CrystalPlasticity &model, unsigned int &m)
+    {
+      return [&model, &m](const std::vector<double> &st)
+      {
+        for (const Phase ph : {Phase::hcp, Phase::fcc})
+          if (model.has_phase(ph))
+            m = std::max(m, model.substep_count(ph, st));
+      };
+    };
+    auto         s_f = fresh_state(fine), s_p = fresh_state(frozen);
+    const double sig_f =
+      uniaxial_z(fine, s_f, rate, dt, n, count(fine, m_fine));
+    const double sig_p =
+      uniaxial_z(frozen, s_p, rate, dt, n, count(frozen, max_m));
+    const double err_a = sig_a / sig_f - 1., err_p = sig_p / sig_f - 1.;
+    std::printf("%s, sigma_zz at %.0f %% (%.0f %% steps): fine %.4f MPa (m up "
+                "to %u), adaptive %.4f (%+.2e rel.), per step %.4f (%+.2e "
+                "rel., m up to %u)\n",
+                hcp ? "HCP" : "FCC",
+                100. * rate * dt * n,
+                100. * rate * dt,
+                sig_f,
+                m_fine,
+                sig_a,
+                err_a,
+                sig_p,
+                err_p,
+                max_m);
+    EXPECT_GE(max_m, 2u) << "the steps were not sub-stepped";
+    // The frozen count is as accurate as the adaptive rule (the rest of
+    // the error is the step's own, strengths held at the sub-step start).
+    EXPECT_LT(std::abs(err_p), 1.25 * std::abs(err_a) + 1e-3);
+  }
 }

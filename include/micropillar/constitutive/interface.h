@@ -99,6 +99,16 @@ namespace micropillar
              std::vector<double>       &new_state,
              UpdateResult              &result) const = 0;
 
+      /// Called by the solver on the new state of every point at the start
+      /// of each load-step attempt (before its predictor), so that a model
+      /// may hold a choice fixed for the whole Newton solve of the attempt
+      /// (the crystal's sub-step count, "Sub-step rule = per step"). The
+      /// default does nothing.
+      virtual void
+      start_step(std::vector<double> & /*new_state*/) const
+      {
+      }
+
       /// Names of the scalar fields derived from the state that go to the
       /// field output (e.g. "fcc_fraction", "free_volume").
       virtual std::vector<std::string>

@@ -79,6 +79,13 @@ namespace micropillar
                         const LinearSolverParameters                 &prm,
                         const dealii::DoFHandler<3>                  &dof,
                         LinearSolverState                            &state);
+
+    /// Diagnostic (MICROPILLAR_DEBUG_MEMORY set): prints this rank's VmRSS
+    /// and peak VmHWM [MB] to stderr with @p where, whenever the peak grew
+    /// by more than 2 MB since the last print (or @p always), so the peak
+    /// memory of a run can be attributed to the stage that raised it.
+    void
+    debug_memory(const char *where, const bool always = false);
   } // namespace solver
 } // namespace micropillar
 

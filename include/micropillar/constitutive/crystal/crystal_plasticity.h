@@ -80,7 +80,21 @@
 //    tangent is exact). The Newton starts from the stress of the sub-step
 //    start, scaled back onto the flow surface if it lies far outside;
 //  - sub-stepping (halving, then doubling again, F interpolated linearly)
-//    when the Newton fails or max|Δγ| exceeds "Maximum slip increment";
+//    when the Newton fails or max|Δγ| exceeds "Maximum slip increment"
+//    ("Sub-step rule = adaptive", the default). That count is chosen anew
+//    at every call, so it is a discontinuous function of F: within one
+//    global Newton solve a point that switches between one and two
+//    sub-steps makes the residual jump by its time-integration error
+//    (issue 16). "Sub-step rule = per step" freezes it: m equal sub-steps
+//    per phase, m = 1, 2, 4, ... the smallest that converges with max|Δγ|
+//    <= the limit, chosen at the first update of a load-step attempt
+//    (Model::start_step() clears it) and stored in the state; later
+//    updates of the attempt reuse m and double it only when a sub-step's
+//    local Newton fails or max|Δγ| exceeds 1.5x the limit (m only grows,
+//    so a point can jump at most log2(Maximum substeps) times per
+//    attempt, and the factor 1.5 keeps points that sit at the limit from
+//    growing on round-off). Within an attempt the residual is then a smooth
+//    function of the displacement except at those growths;
 //  - the consistent tangent dP/dF is analytic for a single step; with
 //    more than one sub-step (issue 16) it chains the sensitivities to F of
 //    every sub-step's end state: F_a = F_n + θ (F − F_n) moves with F, so
@@ -206,8 +220,11 @@ namespace micropillar
           Microstructure::Parameters microstructure;
 
           // Numerics.
-          double       max_slip_increment    = 0.01;
-          unsigned int max_substeps          = 256;
+          double       max_slip_increment = 0.01;
+          unsigned int max_substeps       = 256;
+          /// false: "adaptive" (halve/double per call); true: "per step"
+          /// (m equal sub-steps frozen per load-step attempt; file comment).
+          bool         substeps_per_step     = false;
           double       newton_tolerance      = 1e-12; // × C11
           unsigned int max_newton_iterations = 40;
         };
@@ -235,6 +252,11 @@ namespace micropillar
                const std::vector<double> &old_state,
                std::vector<double>       &new_state,
                UpdateResult              &result) const override;
+
+        /// "Sub-step rule = per step": forget the sub-step counts of the
+        /// last attempt (the next update chooses them anew).
+        void
+        start_step(std::vector<double> &new_state) const override;
 
         /// grain_id, orientation_phi1/Phi/phi2 [deg, Bunge, parent phase],
         /// c_axis_z (sample z-component of the parent's lattice z axis),
@@ -269,6 +291,11 @@ namespace micropillar
           hcp = 0,
           fcc = 1
         };
+
+        /// Sub-step count m of @p phase stored in @p state ("per step"
+        /// rule; 0: not chosen yet, or the adaptive rule).
+        unsigned int
+        substep_count(Phase phase, const std::vector<double> &state) const;
 
         /// Whether @p phase has a state block.
         bool
@@ -353,18 +380,31 @@ namespace micropillar
         void
         setup();
 
-        bool
-        update_phase(const PhaseData           &ph,
-                     const Tensor2             &F_old,
-                     const Tensor2             &F,
-                     const double               dt,
-                     const double               h0,
-                     const Vector3             &N0,
-                     const bool                 interface,
-                     const std::vector<double> &old_state,
-                     std::vector<double>       &new_state,
-                     Tensor2                   &P,
-                     Tensor4                   &A) const;
+        /// Outcome of update_phase().
+        enum class PhaseStatus
+        {
+          ok,
+          failed,       // local Newton or sub-step limit: no result
+          more_substeps // uniform sub-steps: a sub-step failed or exceeded
+                        // the slip limit (caller doubles m)
+        };
+
+        /// One phase's update. @p uniform = 0: adaptive sub-steps with
+        /// limit Maximum slip increment; @p uniform = m > 0: m equal
+        /// sub-steps, max|Δγ| of each at most @p slip_limit.
+        PhaseStatus
+        update_phase(const PhaseData     &ph,
+                     const Tensor2       &F_old,
+                     const Tensor2       &F,
+                     const double         dt,
+                     const double         h0,
+                     const Vector3       &N0,
+                     const bool           interface,
+                     const unsigned int   uniform,
+                     const double         slip_limit,
+                     std::vector<double> &new_state,
+                     Tensor2             &P,
+                     Tensor4             &A) const;
 
         /// gα at the start of a (sub)step: F_a, Fp⁻¹ and rα given.
         void
@@ -385,6 +425,9 @@ namespace micropillar
         std::array<Vector3, 6> partials;
         double                 fcc_r0[max_systems];
         unsigned int           n_state_;
+        /// Index of the HCP and FCC sub-step counts ("per step" rule; at
+        /// the end of the state, absent with the adaptive rule).
+        unsigned int i_substeps_ = 0;
       };
     } // namespace crystal
   }   // namespace constitutive
