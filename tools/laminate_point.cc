@@ -9,9 +9,9 @@
 // the tensile elastic energy psi+ of each split (phase_field::energy_split
 // with each sub-model's own isotropic moduli) and the equivalent plastic
 // strain; the mixture's psi+ (what the whole-point degradation sees) for
-// comparison. With a damage d > 0 the point is evaluated with the
-// Fracture entries of the file (laminate phases named in Critical energy
-// release rate: degraded per phase; the material named: as a whole).
+// comparison. With a damage d > 0 the crystal sub-point is degraded with
+// g(d) (residual stiffness 1e-6, spectral split; update_degraded()) from
+// the first step on: the point's response with its crystal cracked.
 //   build/laminate_point PRM [target strain = 0.2] [increment = 0.002]
 //                        [x y of the point = 0.1 0.05] [d = 0]
 // The point sits at z = 1 µm (grain lookup: columnar, x-y only). Strain rate
@@ -90,6 +90,13 @@ main(int argc, char **argv)
   const pf::IsotropicModuli mc = pf::isotropic_moduli(lam->crystal_model(), cc);
   const pf::IsotropicModuli mg = pf::isotropic_moduli(lam->glass_model(), cg);
   const pf::IsotropicModuli mm = pf::isotropic_moduli(*lam, context);
+  pf::PhaseDegradation      deg;
+  deg.g         = pf::degradation(d, 1e-6);
+  deg.split     = pf::Split::spectral;
+  deg.cracks[0] = d > 0.;
+  deg.moduli[0] = mc;
+  deg.moduli[1] = mg;
+  double psi[2];
   std::printf("# moduli K, G [MPa]: crystal %.0f %.0f, glass %.0f %.0f, "
               "mixture %.0f %.0f\n",
               mc.K,
@@ -114,7 +121,7 @@ main(int argc, char **argv)
     bool ok = false;
     for (unsigned int it = 0; it < 40 && !ok; ++it)
     {
-      lam->update(F, F_old, dt, s, s_new, r);
+      lam->update_degraded(F, F_old, dt, s, s_new, r, deg, psi);
       if (!r.converged)
         break;
       // residual over the 8 components ij != zz
@@ -163,10 +170,13 @@ main(int argc, char **argv)
     UpdateResult rc, rg;
     lam->crystal_model().update(F_c, F_c_old, dt, oc, nc, rc);
     lam->glass_model().update(F_g, F_g_old, dt, og, ng, rg);
+    // psi+ from the effective crystal stress; the printed stress degraded
+    const Tensor2 tc = rc.P * dealii::transpose(F_c);
+    if (deg.cracks[0])
+      pf::degrade(rc, F_c, deg.g, deg.split, mc);
     const Tensor2 sc = cauchy(rc.P, F_c), sg = cauchy(rg.P, F_g),
                   sm = cauchy(r.P, F);
-    const Tensor2 tc = rc.P * dealii::transpose(F_c),
-                  tg = rg.P * dealii::transpose(F_g),
+    const Tensor2 tg = rg.P * dealii::transpose(F_g),
                   tm = r.P * dealii::transpose(F);
     const auto ic = in_plane(sc), ig = in_plane(sg);
     using S = pf::Split;
@@ -189,7 +199,6 @@ main(int argc, char **argv)
       pf::energy_split(tm, mm).first,
       lam->crystal_model().equivalent_plastic_strain(nc),
       lam->glass_model().equivalent_plastic_strain(ng));
-    (void)d;
     s     = s_new;
     F_old = F;
   }

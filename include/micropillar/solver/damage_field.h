@@ -39,6 +39,14 @@
 // CG from a fixed initial guess (zero; the AT1 loop from d_old), so a
 // restart is bitwise identical; the converged d is checkpointed.
 //
+// A homogenised laminate whose phases are named in Critical energy release
+// rate ('material/crystal', 'material/glass') is degraded per phase: the
+// damage field evaluates those points itself (evaluate_material_response(),
+// HomogenisedLaminate::update_degraded(): the named phases degraded with
+// g(d) inside the point before traction continuity), H = max of
+// sum f_k psi+_k and Gc = sum f_k Gc_k over the named phases (f_k volume
+// fractions). Brittle only (Plastic work fraction = 0, checked).
+//
 // Initial cracks (Fracture/Initial crack): the history of the points within
 // l/2 of a segment starts at H = 1e3 Gc/l (Borden et al. 2012, CMAME 217,
 // set the history the same way), so d = 1 - O(1e-3) there and stays.
