@@ -127,7 +127,8 @@ namespace micropillar
       UpdateResult        rc, rg;
       std::vector<double> new_c, new_g;
       Tensor1             r;
-      double              r_norm = 0.;
+      double              r_norm      = 0.;
+      double              psi_plus[2] = {0., 0.}; // with a degradation
     };
 
     void
@@ -332,29 +333,53 @@ namespace micropillar
     }
 
     bool
-    HomogenisedLaminate::evaluate(const Tensor1             &a,
-                                  const Tensor2             &F,
-                                  const Tensor2             &F_c_old,
-                                  const Tensor2             &F_g_old,
-                                  const double               dt,
-                                  const Tensor1             &N0,
-                                  const std::vector<double> &old_c,
-                                  const std::vector<double> &old_g,
-                                  Evaluation                &e) const
+    HomogenisedLaminate::evaluate(
+      const Tensor1                       &a,
+      const Tensor2                       &F,
+      const Tensor2                       &F_c_old,
+      const Tensor2                       &F_g_old,
+      const double                         dt,
+      const Tensor1                       &N0,
+      const std::vector<double>           &old_c,
+      const std::vector<double>           &old_g,
+      const phase_field::PhaseDegradation *degradation,
+      Evaluation                          &e) const
     {
       e.a = a;
       // Sized as the solver sizes them: a model may rely on it.
       e.new_c.resize(crystal->n_state());
       e.new_g.resize(glass->n_state());
-      const Tensor2 aN = dealii::outer_product(a, N0);
-      e.rc.converged   = true;
-      e.rg.converged   = true;
-      crystal->update(F + f_g * aN, F_c_old, dt, old_c, e.new_c, e.rc);
+      const Tensor2 aN  = dealii::outer_product(a, N0);
+      e.rc.converged    = true;
+      e.rg.converged    = true;
+      const Tensor2 F_c = F + f_g * aN, F_g = F - f_c * aN;
+      crystal->update(F_c, F_c_old, dt, old_c, e.new_c, e.rc);
       if (!e.rc.converged)
         return false;
-      glass->update(F - f_c * aN, F_g_old, dt, old_g, e.new_g, e.rg);
+      glass->update(F_g, F_g_old, dt, old_g, e.new_g, e.rg);
       if (!e.rg.converged)
         return false;
+      if (degradation != nullptr)
+      {
+        // Each phase's psi+ from its effective stress, then the cracking
+        // phases degraded (the shared kernel of constitutive/phase_field.h).
+        const Tensor2 *Fk[2] = {&F_c, &F_g};
+        UpdateResult  *rk[2] = {&e.rc, &e.rg};
+        for (unsigned int k = 0; k < 2; ++k)
+        {
+          e.psi_plus[k] =
+            phase_field::energy_split(rk[k]->P * dealii::transpose(*Fk[k]),
+                                      degradation->moduli[k],
+                                      degradation->split)
+              .first;
+          if (degradation->cracks[k])
+            phase_field::degrade(*rk[k],
+                                 *Fk[k],
+                                 degradation->g,
+                                 degradation->split,
+                                 degradation->moduli[k]);
+        }
+      }
       e.r      = (e.rc.P - e.rg.P) * N0;
       e.r_norm = e.r.norm();
       return std::isfinite(e.r_norm);
@@ -367,6 +392,33 @@ namespace micropillar
                                 const std::vector<double> &old_state,
                                 std::vector<double>       &new_state,
                                 UpdateResult              &result) const
+    {
+      solve(F, F_old, dt, old_state, new_state, result, nullptr, nullptr);
+    }
+
+    void
+    HomogenisedLaminate::update_degraded(
+      const Tensor2                       &F,
+      const Tensor2                       &F_old,
+      const double                         dt,
+      const std::vector<double>           &old_state,
+      std::vector<double>                 &new_state,
+      UpdateResult                        &result,
+      const phase_field::PhaseDegradation &degradation,
+      double                               psi_plus[2]) const
+    {
+      solve(F, F_old, dt, old_state, new_state, result, &degradation, psi_plus);
+    }
+
+    void
+    HomogenisedLaminate::solve(const Tensor2                       &F,
+                               const Tensor2                       &F_old,
+                               const double                         dt,
+                               const std::vector<double>           &old_state,
+                               std::vector<double>                 &new_state,
+                               UpdateResult                        &result,
+                               const phase_field::PhaseDegradation *degradation,
+                               double *psi_plus) const
     {
       new_state.resize(n_state());
       result.converged  = false;
@@ -397,7 +449,8 @@ namespace micropillar
       // (a softening glass may make it indefinite).
       const auto attempt = [&](const Tensor1 &a0, const double max_step)
       {
-        if (!evaluate(a0, F, F_c_old, F_g_old, dt, N0, old_c, old_g, cur))
+        if (!evaluate(
+              a0, F, F_c_old, F_g_old, dt, N0, old_c, old_g, degradation, cur))
           return false;
         for (unsigned int it = 0; it < parameters.max_iterations; ++it)
         {
@@ -425,6 +478,7 @@ namespace micropillar
                                 N0,
                                 old_c,
                                 old_g,
+                                degradation,
                                 trial) &&
                        trial.r_norm <= (1. - 1e-4 * alpha) * cur.r_norm;
             // No decrease from a point already below the round-off floor
@@ -501,6 +555,9 @@ namespace micropillar
         new_state[normal_index + i] = N0[i];
       }
       new_state[jump_norm_index] = cur.a.norm();
+      if (psi_plus != nullptr)
+        for (unsigned int k = 0; k < 2; ++k)
+          psi_plus[k] = cur.psi_plus[k];
       std::copy(cur.new_c.begin(),
                 cur.new_c.end(),
                 new_state.begin() + crystal_offset());

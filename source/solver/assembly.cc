@@ -148,12 +148,23 @@ namespace micropillar
                 F_eval         = s * F;
                 F_eval_old     = std::cbrt(J0_old / determinant(F_old)) * F_old;
               }
-              model.update(F_eval,
-                           F_eval_old,
-                           dt,
-                           data[q]->old_state,
-                           data[q]->new_state,
-                           r);
+              // A field may evaluate the point itself (per-phase damage
+              // of a laminate); otherwise the model does.
+              const CoupledField *evaluated_by = nullptr;
+              for (auto *field : response_fields)
+                if (field->evaluate_material_response(
+                      q, F_eval, F_eval_old, dt, *data[q], r))
+                {
+                  evaluated_by = field;
+                  break;
+                }
+              if (evaluated_by == nullptr)
+                model.update(F_eval,
+                             F_eval_old,
+                             dt,
+                             data[q]->old_state,
+                             data[q]->new_state,
+                             r);
               if (!r.converged || !std::isfinite(r.P.norm()))
               {
                 point_failure = std::string(r.converged ? "non-finite stress"
@@ -166,7 +177,8 @@ namespace micropillar
                 break;
               }
               for (auto *field : response_fields)
-                field->modify_material_response(q, F_eval, *data[q], r);
+                if (field != evaluated_by)
+                  field->modify_material_response(q, F_eval, *data[q], r);
               const double J_eval = determinant(F_eval);
               data[q]->cauchy =
                 symmetrize(Tensor2(r.P * transpose(F_eval)) / J_eval);

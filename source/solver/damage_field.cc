@@ -44,15 +44,46 @@ namespace micropillar
         , fe(1)
         , dof_handler(tria)
     {
+      const auto &list = parameters.critical_energy_release_rate;
       for (unsigned int id = 0; id < materials.size(); ++id)
       {
-        const auto it =
-          parameters.critical_energy_release_rate.find(materials[id]);
-        Gc.push_back(it == parameters.critical_energy_release_rate.end()
-                       ? 0.
-                       : it->second);
+        const auto it = list.find(materials[id]);
+        Gc.push_back(it == list.end() ? 0. : it->second);
         constitutive::PointContext context;
         context.material_id = id;
+        // Per phase: 'material/crystal', 'material/glass' named.
+        laminate.push_back(nullptr);
+        phases.emplace_back();
+        const std::string phase_name[2] = {materials[id] + "/crystal",
+                                           materials[id] + "/glass"};
+        if (list.count(phase_name[0]) + list.count(phase_name[1]) > 0)
+        {
+          const auto *lam =
+            dynamic_cast<const constitutive::HomogenisedLaminate *>(
+              models[id].get());
+          AssertThrow(lam != nullptr,
+                      ExcMessage(
+                        "Fracture/Critical energy release rate names <" +
+                        (list.count(phase_name[0]) ? phase_name[0]
+                                                   : phase_name[1]) +
+                        ">, but <" + materials[id] +
+                        "> is not a homogenised laminate: only a "
+                        "laminate's phases can be named."));
+          laminate.back()   = lam;
+          const double f_c  = lam->get_parameters().crystal_fraction;
+          const double f[2] = {f_c, 1. - f_c};
+          auto        &p    = phases.back();
+          p.split           = split;
+          const constitutive::Model *sub[2] = {&lam->crystal_model(),
+                                               &lam->glass_model()};
+          for (unsigned int k = 0; k < 2; ++k)
+          {
+            p.cracks[k] = list.count(phase_name[k]) > 0;
+            p.moduli[k] = pf::isotropic_moduli(*sub[k], context);
+            if (p.cracks[k])
+              Gc.back() += f[k] * list.at(phase_name[k]);
+          }
+        }
         moduli.push_back(Gc.back() > 0.
                            ? pf::isotropic_moduli(*models[id], context)
                            : pf::IsotropicModuli());
@@ -205,13 +236,46 @@ namespace micropillar
     }
 
 
+    bool
+    DamageField::evaluate_material_response(const unsigned int          q,
+                                            const Tensor<2, 3>         &F,
+                                            const Tensor<2, 3>         &F_old,
+                                            const double                dt,
+                                            PointHistory               &point,
+                                            constitutive::UpdateResult &r)
+    {
+      const auto *lam = laminate[cell_material];
+      if (lam == nullptr)
+        return false;
+      pf::PhaseDegradation deg = phases[cell_material];
+      deg.g                    = pf::degradation(std::clamp(d_q[q], 0., 1.),
+                              parameters.residual_stiffness);
+      double psi[2];
+      lam->update_degraded(
+        F, F_old, dt, point.old_state, point.new_state, r, deg, psi);
+      if (!r.converged)
+        return true;
+      // Driving force per point volume: the named phases' tensile energies
+      // weighted by their volume fractions (Gc of the point likewise).
+      const double f_c   = lam->get_parameters().crystal_fraction;
+      const double f[2]  = {f_c, 1. - f_c};
+      double       drive = 0.;
+      for (unsigned int k = 0; k < 2; ++k)
+        if (deg.cracks[k])
+          drive += f[k] * psi[k];
+      point.field_new[point_offset] =
+        std::max(point.field_old[point_offset], drive);
+      return true;
+    }
+
+
     void
     DamageField::modify_material_response(const unsigned int          q,
                                           const Tensor<2, 3>         &F,
                                           PointHistory               &point,
                                           constitutive::UpdateResult &r)
     {
-      if (Gc[cell_material] == 0.)
+      if (Gc[cell_material] == 0. || laminate[cell_material] != nullptr)
         return;
       const Tensor<2, 3> tau = r.P * transpose(F);
       double drive = pf::energy_split(tau, moduli[cell_material], split).first;

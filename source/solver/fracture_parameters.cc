@@ -47,7 +47,15 @@ namespace micropillar
         "",
         Patterns::Anything(),
         "Gc per material as 'material: value, ...' [MPa µm = J/m^2]. A "
-        "material not listed never cracks (e.g. the base).");
+        "material not listed never cracks (e.g. the base). A homogenised "
+        "laminate is degraded as a whole (its mixture stress) when it is "
+        "named, or per phase when its phases are named instead, "
+        "'material/crystal: value' and/or 'material/glass: value': one damage "
+        "d per point degrades each named phase's own tensile part (with its "
+        "own moduli and the Energy split) inside the point before the "
+        "laminate's traction continuity is solved; driving force sum f_k "
+        "psi+_k and toughness sum f_k Gc_k over the named phases (f_k volume "
+        "fractions). Per phase needs Plastic work fraction = 0.");
       prm.declare_entry("Residual stiffness",
                         "1e-6",
                         Patterns::Double(0.),
@@ -126,15 +134,28 @@ namespace micropillar
                     ExcMessage(entry("Critical energy release rate", list) +
                                ": item <" + item +
                                "> must read 'material: value'."));
-        const std::string name  = Utilities::trim(item.substr(0, colon));
-        const std::string text  = Utilities::trim(item.substr(colon + 1));
-        bool              known = false;
+        const std::string name = Utilities::trim(item.substr(0, colon));
+        const std::string text = Utilities::trim(item.substr(colon + 1));
+        // 'material/phase': a phase of a homogenised laminate (the model is
+        // checked by the damage field, which has the models).
+        const auto        slash    = name.find('/');
+        const std::string material = name.substr(0, slash);
+        bool              known    = false;
         for (const auto &m : material_names)
-          known = known || m == name;
+          known = known || m == material;
         AssertThrow(known,
                     ExcMessage(entry("Critical energy release rate", list) +
-                               ": <" + name +
+                               ": <" + material +
                                "> is not a material of Materials/Models."));
+        if (slash != std::string::npos)
+        {
+          const std::string phase = name.substr(slash + 1);
+          AssertThrow(phase == "crystal" || phase == "glass",
+                      ExcMessage(entry("Critical energy release rate", list) +
+                                 ": <" + name + ">: the phase <" + phase +
+                                 "> is not crystal or glass (the phases of "
+                                 "a homogenised laminate)."));
+        }
         double value = 0.;
         try
         {
@@ -156,6 +177,17 @@ namespace micropillar
                                ": <" + name + "> appears twice."));
         critical_energy_release_rate[name] = value;
       }
+      // A laminate is degraded as a whole or per phase, not both.
+      for (const auto &[name, value] : critical_energy_release_rate)
+        if (name.find('/') != std::string::npos)
+        {
+          const std::string material = name.substr(0, name.find('/'));
+          AssertThrow(critical_energy_release_rate.count(material) == 0,
+                      ExcMessage(entry("Critical energy release rate", list) +
+                                 ": <" + material + "> and <" + name +
+                                 "> both named: a laminate is degraded as a "
+                                 "whole or per phase, not both."));
+        }
       initial_cracks.clear();
       for (const std::string &item : Utilities::split_string_list(cracks, ';'))
       {
@@ -207,6 +239,15 @@ namespace micropillar
                   ExcMessage(
                     entry("Plastic work threshold", plastic_work_threshold) +
                     ": must be a finite number >= 0 MPa."));
+      if (ductile())
+        for (const auto &[name, value] : critical_energy_release_rate)
+          AssertThrow(name.find('/') == std::string::npos,
+                      ExcMessage(
+                        entry("Plastic work fraction", plastic_work_fraction) +
+                        " with the laminate phase <" + name +
+                        "> in Fracture/Critical energy release rate: the "
+                        "per-phase degradation is brittle only (set 0, or "
+                        "name the laminate as a whole)."));
       AssertThrow(residual_stiffness < 1.,
                   ExcMessage(entry("Residual stiffness", residual_stiffness) +
                              ": must be < 1."));

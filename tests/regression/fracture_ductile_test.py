@@ -81,9 +81,15 @@ for W0 in (0., 10.):
 
 for entry, value in (("Fracture/Plastic work fraction", "-1"),
                      ("Fracture/Plastic work fraction", "nan"),
-                     ("Fracture/Plastic work threshold", "-5")):
+                     ("Fracture/Plastic work threshold", "-5"),
+                     # the per-phase laminate degradation is brittle only
+                     ("Fracture/Plastic work fraction", "1 bar/crystal")):
+    extra = {}
+    if value.endswith("bar/crystal"):
+        value = value.split()[0]
+        extra = {"Fracture/Critical energy release rate": "bar/crystal: 1"}
     prm = t.write_prm("fracture_bar.prm", work / "bad.prm",
-                      dict(base, **{entry: value,
+                      dict(base, **{entry: value, **extra,
                                     "Output directory": str(work / "bad")}))
     b = subprocess.run([str(exe), str(prm)], capture_output=True, text=True,
                        timeout=60)

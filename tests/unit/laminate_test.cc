@@ -735,3 +735,227 @@ TEST(HomogenisedLaminate, ParameterFileDefaults)
                "elastic step: "
             << us << " us per update\n";
 }
+
+// ---- Phase-field fracture per phase (update_degraded(), issue 13) ----
+
+namespace
+{
+  namespace pf = phase_field;
+
+  // The per-phase-degraded laminate at a fixed g as a Model, so that the
+  // generic tangent and objectivity checks apply; keeps the psi+ of its
+  // last update.
+  class DegradedLaminate : public Model
+  {
+  public:
+    DegradedLaminate(const HomogenisedLaminate &lam,
+                     const pf::PhaseDegradation deg)
+        : lam(lam)
+        , deg(deg)
+    {
+    }
+    unsigned int
+    n_state() const override
+    {
+      return lam.n_state();
+    }
+    void
+    initialise_state(const PointContext  &c,
+                     std::vector<double> &s) const override
+    {
+      lam.initialise_state(c, s);
+    }
+    void
+    update(const Tensor2             &F,
+           const Tensor2             &F_old,
+           const double               dt,
+           const std::vector<double> &old_state,
+           std::vector<double>       &new_state,
+           UpdateResult              &r) const override
+    {
+      lam.update_degraded(F, F_old, dt, old_state, new_state, r, deg, psi);
+    }
+    double
+    shear_modulus() const override
+    {
+      return lam.shear_modulus();
+    }
+    const HomogenisedLaminate &lam;
+    pf::PhaseDegradation       deg;
+    mutable double             psi[2] = {0., 0.};
+  };
+
+  pf::PhaseDegradation
+  phase_degradation(const HomogenisedLaminate &m,
+                    const double               g,
+                    const pf::Split            split,
+                    const bool                 crystal,
+                    const bool                 glass)
+  {
+    pf::PhaseDegradation d;
+    d.g         = g;
+    d.split     = split;
+    d.cracks[0] = crystal;
+    d.cracks[1] = glass;
+    d.moduli[0] = pf::isotropic_moduli(m.crystal_model(), PointContext());
+    d.moduli[1] = pf::isotropic_moduli(m.glass_model(), PointContext());
+    return d;
+  }
+
+  // Compression along N0 = z with the lateral stretch of a flowing pillar
+  // and some shear: the hard (crystal-like) layer is in in-plane tension.
+  Tensor2
+  compression_F(const double e)
+  {
+    Tensor2 F = I;
+    F[2][2]   = 1. - e;
+    F[0][0] = F[1][1] = 1. + 0.5 * e;
+    F[0][2]           = 0.1 * e;
+    F[1][0]           = -0.05 * e;
+    return F;
+  }
+} // namespace
+
+// Consistent tangent (d fixed) of the per-phase-degraded laminate against
+// central differences: J2 layers flowing, both splits, each phase and both
+// cracking, g = 0.3 and 1e-3, under a general deformation and under
+// compression along N0 (the in-plane tension of the hard layer).
+TEST(HomogenisedLaminate, PerPhaseDegradedTangent)
+{
+  const auto m = j2_laminate();
+  for (const bool compression : {false, true})
+  {
+    Tensor2             F_old = I;
+    std::vector<double> s     = fresh_state(*m), s_new;
+    if (compression)
+      for (unsigned int n = 1; n <= 4; ++n)
+      {
+        ASSERT_TRUE(
+          run_update(*m, compression_F(0.01 * n), F_old, 1., s, &s_new)
+            .converged);
+        s     = s_new;
+        F_old = compression_F(0.01 * n);
+      }
+    else
+      s = deformed_state(*m, F_old, 0.02);
+    const Tensor2 F = compression ? compression_F(0.05) : general_F(0.06);
+    for (const auto split :
+         {pf::Split::spectral, pf::Split::volumetric_deviatoric})
+      for (const auto &phases : {std::make_pair(true, false),
+                                 std::make_pair(false, true),
+                                 std::make_pair(true, true)})
+        for (const double g : {0.3, 1e-3})
+        {
+          const DegradedLaminate d(
+            *m, phase_degradation(*m, g, split, phases.first, phases.second));
+          ASSERT_TRUE(run_update(d, F, F_old, 1., s, &s_new).converged);
+          // both layers flow in the step
+          EXPECT_GT(m->crystal_model().equivalent_plastic_strain(
+                      m->crystal_state(s_new)),
+                    m->crystal_model().equivalent_plastic_strain(
+                      m->crystal_state(s)));
+          EXPECT_LT(tangent_error(d, F, F_old, 1., s), 2e-6)
+            << "compression " << compression << ", split "
+            << static_cast<int>(split) << ", phases " << phases.first
+            << phases.second << ", g " << g;
+        }
+  }
+}
+
+// Objectivity of the degraded stress and of each phase's psi+.
+TEST(HomogenisedLaminate, PerPhaseDegradedObjectivity)
+{
+  const auto    m = j2_laminate();
+  Tensor2       F_old;
+  const auto    s = deformed_state(*m, F_old, 0.02);
+  const Tensor2 Q = rotation(Tensor1({-1., 0.5, 2.}), 1.1);
+  for (const auto split :
+       {pf::Split::spectral, pf::Split::volumetric_deviatoric})
+  {
+    const DegradedLaminate d(*m, phase_degradation(*m, 0.2, split, true, true));
+    EXPECT_LT(objectivity_error(d, general_F(0.06), F_old, 1., s, Q), 1e-10);
+    run_update(d, general_F(0.06), F_old, 1., s);
+    const double psi[2] = {d.psi[0], d.psi[1]};
+    run_update(d, Q * general_F(0.06), Q * F_old, 1., s);
+    EXPECT_GT(psi[0], 0.1); // not trivially zero
+    for (unsigned int k = 0; k < 2; ++k)
+      EXPECT_NEAR(d.psi[k], psi[k], 1e-10 * psi[k]);
+  }
+}
+
+// d = 0 (g = 1): exactly today's laminate, stress, tangent and state.
+TEST(HomogenisedLaminate, PerPhaseUndamagedIsTheLaminate)
+{
+  const auto          m = j2_laminate();
+  Tensor2             F_old;
+  const auto          s = deformed_state(*m, F_old, 0.02);
+  std::vector<double> s1, s2;
+  const UpdateResult  r = run_update(*m, general_F(0.06), F_old, 1., s, &s1);
+  for (const auto split :
+       {pf::Split::spectral, pf::Split::volumetric_deviatoric})
+  {
+    const DegradedLaminate d(*m, phase_degradation(*m, 1., split, true, true));
+    const UpdateResult rd = run_update(d, general_F(0.06), F_old, 1., s, &s2);
+    ASSERT_TRUE(r.converged && rd.converged);
+    EXPECT_EQ((rd.P - r.P).norm(), 0.);
+    EXPECT_EQ(max_abs_difference(rd.dP_dF, r.dP_dF), 0.);
+    EXPECT_EQ(s1, s2);
+  }
+}
+
+// Analytic case: two identical Hencky-elastic layers (J2 far below yield,
+// E, nu), stretched in-plane by lambda = 1 + e (equal in-plane strain), free
+// along N0 = z. One phase fully broken (g = 0, spectral split) and held at
+// a stretch 1.01 along z, so all its principal strains are positive: it
+// carries no stress at all; the intact phase carries the whole in-plane
+// tension, tau_xx = E eps/(1 - nu) with eps = ln(lambda) and its free
+// lateral strain eps_zz = -2 nu/(1 - nu) eps (its tau_zz = 0). The mixture
+// P = f_intact P_intact. Both phases' psi+ (from their effective stresses)
+// follow from the logarithmic strains in closed form.
+TEST(HomogenisedLaminate, PerPhaseBrokenPhaseCarriesNoTension)
+{
+  const double E = 100000., nu = 0.3, f_c = 0.6, e = 0.01;
+  const double eps = std::log(1. + e), ezz = -2. * nu / (1. - nu) * eps;
+  const double lambda = E * nu / ((1. + nu) * (1. - 2. * nu)),
+               G      = E / (2. * (1. + nu));
+  for (const unsigned int broken : {0u, 1u})
+  {
+    const auto m = laminate(std::make_unique<J2Plasticity>(j2(E, nu, 1e9, 0.)),
+                            std::make_unique<J2Plasticity>(j2(E, nu, 1e9, 0.)),
+                            f_c);
+    const double f_i = broken == 0 ? 1. - f_c : f_c; // intact fraction
+    const double f_b = 1. - f_i;
+    Tensor2      F   = I;
+    F[0][0] = F[1][1] = 1. + e;
+    F[2][2]           = f_i * std::exp(ezz) + f_b * 1.01;
+    const DegradedLaminate d(
+      *m,
+      phase_degradation(*m, 0., pf::Split::spectral, broken == 0, broken == 1));
+    std::vector<double> s = fresh_state(*m), s_new;
+    const UpdateResult  r = run_update(d, F, I, 1., s, &s_new);
+    ASSERT_TRUE(r.converged);
+    Tensor2 Fk[2];
+    m->phase_deformations(F, s_new, Fk[0], Fk[1]);
+    const unsigned int intact = 1 - broken;
+    EXPECT_NEAR(Fk[broken][2][2], 1.01, 1e-10);
+    EXPECT_NEAR(Fk[intact][2][2], std::exp(ezz), 1e-10);
+    // Kirchhoff stresses: P F^T (the broken phase's degraded P is the
+    // laminate's P_b = (P - f_i P_i) / f_b).
+    const Tensor2 tau_mix = r.P * dealii::transpose(F);
+    const double  tau_xx  = E * eps / (1. - nu);
+    // mixture in-plane: f_i tau_i F^-T F^T with F_xx equal in both phases
+    EXPECT_NEAR(tau_mix[0][0], f_i * tau_xx, 1e-8 * tau_xx);
+    EXPECT_NEAR(tau_mix[1][1], f_i * tau_xx, 1e-8 * tau_xx);
+    EXPECT_NEAR(r.P[2][2], 0., 1e-8 * tau_xx);
+    // psi+ of the spectral split: the intact phase (eps, eps, ezz):
+    // lambda/2 <tr>_+^2 + G (2 eps^2); the broken one (eps, eps, ln 1.01).
+    const double tr_i = 2. * eps + ezz, e3 = std::log(1.01),
+                 tr_b = 2. * eps + e3;
+    EXPECT_NEAR(d.psi[intact],
+                0.5 * lambda * tr_i * tr_i + 2. * G * eps * eps,
+                1e-8 * d.psi[intact]);
+    EXPECT_NEAR(d.psi[broken],
+                0.5 * lambda * tr_b * tr_b + G * (2. * eps * eps + e3 * e3),
+                1e-8 * d.psi[broken]);
+  }
+}

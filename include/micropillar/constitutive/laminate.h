@@ -7,6 +7,7 @@
 #include <deal.II/base/tensor.h>
 #include <memory>
 #include <micropillar/constitutive/interface.h>
+#include <micropillar/constitutive/phase_field.h>
 #include <string>
 #include <vector>
 
@@ -139,6 +140,28 @@ namespace micropillar
              std::vector<double>       &new_state,
              UpdateResult              &result) const override;
 
+      /// Phase-field fracture per phase (Fracture/Critical energy release
+      /// rate naming `material/crystal` or `material/glass`;
+      /// solver/damage_field.h): update() with each cracking phase's
+      /// effective response degraded inside the point,
+      ///   P_k <- phase_field::degrade(P_k(F_k), F_k, g, split, moduli_k),
+      /// before traction continuity is solved, so the jump a, the volume
+      /// average and the exact tangent (d fixed; the formula of the class
+      /// comment with the degraded sub-tangents) are those of the degraded
+      /// phases. @p psi_plus receives each phase's tensile energy psi+ of
+      /// the split from its EFFECTIVE (undegraded) Kirchhoff stress at the
+      /// converged jump [MPa per phase volume], for both phases whether
+      /// they crack or not. With g = 1 the result is update()'s exactly.
+      void
+      update_degraded(const Tensor2                       &F,
+                      const Tensor2                       &F_old,
+                      const double                         dt,
+                      const std::vector<double>           &old_state,
+                      std::vector<double>                 &new_state,
+                      UpdateResult                        &result,
+                      const phase_field::PhaseDegradation &degradation,
+                      double                               psi_plus[2]) const;
+
       /// The sub-models' names (prefixed "crystal_" / "glass_" where both
       /// use a name), then "crystal_equivalent_plastic_strain",
       /// "glass_equivalent_plastic_strain" and "laminate_jump_norm" (|a|).
@@ -234,15 +257,27 @@ namespace micropillar
       struct Evaluation;
 
       bool
-      evaluate(const Tensor1             &a,
-               const Tensor2             &F,
-               const Tensor2             &F_c_old,
-               const Tensor2             &F_g_old,
-               const double               dt,
-               const Tensor1             &N0,
-               const std::vector<double> &old_c,
-               const std::vector<double> &old_g,
-               Evaluation                &e) const;
+      evaluate(const Tensor1                       &a,
+               const Tensor2                       &F,
+               const Tensor2                       &F_c_old,
+               const Tensor2                       &F_g_old,
+               const double                         dt,
+               const Tensor1                       &N0,
+               const std::vector<double>           &old_c,
+               const std::vector<double>           &old_g,
+               const phase_field::PhaseDegradation *degradation,
+               Evaluation                          &e) const;
+
+      /// update() and update_degraded() (@p degradation null: intact).
+      void
+      solve(const Tensor2                       &F,
+            const Tensor2                       &F_old,
+            const double                         dt,
+            const std::vector<double>           &old_state,
+            std::vector<double>                 &new_state,
+            UpdateResult                        &result,
+            const phase_field::PhaseDegradation *degradation,
+            double                              *psi_plus) const;
 
       void
       setup();

@@ -131,6 +131,23 @@ namespace micropillar
               const Split            split,
               const IsotropicModuli &moduli);
 
+      /// Degradation of the phases inside a point that holds several (the
+      /// homogenised laminate, HomogenisedLaminate::update_degraded()):
+      /// one damage d per point, g = g(d) applied to each cracking phase's
+      /// own effective response with its own moduli and the split, before
+      /// the point's internal equilibrium is solved.
+      struct PhaseDegradation
+      {
+        /// g(d) of the point (1: intact).
+        double g     = 1.;
+        Split  split = Split::spectral;
+        /// Per phase (the laminate: crystal, glass): does it crack?
+        bool cracks[2] = {false, false};
+        /// Per phase: the moduli of its split (isotropic_moduli() of the
+        /// sub-model).
+        IsotropicModuli moduli[2];
+      };
+
       /// Damage of a homogeneous field under the driving force H (the
       /// local solution of the damage equation): AT2 2H/(Gc/l + 2H); AT1
       /// max(0, 1 - 3 Gc / (16 l H)).

@@ -111,6 +111,24 @@ namespace micropillar
       reinit(const dealii::DoFHandler<3>::active_cell_iterator & /*cell*/)
       {
       }
+      /// A field may evaluate the material point itself, when what it does
+      /// to the response has to act inside the model's update (the damage
+      /// degrading the phases of a laminate point before their traction
+      /// continuity is solved): point @p q of the last reinit() cell at
+      /// (F, F_old, dt); return true after writing @p r and
+      /// point.new_state. The assembly then neither calls the model's
+      /// update() nor this field's modify_material_response() for the
+      /// point. Default: false (the model evaluates it).
+      virtual bool
+      evaluate_material_response(const unsigned int /*q*/,
+                                 const dealii::Tensor<2, 3> & /*F*/,
+                                 const dealii::Tensor<2, 3> & /*F_old*/,
+                                 const double /*dt*/,
+                                 PointHistory & /*point*/,
+                                 constitutive::UpdateResult & /*r*/)
+      {
+        return false;
+      }
       /// Point @p q of the last reinit() cell, evaluated at @p F: modify
       /// the response @p r in place (stress and consistent tangent); may
       /// record per-point values in @p point.field_new.

@@ -39,6 +39,14 @@
 // CG from a fixed initial guess (zero; the AT1 loop from d_old), so a
 // restart is bitwise identical; the converged d is checkpointed.
 //
+// A homogenised laminate whose phases are named in Critical energy release
+// rate ('material/crystal', 'material/glass') is degraded per phase: the
+// damage field evaluates those points itself (evaluate_material_response(),
+// HomogenisedLaminate::update_degraded(): the named phases degraded with
+// g(d) inside the point before traction continuity), H = max of
+// sum f_k psi+_k and Gc = sum f_k Gc_k over the named phases (f_k volume
+// fractions). Brittle only (Plastic work fraction = 0, checked).
+//
 // Initial cracks (Fracture/Initial crack): the history of the points within
 // l/2 of a segment starts at H = 1e3 Gc/l (Borden et al. 2012, CMAME 217,
 // set the history the same way), so d = 1 - O(1e-3) there and stays.
@@ -59,6 +67,7 @@
 #include <deal.II/lac/trilinos_vector.h>
 #include <deal.II/lac/vector.h>
 #include <memory>
+#include <micropillar/constitutive/laminate.h>
 #include <micropillar/constitutive/phase_field.h>
 #include <micropillar/solver/coupled_field.h>
 #include <micropillar/solver/fracture_parameters.h>
@@ -128,6 +137,17 @@ namespace micropillar
       }
       void
       reinit(const dealii::DoFHandler<3>::active_cell_iterator &cell) override;
+      /// Cells of a laminate degraded per phase (Critical energy release
+      /// rate names `material/crystal` and/or `material/glass`): the
+      /// laminate's update_degraded() with g(d) of the point on the named
+      /// phases; H = max(H_old, sum over them of f_k psi+_k).
+      bool
+      evaluate_material_response(const unsigned int          q,
+                                 const dealii::Tensor<2, 3> &F,
+                                 const dealii::Tensor<2, 3> &F_old,
+                                 const double                dt,
+                                 PointHistory               &point,
+                                 constitutive::UpdateResult &r) override;
       void
       modify_material_response(const unsigned int          q,
                                const dealii::Tensor<2, 3> &F,
@@ -203,9 +223,14 @@ namespace micropillar
       History                                                 &history;
       constitutive::phase_field::Functional                    functional;
       constitutive::phase_field::Split                         split;
-      // Per material id: Gc (0: never cracks) and the moduli of the split.
-      std::vector<double>                                     Gc;
-      std::vector<constitutive::phase_field::IsotropicModuli> moduli;
+      // Per material id: Gc (0: never cracks) and the moduli of the split;
+      // for a laminate degraded per phase, Gc = sum f_k Gc_k of the named
+      // phases, the laminate and its phases' degradation (null: the point
+      // is degraded as a whole, modify_material_response()).
+      std::vector<double>                                      Gc;
+      std::vector<constitutive::phase_field::IsotropicModuli>  moduli;
+      std::vector<const constitutive::HomogenisedLaminate *>   laminate;
+      std::vector<constitutive::phase_field::PhaseDegradation> phases;
 
       dealii::FE_Q<3>                       fe;
       dealii::DoFHandler<3>                 dof_handler;
