@@ -745,25 +745,15 @@ namespace
   // The per-phase-degraded laminate at a fixed g as a Model, so that the
   // generic tangent and objectivity checks apply; keeps the psi+ of its
   // last update.
-  class DegradedLaminate : public Model
+  class DegradedLaminate : public micropillar::testing::WrappedModel
   {
   public:
     DegradedLaminate(const HomogenisedLaminate &lam,
                      const pf::PhaseDegradation deg)
-        : lam(lam)
+        : WrappedModel(lam)
+        , lam(lam)
         , deg(deg)
     {
-    }
-    unsigned int
-    n_state() const override
-    {
-      return lam.n_state();
-    }
-    void
-    initialise_state(const PointContext  &c,
-                     std::vector<double> &s) const override
-    {
-      lam.initialise_state(c, s);
     }
     void
     update(const Tensor2             &F,
@@ -774,11 +764,6 @@ namespace
            UpdateResult              &r) const override
     {
       lam.update_degraded(F, F_old, dt, old_state, new_state, r, deg, psi);
-    }
-    double
-    shear_modulus() const override
-    {
-      return lam.shear_modulus();
     }
     const HomogenisedLaminate &lam;
     pf::PhaseDegradation       deg;

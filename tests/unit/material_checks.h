@@ -16,6 +16,7 @@ namespace micropillar
   namespace testing
   {
     using constitutive::Model;
+    using constitutive::PointContext;
     using constitutive::Tensor2;
     using constitutive::Tensor4;
     using constitutive::UpdateResult;
@@ -105,6 +106,38 @@ namespace micropillar
         return 1e30;
       return (rq.P - Q * r.P).norm() / r.P.norm();
     }
+
+    /// A test model that wraps another: state and shear modulus are the
+    /// inner model's; a derived class overrides update() to change the
+    /// response (e.g. a degraded stress), so that the generic tangent and
+    /// objectivity checks above apply to the wrapped response.
+    class WrappedModel : public Model
+    {
+    public:
+      explicit WrappedModel(const Model &inner)
+          : inner(inner)
+      {
+      }
+      unsigned int
+      n_state() const override
+      {
+        return inner.n_state();
+      }
+      void
+      initialise_state(const PointContext  &c,
+                       std::vector<double> &s) const override
+      {
+        inner.initialise_state(c, s);
+      }
+      double
+      shear_modulus() const override
+      {
+        return inner.shear_modulus();
+      }
+
+    protected:
+      const Model &inner;
+    };
   } // namespace testing
 } // namespace micropillar
 

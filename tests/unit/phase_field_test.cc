@@ -21,29 +21,18 @@ namespace
 {
   // An inner model whose response is degraded with a fixed g, so that the
   // shared tangent and objectivity checks apply to degrade().
-  class Degraded : public Model
+  class Degraded : public micropillar::testing::WrappedModel
   {
   public:
     Degraded(const Model              &inner,
              const double              g,
              const pf::Split           split = pf::Split::volumetric_deviatoric,
              const pf::IsotropicModuli moduli = pf::IsotropicModuli())
-        : inner(inner)
+        : WrappedModel(inner)
         , g(g)
         , split(split)
         , moduli(moduli)
     {
-    }
-    unsigned int
-    n_state() const override
-    {
-      return inner.n_state();
-    }
-    void
-    initialise_state(const PointContext  &c,
-                     std::vector<double> &s) const override
-    {
-      inner.initialise_state(c, s);
     }
     void
     update(const Tensor2             &F,
@@ -59,14 +48,8 @@ namespace
       else
         pf::degrade(r, F, g, split, moduli);
     }
-    double
-    shear_modulus() const override
-    {
-      return inner.shear_modulus();
-    }
 
   private:
-    const Model        &inner;
     double              g;
     pf::Split           split;
     pf::IsotropicModuli moduli;
