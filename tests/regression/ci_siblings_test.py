@@ -29,8 +29,16 @@ for prm, (reference, band) in full_size.items():
     out = work / prm.replace(".prm", "")
     src = (t.ROOT / "prm" / prm).read_text()
     path = work / prm
-    path.write_text(t.convergence.set_prm_entry(src, "Output directory",
-                                                str(out)))
+    src = t.convergence.set_prm_entry(src, "Output directory", str(out))
+    # Only the yield is compared: the nanocrystalline (10 %) and glass (8 %)
+    # siblings stop earlier here (their 0.2 % offset yields lie below 2 %
+    # strain; the steps up to there are the prm's; the glass target counts
+    # the machine spring's displacement too); laminate_ci.prm ends at 2 %.
+    target = {"nanocrystalline_crconi_ci.prm": "0.03",
+              "glass_pillar_ci.prm": "0.05"}.get(prm)
+    if target:
+        src = t.convergence.set_prm_entry(src, "Loading/Target strain", target)
+    path.write_text(src)
     t.run(exe, path)
     c = curves.read_curve(out)
     E = curves.loading_modulus(c.strain, c.stress).modulus

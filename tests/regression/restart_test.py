@@ -69,7 +69,6 @@ def compare(c, label, tol):
 prm, out, rc = interrupted_run("killed", signal.SIGKILL, len(ref) // 2)
 t.check(rc == -signal.SIGKILL, f"the run was killed (exit {rc})")
 t.check((out / "checkpoint" / "state.txt").exists(), "a checkpoint exists")
-prm, out, rc = interrupted_run("killed2", signal.SIGKILL, len(ref) // 2)
 p = subprocess.run([str(exe), str(prm), "--restart"], capture_output=True,
                    text=True)
 t.check(p.returncode == 0 and "Restarted from" in p.stdout,
