@@ -31,6 +31,26 @@ namespace micropillar
 
         constexpr unsigned int taylor_terms = 11; // exp to order 10
 
+        /// 1/k and 1/(k+1)! (the divisions of the exp map, once).
+        struct InverseTables
+        {
+          double k[taylor_terms + 1]         = {};
+          double factorial[taylor_terms + 1] = {};
+          constexpr InverseTables()
+          {
+            double f = 1.;
+            k[0]     = 0.;
+            for (unsigned int i = 1; i <= taylor_terms; ++i)
+              k[i] = 1. / i;
+            for (unsigned int i = 0; i <= taylor_terms; ++i)
+            {
+              f *= i + 1;
+              factorial[i] = 1. / f;
+            }
+          }
+        };
+        constexpr InverseTables inverse;
+
         /// Diagnostic (MICROPILLAR_DEBUG_SUBSTEPS set): counts the phase
         /// updates and the sub-stepped ones of this process and prints both
         /// to stderr whenever the latter reaches a power of 2.
@@ -173,8 +193,11 @@ namespace micropillar
           Tensor2      T[taylor_terms + 1];
           unsigned int K = taylor_terms; // series to order K - 1
 
-          /// The order is the smallest with |A|^K/K! < 1e-18 (at most 10);
-          /// the derivative below is that of the same truncated series.
+          /// The series stops at order K - 1, K >= 2 the smallest whose
+          /// first omitted term |A|^K/K! is below 1e-18 (at most order 10;
+          /// until issue 16's fifth pass the last kept term had to be, one
+          /// order more than E needs at double precision); the derivative
+          /// below is that of the same truncated series.
           /// Horner's T_k = I + A T_k+1 / k written out (the sums in the
           /// order of deal.II's Tensor product, so the same to the bit).
           const Tensor2 &
@@ -182,14 +205,15 @@ namespace micropillar
           {
             A                 = A_in;
             const double norm = A.norm();
-            double       term = norm;
-            K                 = 2;
+            // term = |A|^K/K!, the bound of the first omitted term.
+            double term = 0.5 * norm * norm;
+            K           = 2;
             while (K < taylor_terms && term > 1e-18)
-              term *= norm / K++;
+              term *= norm * inverse.k[++K];
             T[K] = identity();
             for (unsigned int k = K - 1; k >= 1; --k)
             {
-              const double  inv = 1. / k;
+              const double  inv = inverse.k[k];
               const double *Tn  = &T[k + 1][0][0];
               double       *Tk  = &T[k][0][0];
               for (unsigned int i = 0; i < 3; ++i)
@@ -214,84 +238,55 @@ namespace micropillar
             return D;
           }
 
-          /// The same derivative as a 9x9 matrix acting on row-major vec(H):
-          /// D_k = (R_{T_k+1} + L_A D_k+1)/k, cheaper than derivative() when
-          /// it is applied to many directions. D_K-1 = I/(K-1) and D_K-2
-          /// (L_A of a multiple of I) are formed directly (issue 16, fifth
-          /// pass; the same values as the general step).
-          /// One step D_k = (L_A D_k+1 + R_T) / k of jacobian() (in and
-          /// out distinct, so that the compiler may vectorise).
-          static void
-          jacobian_step(const Tensor2 &A,
-                        const Tensor2 &Tn,
-                        const double   inv,
-                        const double (*__restrict in)[9],
-                        double (*__restrict out)[9])
-          {
-            for (unsigned int i = 0; i < 3; ++i)
-            {
-              const double a0 = A[i][0], a1 = A[i][1], a2 = A[i][2];
-              for (unsigned int j = 0; j < 3; ++j)
-              {
-                double *__restrict o = out[3 * i + j];
-                for (unsigned int c = 0; c < 9; ++c)
-                  o[c] = a0 * in[j][c] + a1 * in[3 + j][c] + a2 * in[6 + j][c];
-                // (H T)_ij = Σ_p H_ip T_pj
-                for (unsigned int p = 0; p < 3; ++p)
-                  o[3 * i + p] += Tn[p][j];
-                for (unsigned int c = 0; c < 9; ++c)
-                  o[c] *= inv;
-              }
-            }
-          }
-
+          /// The same derivative as a 9x9 matrix acting on row-major vec(H).
+          /// The truncated series' derivative is
+          ///   dE[H] = Σ_{n=0}^{K-2} c_n Σ_{a+b=n} A^a H A^b,
+          ///   c_n = 1/(n+1)!,
+          /// so Jexp[(ij),(pq)] = Σ_a (A^a)_ip (B_a)_qj with
+          /// B_a = Σ_b c_{a+b} A^b: the powers of A, K - 1 sums B_a and one
+          /// sum per entry (issue 16, fifth pass: about half the products
+          /// of the recursion D_k = (R_T_k+1 + L_A D_k+1)/k used before).
           void
           jacobian(double (*__restrict J)[9]) const
           {
-            double       buf[9][9];
-            const double inv0 = 1. / (K - 1);
-            if (K < 3)
-            {
-              for (unsigned int r = 0; r < 9; ++r)
-                for (unsigned int c = 0; c < 9; ++c)
-                  J[r][c] = r == c ? inv0 : 0.;
-              return;
-            }
-            // D_K-2 = (L_A (I/(K-1)) + R_T_K-1) / (K-2) into the buffer that
-            // makes the last step land in J.
-            double(*D)[9] = (K % 2 == 1) ? J : buf;
-            {
-              const double   inv = 1. / (K - 2);
-              const Tensor2 &Tn  = T[K - 1];
-              for (unsigned int r = 0; r < 9; ++r)
-                for (unsigned int c = 0; c < 9; ++c)
-                  D[r][c] = 0.;
+            const unsigned int n = K - 1; // powers A^0 .. A^(K-2)
+            const double      *c = inverse.factorial;
+            double             P[taylor_terms][9], B[taylor_terms][9];
+            const double      *Ap = &A[0][0];
+            for (unsigned int q = 0; q < 9; ++q)
+              P[0][q] = (q % 4 == 0) ? 1. : 0.;
+            if (n > 1)
+              for (unsigned int q = 0; q < 9; ++q)
+                P[1][q] = Ap[q];
+            for (unsigned int m = 2; m < n; ++m)
               for (unsigned int i = 0; i < 3; ++i)
                 for (unsigned int j = 0; j < 3; ++j)
-                  for (unsigned int p = 0; p < 3; ++p)
-                    D[3 * i + j][3 * p + j] = A[i][p] * inv0;
+                  P[m][3 * i + j] = P[m - 1][3 * i] * Ap[j] +
+                                    P[m - 1][3 * i + 1] * Ap[3 + j] +
+                                    P[m - 1][3 * i + 2] * Ap[6 + j];
+            for (unsigned int a = 0; a < n; ++a)
+              for (unsigned int q = 0; q < 9; ++q)
+              {
+                double v = 0.;
+                for (unsigned int b = 0; a + b < n; ++b)
+                  v += c[a + b] * P[b][q];
+                B[a][q] = v;
+              }
+            // a = 0: A^0 = I.
+            for (unsigned int i = 0; i < 3; ++i)
+              for (unsigned int j = 0; j < 3; ++j)
+                for (unsigned int p = 0; p < 3; ++p)
+                  for (unsigned int q = 0; q < 3; ++q)
+                    J[3 * i + j][3 * p + q] = p == i ? B[0][3 * q + j] : 0.;
+            for (unsigned int a = 1; a < n; ++a)
               for (unsigned int i = 0; i < 3; ++i)
-                for (unsigned int j = 0; j < 3; ++j)
-                  for (unsigned int p = 0; p < 3; ++p)
-                    D[3 * i + j][3 * i + p] += Tn[p][j];
-              for (unsigned int r = 0; r < 9; ++r)
-                for (unsigned int c = 0; c < 9; ++c)
-                  D[r][c] *= inv;
-            }
-            // K - 3 more steps, alternating between buf and J.
-            for (int k = static_cast<int>(K) - 3; k >= 1; --k)
-            {
-              if (D == J)
-              {
-                jacobian_step(A, T[k + 1], 1. / k, J, buf);
-                D = buf;
-              }
-              else
-              {
-                jacobian_step(A, T[k + 1], 1. / k, buf, J);
-                D = J;
-              }
-            }
+                for (unsigned int p = 0; p < 3; ++p)
+                {
+                  const double pa = P[a][3 * i + p];
+                  for (unsigned int j = 0; j < 3; ++j)
+                    for (unsigned int q = 0; q < 3; ++q)
+                      J[3 * i + j][3 * p + q] += pa * B[a][3 * q + j];
+                }
           }
         };
 
@@ -384,10 +379,10 @@ namespace micropillar
                  Evaluation                         &ev)
         {
           std::copy(S, S + 6, ev.S);
-          ev.ok             = true;
-          ev.max_dg         = 0.;
-          ev.dL             = 0.;
-          const double rate = dt * ph.gamma_dot_0;
+          ev.ok              = true;
+          ev.max_dg          = 0.;
+          double       dL[9] = {0., 0., 0., 0., 0., 0., 0., 0., 0.};
+          const double rate  = dt * ph.gamma_dot_0;
           for (unsigned int a = 0; a < ph.n; ++a)
           {
             const double *P   = ph.Pw[a].data();
@@ -405,8 +400,14 @@ namespace micropillar
             }
             ev.max_dg = std::max(ev.max_dg, dg);
             if (dg > 0.)
-              ev.dL += ev.dg[a] * ph.N[a];
+            {
+              const double *N = &ph.N[a][0][0];
+              for (unsigned int q = 0; q < 9; ++q)
+                dL[q] += N[q] * ev.dg[a];
+            }
           }
+          for (unsigned int q = 0; q < 9; ++q)
+            ev.dL[q / 3][q % 3] = dL[q];
           ev.E = ev.expmap.compute(-ev.dL);
           // M = Eᵀ C_tr (kept for the Jacobian) and the six components of
           // the symmetric Ce = M E.
