@@ -1,8 +1,8 @@
 // Point updates per second of the crystal-plasticity model on one core, at
 // a typical plastic increment (strain increment 5e-4 at 1e-3 /s after ~1 %
 // of plastic flow, general velocity gradient, random orientation).
-// Targets (issue 16): >= 300k/s FCC, >= 150k/s HCP; measured 2026-12-02
-// (loaded machine): FCC ~200k/s, HCP 149-151k/s, HCP transforming ~61k/s
+// Targets (issue 16): >= 300k/s FCC, >= 150k/s HCP; measured 2026-12-03
+// (load ~3): FCC 240-267k/s, HCP 176-178k/s, HCP transforming 64-73k/s
 // (docs/performance.md).
 //   ./crystal_benchmark --benchmark_min_time=1
 #include <benchmark/benchmark.h>

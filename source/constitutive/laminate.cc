@@ -342,13 +342,19 @@ namespace micropillar
       const Tensor1                       &N0,
       const std::vector<double>           &old_c,
       const std::vector<double>           &old_g,
+      const std::vector<double>           &now_c,
+      const std::vector<double>           &now_g,
       const phase_field::PhaseDegradation *degradation,
       Evaluation                          &e) const
     {
       e.a = a;
-      // Sized as the solver sizes them: a model may rely on it.
-      e.new_c.resize(crystal->n_state());
-      e.new_g.resize(glass->n_state());
+      // Every trial jump starts from the sub-states of the attempt's last
+      // update (now_c, now_g), as the solver hands a model the new state it
+      // keeps through the Newton solve of an attempt: a choice a sub-model
+      // holds for the attempt (Model::start_step; the crystal's frozen
+      // sub-step count) is kept.
+      e.new_c.assign(now_c.begin(), now_c.end());
+      e.new_g.assign(now_g.begin(), now_g.end());
       const Tensor2 aN  = dealii::outer_product(a, N0);
       e.rc.converged    = true;
       e.rg.converged    = true;
@@ -437,6 +443,8 @@ namespace micropillar
       const Tensor2 F_g_old = F_old - f_c * aN_old;
       const std::vector<double> old_c = crystal_state(old_state);
       const std::vector<double> old_g = glass_state(old_state);
+      const std::vector<double> now_c = crystal_state(new_state);
+      const std::vector<double> now_g = glass_state(new_state);
 
       const double tight = parameters.tolerance * stress_scale;
       const double loose = parameters.noise_floor * stress_scale;
@@ -449,8 +457,18 @@ namespace micropillar
       // (a softening glass may make it indefinite).
       const auto attempt = [&](const Tensor1 &a0, const double max_step)
       {
-        if (!evaluate(
-              a0, F, F_c_old, F_g_old, dt, N0, old_c, old_g, degradation, cur))
+        if (!evaluate(a0,
+                      F,
+                      F_c_old,
+                      F_g_old,
+                      dt,
+                      N0,
+                      old_c,
+                      old_g,
+                      now_c,
+                      now_g,
+                      degradation,
+                      cur))
           return false;
         for (unsigned int it = 0; it < parameters.max_iterations; ++it)
         {
@@ -478,6 +496,8 @@ namespace micropillar
                                 N0,
                                 old_c,
                                 old_g,
+                                now_c,
+                                now_g,
                                 degradation,
                                 trial) &&
                        trial.r_norm <= (1. - 1e-4 * alpha) * cur.r_norm;
@@ -565,6 +585,19 @@ namespace micropillar
                 cur.new_g.end(),
                 new_state.begin() + glass_offset());
       result.converged = true;
+    }
+
+    void
+    HomogenisedLaminate::start_step(std::vector<double> &new_state) const
+    {
+      if (new_state.size() != n_state())
+        return;
+      std::vector<double> sc = crystal_state(new_state);
+      std::vector<double> sg = glass_state(new_state);
+      crystal->start_step(sc);
+      glass->start_step(sg);
+      std::copy(sc.begin(), sc.end(), new_state.begin() + crystal_offset());
+      std::copy(sg.begin(), sg.end(), new_state.begin() + glass_offset());
     }
 
     std::vector<std::string>

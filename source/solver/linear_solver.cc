@@ -238,8 +238,21 @@ namespace micropillar
         return result;
       }
       SolverControl control(prm.max_iterations, krylov_tolerance(b_norm, prm));
-      auto          direct = [&]()
+      LinearSolverState::Cache &cache  = *state.cache;
+      auto                      direct = [&]()
       {
+        // A direct solve after a failed Krylov solve (the fallback): the ML
+        // hierarchy failed on this system, so it is released before MUMPS
+        // factorises (the fallback's peak memory is then MUMPS's alone,
+        // issue 16) and the next AMG solve builds a new one (before, it
+        // first tried this one again).
+        if (cache.amg)
+        {
+          cache.amg.reset();
+          cache.modes.reset();
+          cache.matrix = nullptr;
+          debug_memory("after releasing the ML hierarchy", true);
+        }
         TrilinosWrappers::SolverDirect klu(
           control,
           TrilinosWrappers::SolverDirect::AdditionalData(false,
@@ -247,8 +260,7 @@ namespace micropillar
         klu.solve(A, x, b);
         debug_memory("after a direct (MUMPS) solve");
       };
-      LinearSolverState::Cache &cache = *state.cache;
-      auto                      build = [&]()
+      auto build = [&]()
       {
         const auto start = std::chrono::steady_clock::now();
         cache.amg.reset();

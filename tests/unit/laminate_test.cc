@@ -944,3 +944,58 @@ TEST(HomogenisedLaminate, PerPhaseBrokenPhaseCarriesNoTension)
                 1e-8 * d.psi[broken]);
   }
 }
+
+// Issue 16: the laminate forwards Model::start_step to its sub-models, and
+// keeps a choice a sub-model holds for an attempt (the crystal's frozen
+// sub-step count, "Sub-step rule = per step") through the updates of the
+// attempt, as the solver does for a crystal point: the count only grows
+// within an attempt and start_step() forgets it.
+TEST(HomogenisedLaminate, ForwardsStartStepAndKeepsFrozenSubsteps)
+{
+  using crystal::CrystalPlasticity;
+  using Phase = CrystalPlasticity::Phase;
+  CrystalPlasticity::Parameters cp;
+  cp.initial_phase              = "FCC";
+  cp.transformation             = false;
+  cp.substeps_per_step          = true;
+  auto crystal_model            = std::make_unique<CrystalPlasticity>(cp);
+  const CrystalPlasticity  &cpm = *crystal_model;
+  const HomogenisedLaminate m(std::move(crystal_model),
+                              std::make_unique<NeoHookean>(90000., 0.36),
+                              fractions(0.6));
+  const auto                count = [&](const std::vector<double> &state)
+  { return cpm.substep_count(Phase::fcc, m.crystal_state(state)); };
+  const std::vector<double> s       = fresh_state(m);
+  const Tensor2             F_small = compression_F(0.01);
+  const Tensor2             F_big   = compression_F(0.08);
+  // The persistent new state of the point, as the solver keeps it.
+  std::vector<double> buf = s;
+  UpdateResult        first, again, reset;
+  m.start_step(buf);
+  EXPECT_EQ(count(buf), 0u);
+  m.update(F_small, I, 1., s, buf, first);
+  const unsigned int m_small = count(buf);
+  UpdateResult       big;
+  m.update(F_big, I, 1., s, buf, big);
+  const unsigned int m_big = count(buf);
+  m.update(F_small, I, 1., s, buf, again);
+  const unsigned int m_again = count(buf);
+  m.start_step(buf);
+  const unsigned int m_cleared = count(buf);
+  m.update(F_small, I, 1., s, buf, reset);
+  std::printf("laminate crystal m: %u at 1 %%, %u at 8 %%, %u back at 1 %% in "
+              "the same attempt, %u after start_step, %u at 1 %% then\n",
+              m_small,
+              m_big,
+              m_again,
+              m_cleared,
+              count(buf));
+  ASSERT_TRUE(first.converged && big.converged && again.converged &&
+              reset.converged);
+  EXPECT_GE(m_small, 1u);
+  EXPECT_GT(m_big, m_small) << "the large step did not grow the count";
+  EXPECT_EQ(m_again, m_big) << "the count was not kept through the attempt";
+  EXPECT_EQ(m_cleared, 0u) << "start_step was not forwarded";
+  EXPECT_EQ(count(buf), m_small);
+  EXPECT_LT((reset.P - first.P).norm(), 1e-12 * first.P.norm());
+}

@@ -134,6 +134,11 @@ namespace micropillar
       {
         return inner.shear_modulus();
       }
+      void
+      start_step(std::vector<double> &s) const override
+      {
+        inner.start_step(s);
+      }
 
     protected:
       const Model &inner;

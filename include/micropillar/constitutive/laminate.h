@@ -140,6 +140,14 @@ namespace micropillar
              std::vector<double>       &new_state,
              UpdateResult              &result) const override;
 
+      /// Forwards to both sub-models on their slices of @p new_state (the
+      /// crystal's "Sub-step rule = per step" clears its frozen count).
+      /// update() starts every sub-model update from the sub-states of the
+      /// attempt's last update, so such a choice is kept through the
+      /// attempt.
+      void
+      start_step(std::vector<double> &new_state) const override;
+
       /// Phase-field fracture per phase (Fracture/Critical energy release
       /// rate naming `material/crystal` or `material/glass`;
       /// solver/damage_field.h): update() with each cracking phase's
@@ -265,6 +273,8 @@ namespace micropillar
                const Tensor1                       &N0,
                const std::vector<double>           &old_c,
                const std::vector<double>           &old_g,
+               const std::vector<double>           &now_c,
+               const std::vector<double>           &now_g,
                const phase_field::PhaseDegradation *degradation,
                Evaluation                          &e) const;
 

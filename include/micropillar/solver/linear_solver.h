@@ -9,8 +9,10 @@
 // (ii) a solve with it needed more than 1.5x (+5) the GMRES iterations of the
 // first solve after its build, (iii) a solve with it failed (then the same
 // system is solved again with a fresh hierarchy before the direct fallback),
-// or (iv) the matrix object changed (new sparsity). With PETSc BoomerAMG is
-// set up at every solve. See docs/performance.md for measured effects.
+// or (iv) the matrix object changed (new sparsity). When the direct fallback
+// runs, the hierarchy (which failed on that system) is released before the
+// direct factorisation, so the two are never held at once, and the next AMG
+// solve builds a new one. With PETSc BoomerAMG is set up at every solve. See docs/performance.md for measured effects.
 #ifndef micropillar_solver_linear_solver_h
 #define micropillar_solver_linear_solver_h
 

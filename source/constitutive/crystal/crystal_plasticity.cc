@@ -31,6 +31,26 @@ namespace micropillar
 
         constexpr unsigned int taylor_terms = 11; // exp to order 10
 
+        /// 1/k and 1/(k+1)! (the divisions of the exp map, once).
+        struct InverseTables
+        {
+          double k[taylor_terms + 1]         = {};
+          double factorial[taylor_terms + 1] = {};
+          constexpr InverseTables()
+          {
+            double f = 1.;
+            k[0]     = 0.;
+            for (unsigned int i = 1; i <= taylor_terms; ++i)
+              k[i] = 1. / i;
+            for (unsigned int i = 0; i <= taylor_terms; ++i)
+            {
+              f *= i + 1;
+              factorial[i] = 1. / f;
+            }
+          }
+        };
+        constexpr InverseTables inverse;
+
         /// Diagnostic (MICROPILLAR_DEBUG_SUBSTEPS set): counts the phase
         /// updates and the sub-stepped ones of this process and prints both
         /// to stderr whenever the latter reaches a power of 2.
@@ -157,6 +177,14 @@ namespace micropillar
           return std::pow(x, n_exp);
         }
 
+        /// x^a of the KBA hardening law, exact products for the common
+        /// exponents 1 and 2.
+        inline double
+        power_real(const double x, const double a)
+        {
+          return a == 2. ? x * x : (a == 1. ? x : std::pow(x, a));
+        }
+
         /// exp(A) by the Horner form of its Taylor series; keeps the
         /// partial products T_k for the directional derivative.
         struct ExpMap
@@ -165,21 +193,38 @@ namespace micropillar
           Tensor2      T[taylor_terms + 1];
           unsigned int K = taylor_terms; // series to order K - 1
 
-          /// The order is the smallest with |A|^K/K! < 1e-18 (at most 10);
-          /// the derivative below is that of the same truncated series.
+          /// The series stops at order K - 1, K >= 2 the smallest whose
+          /// first omitted term |A|^K/K! is below 1e-18 (at most order 10;
+          /// until issue 16's fifth pass the last kept term had to be, one
+          /// order more than E needs at double precision); the derivative
+          /// below is that of the same truncated series.
+          /// Horner's T_k = I + A T_k+1 / k written out (the sums in the
+          /// order of deal.II's Tensor product, so the same to the bit).
           const Tensor2 &
           compute(const Tensor2 &A_in)
           {
             A                 = A_in;
             const double norm = A.norm();
-            double       term = norm;
-            K                 = 2;
+            // term = |A|^K/K!, the bound of the first omitted term.
+            double term = 0.5 * norm * norm;
+            K           = 2;
             while (K < taylor_terms && term > 1e-18)
-              term *= norm / K++;
-            const Tensor2 I = identity();
-            T[K]            = I;
+              term *= norm * inverse.k[++K];
+            T[K] = identity();
             for (unsigned int k = K - 1; k >= 1; --k)
-              T[k] = I + (A * T[k + 1]) * (1. / k);
+            {
+              const double  inv = inverse.k[k];
+              const double *Tn  = &T[k + 1][0][0];
+              double       *Tk  = &T[k][0][0];
+              for (unsigned int i = 0; i < 3; ++i)
+                for (unsigned int j = 0; j < 3; ++j)
+                {
+                  const double v = (A[i][0] * Tn[j] + A[i][1] * Tn[3 + j] +
+                                    A[i][2] * Tn[6 + j]) *
+                                   inv;
+                  Tk[3 * i + j] = i == j ? 1. + v : v;
+                }
+            }
             return T[1];
           }
 
@@ -193,35 +238,55 @@ namespace micropillar
             return D;
           }
 
-          /// The same derivative as a 9x9 matrix acting on row-major vec(H):
-          /// D_k = (R_{T_k+1} + L_A D_k+1)/k, cheaper than derivative() when
-          /// it is applied to many directions.
+          /// The same derivative as a 9x9 matrix acting on row-major vec(H).
+          /// The truncated series' derivative is
+          ///   dE[H] = Σ_{n=0}^{K-2} c_n Σ_{a+b=n} A^a H A^b,
+          ///   c_n = 1/(n+1)!,
+          /// so Jexp[(ij),(pq)] = Σ_a (A^a)_ip (B_a)_qj with
+          /// B_a = Σ_b c_{a+b} A^b: the powers of A, K - 1 sums B_a and one
+          /// sum per entry (issue 16, fifth pass: about half the products
+          /// of the recursion D_k = (R_T_k+1 + L_A D_k+1)/k used before).
           void
-          jacobian(double J[9][9]) const
+          jacobian(double (*__restrict J)[9]) const
           {
-            double Dn[9][9];
-            for (unsigned int r = 0; r < 9; ++r)
-              for (unsigned int c = 0; c < 9; ++c)
-                J[r][c] = 0.;
-            for (unsigned int k = K - 1; k >= 1; --k)
-            {
-              const double   inv = 1. / k;
-              const Tensor2 &Tn  = T[k + 1];
+            const unsigned int n = K - 1; // powers A^0 .. A^(K-2)
+            const double      *c = inverse.factorial;
+            double             P[taylor_terms][9], B[taylor_terms][9];
+            const double      *Ap = &A[0][0];
+            for (unsigned int q = 0; q < 9; ++q)
+              P[0][q] = (q % 4 == 0) ? 1. : 0.;
+            if (n > 1)
+              for (unsigned int q = 0; q < 9; ++q)
+                P[1][q] = Ap[q];
+            for (unsigned int m = 2; m < n; ++m)
               for (unsigned int i = 0; i < 3; ++i)
                 for (unsigned int j = 0; j < 3; ++j)
-                  for (unsigned int c = 0; c < 9; ++c)
-                    Dn[3 * i + j][c] = A[i][0] * J[j][c] +
-                                       A[i][1] * J[3 + j][c] +
-                                       A[i][2] * J[6 + j][c];
-              // (H T)_ij = Σ_p H_ip T_pj
+                  P[m][3 * i + j] = P[m - 1][3 * i] * Ap[j] +
+                                    P[m - 1][3 * i + 1] * Ap[3 + j] +
+                                    P[m - 1][3 * i + 2] * Ap[6 + j];
+            for (unsigned int a = 0; a < n; ++a)
+              for (unsigned int q = 0; q < 9; ++q)
+              {
+                double v = 0.;
+                for (unsigned int b = 0; a + b < n; ++b)
+                  v += c[a + b] * P[b][q];
+                B[a][q] = v;
+              }
+            // a = 0: A^0 = I.
+            for (unsigned int i = 0; i < 3; ++i)
+              for (unsigned int j = 0; j < 3; ++j)
+                for (unsigned int p = 0; p < 3; ++p)
+                  for (unsigned int q = 0; q < 3; ++q)
+                    J[3 * i + j][3 * p + q] = p == i ? B[0][3 * q + j] : 0.;
+            for (unsigned int a = 1; a < n; ++a)
               for (unsigned int i = 0; i < 3; ++i)
-                for (unsigned int j = 0; j < 3; ++j)
-                  for (unsigned int p = 0; p < 3; ++p)
-                    Dn[3 * i + j][3 * i + p] += Tn[p][j];
-              for (unsigned int r = 0; r < 9; ++r)
-                for (unsigned int c = 0; c < 9; ++c)
-                  J[r][c] = Dn[r][c] * inv;
-            }
+                for (unsigned int p = 0; p < 3; ++p)
+                {
+                  const double pa = P[a][3 * i + p];
+                  for (unsigned int j = 0; j < 3; ++j)
+                    for (unsigned int q = 0; q < 3; ++q)
+                      J[3 * i + j][3 * p + q] += pa * B[a][3 * q + j];
+                }
           }
         };
 
@@ -276,6 +341,17 @@ namespace micropillar
           return true;
         }
 
+        /// C = A B for 3x3 row-major arrays, summed in the order of
+        /// deal.II's Tensor product (so the result is the same to the bit).
+        inline void
+        mult33(const double *A, const double *B, double *C)
+        {
+          for (unsigned int i = 0; i < 3; ++i)
+            for (unsigned int j = 0; j < 3; ++j)
+              C[3 * i + j] = A[3 * i] * B[j] + A[3 * i + 1] * B[3 + j] +
+                             A[3 * i + 2] * B[6 + j];
+        }
+
         /// Everything the local Newton needs at one iterate S.
         struct Evaluation
         {
@@ -289,33 +365,34 @@ namespace micropillar
           Tensor2 dL;             // Σ Δγ s⊗m
           ExpMap  expmap;         // of -dL
           Tensor2 E;              // exp(-dL)
+          Tensor2 M;              // Eᵀ C_tr
         };
 
-        /// Evaluate Δγ(S), E and R(S) = S − Ĉ:Ee(S).
+        /// Evaluate Δγ(S), E and R(S) = S − Ĉ:Ee(S). @p g_inv = 1/g.
         void
         evaluate(const CrystalPlasticity::PhaseData &ph,
                  const double                       *S,
-                 const double                       *g,
+                 const double                       *g_inv,
                  const double                        dt,
                  const Tensor2                      &Ctr,
                  const double                        dg_cap,
                  Evaluation                         &ev)
         {
           std::copy(S, S + 6, ev.S);
-          ev.ok             = true;
-          ev.max_dg         = 0.;
-          ev.dL             = 0.;
-          const double rate = dt * ph.gamma_dot_0;
+          ev.ok              = true;
+          ev.max_dg          = 0.;
+          double       dL[9] = {0., 0., 0., 0., 0., 0., 0., 0., 0.};
+          const double rate  = dt * ph.gamma_dot_0;
           for (unsigned int a = 0; a < ph.n; ++a)
           {
             const double *P   = ph.Pw[a].data();
             const double  tau = P[0] * S[0] + P[1] * S[1] + P[2] * S[2] +
                                P[3] * S[3] + P[4] * S[4] + P[5] * S[5];
-            const double x  = std::abs(tau) / g[a];
+            const double x  = std::abs(tau) * g_inv[a];
             const double p1 = power(x, ph.n_int - 1, ph.n_exp - 1.);
             const double dg = rate * p1 * x;
             ev.dg[a]        = tau < 0. ? -dg : dg;
-            ev.c[a]         = rate * ph.n_exp * p1 / g[a];
+            ev.c[a]         = rate * ph.n_exp * p1 * g_inv[a];
             if (!(dg <= dg_cap)) // also catches NaN
             {
               ev.ok = false;
@@ -323,12 +400,32 @@ namespace micropillar
             }
             ev.max_dg = std::max(ev.max_dg, dg);
             if (dg > 0.)
-              ev.dL += ev.dg[a] * ph.N[a];
+            {
+              const double *N = &ph.N[a][0][0];
+              for (unsigned int q = 0; q < 9; ++q)
+                dL[q] += N[q] * ev.dg[a];
+            }
           }
-          ev.E             = ev.expmap.compute(-ev.dL);
-          const Tensor2 Ce = dealii::transpose(ev.E) * Ctr * ev.E;
+          for (unsigned int q = 0; q < 9; ++q)
+            ev.dL[q / 3][q % 3] = dL[q];
+          ev.E = ev.expmap.compute(-ev.dL);
+          // M = Eᵀ C_tr (kept for the Jacobian) and the six components of
+          // the symmetric Ce = M E.
+          double        Et[9];
+          const double *Cp = &Ctr[0][0];
+          for (unsigned int i = 0; i < 3; ++i)
+            for (unsigned int j = 0; j < 3; ++j)
+              Et[3 * i + j] = ev.E[j][i];
+          mult33(Et, Cp, &ev.M[0][0]);
+          const double *Mp = &ev.M[0][0];
+          const double *Ep = &ev.E[0][0];
           double        e[6];
-          sym6(Ce, e);
+          for (unsigned int p = 0; p < 6; ++p)
+          {
+            const unsigned int i = vi[p], j = vj[p];
+            e[p] = Mp[3 * i] * Ep[j] + Mp[3 * i + 1] * Ep[3 + j] +
+                   Mp[3 * i + 2] * Ep[6 + j];
+          }
           e[0] -= 1.;
           e[1] -= 1.;
           e[2] -= 1.;
@@ -346,21 +443,20 @@ namespace micropillar
         /// J = dR/dS at an evaluated point; returns the systems that take
         /// part (c_α non-negligible) in active, the exp-map Jacobian Jexp
         /// (dE/dΔγα = -Jexp·vec(N_α)), W = Σ_α c_α vec(N_α) ⊗ P_α (9 x 6,
-        /// P_α the Schmid row: dΔγα/dS = c_α P_α) and L (below), all for
-        /// the tangent (L also for the sub-step sensitivities). R
-        /// is linear in the direction of each system's slip, so the map
-        /// L: vec(N) -> Ĉ : sym(Eᵀ C_tr dE[N]) (6 x 9) is formed once per
-        /// evaluation and J = I - L W (issue 16: one 9 x 6 rank-one update
-        /// per system instead of a 6 x 9 product and a 6 x 6 update).
+        /// P_α the Schmid row: dΔγα/dS = c_α P_α) and JW = -Jexp W (dE/dS),
+        /// for the tangent and the sub-step chain. R is linear in the
+        /// direction of each system's slip, so only the six directions
+        /// JW e_r reach J: J e_r = e_r - Ĉ : sym(M · unvec(JW e_r)), M = Eᵀ
+        /// C_tr (issue 16, fifth pass: JW and its six images instead of the
+        /// map L of all nine directions).
         unsigned int
         jacobian(const CrystalPlasticity::PhaseData &ph,
                  const Evaluation                   &ev,
-                 const Tensor2                      &Ctr,
-                 double                              J[6][6],
-                 unsigned int                       *active,
-                 double                              Jexp[9][9],
-                 double                              W[9][6],
-                 double                              L[6][9])
+                 double (*__restrict J)[6],
+                 unsigned int *__restrict active,
+                 double (*__restrict Jexp)[9],
+                 double (*__restrict W)[6],
+                 double (*__restrict JW)[6])
         {
           for (unsigned int p = 0; p < 6; ++p)
             for (unsigned int q = 0; q < 6; ++q)
@@ -371,12 +467,62 @@ namespace micropillar
             // weights below 1e-9 changes J (and the tangent) by less.
             if (ev.c[a] * ph.C11 >= 1e-9)
               active[n_active++] = a;
+          double *__restrict w  = &W[0][0];
+          double *__restrict jw = &JW[0][0];
+          for (unsigned int i = 0; i < 54; ++i)
+            w[i] = jw[i] = 0.;
           if (n_active == 0)
             return 0;
+          for (unsigned int s = 0; s < n_active; ++s)
+          {
+            const unsigned int a  = active[s];
+            const double       ca = ev.c[a];
+            const double      *np = ph.NP[a].data();
+            for (unsigned int i = 0; i < 54; ++i)
+              w[i] += ca * np[i];
+          }
           ev.expmap.jacobian(Jexp);
-          const Tensor2 M = dealii::transpose(ev.E) * Ctr;
-          // L[p][q] = (Ĉ : sym(M · (-Jexp e_q)))_p: only the six
-          // components of the symmetric part of M · Dq are formed.
+          for (unsigned int m = 0; m < 9; ++m)
+            for (unsigned int q = 0; q < 9; ++q)
+            {
+              const double jq = Jexp[m][q];
+              for (unsigned int r = 0; r < 6; ++r)
+                JW[m][r] -= jq * W[q][r];
+            }
+          // G[p][r] = sym(M · unvec(JW e_r))_p, J -= Ĉ G.
+          const double *M = &ev.M[0][0];
+          double        G[6][6];
+          for (unsigned int p = 0; p < 6; ++p)
+          {
+            const unsigned int i = vi[p], j = vj[p];
+            for (unsigned int r = 0; r < 6; ++r)
+            {
+              double v = 0.;
+              for (unsigned int k = 0; k < 3; ++k)
+                v += M[3 * i + k] * JW[3 * k + j][r] +
+                     M[3 * j + k] * JW[3 * k + i][r];
+              G[p][r] = 0.5 * v;
+            }
+          }
+          for (unsigned int p = 0; p < 6; ++p)
+            for (unsigned int q = 0; q < 6; ++q)
+            {
+              const double cpq = ph.Chat[p][q];
+              for (unsigned int r = 0; r < 6; ++r)
+                J[p][r] -= cpq * G[q][r];
+            }
+          return n_active;
+        }
+
+        /// L: vec(N) -> Ĉ : sym(M · (-Jexp vec(N))) (6 x 9) at an
+        /// evaluated point, for the sub-step chain.
+        void
+        slip_map(const CrystalPlasticity::PhaseData &ph,
+                 const Evaluation                   &ev,
+                 const double                        Jexp[9][9],
+                 double                              L[6][9])
+        {
+          const Tensor2 &M = ev.M;
           for (unsigned int q = 0; q < 9; ++q)
           {
             double G[6];
@@ -397,30 +543,6 @@ namespace micropillar
               L[p][q] = v;
             }
           }
-          for (unsigned int q = 0; q < 9; ++q)
-            for (unsigned int r = 0; r < 6; ++r)
-              W[q][r] = 0.;
-          for (unsigned int s = 0; s < n_active; ++s)
-          {
-            const unsigned int a = active[s];
-            const Tensor2     &N = ph.N[a];
-            const double      *P = ph.Pw[a].data();
-            for (unsigned int q = 0; q < 9; ++q)
-            {
-              const double nq = ev.c[a] * N[q / 3][q % 3];
-              for (unsigned int r = 0; r < 6; ++r)
-                W[q][r] += nq * P[r];
-            }
-          }
-          for (unsigned int p = 0; p < 6; ++p)
-            for (unsigned int r = 0; r < 6; ++r)
-            {
-              double v = 0.;
-              for (unsigned int q = 0; q < 9; ++q)
-                v += L[p][q] * W[q][r];
-              J[p][r] -= v;
-            }
-          return n_active;
         }
       } // namespace
 
@@ -1034,6 +1156,9 @@ namespace micropillar
             sym6(ph.N[a], sN);
             for (unsigned int p = 0; p < 6; ++p)
               ph.Pw[a][p] = sN[p] * (p >= 3 ? 2. : 1.);
+            for (unsigned int q = 0; q < 9; ++q)
+              for (unsigned int p = 0; p < 6; ++p)
+                ph.NP[a][6 * q + p] = ph.N[a][q / 3][q % 3] * ph.Pw[a][p];
             ph.m[a]       = sys.m;
             ph.burgers[a] = sys.burgers;
             ph.tau0[a]    = fp.tau0;
@@ -1219,8 +1344,10 @@ namespace micropillar
           const double  dts  = dt * (th1 - theta);
 
           // Strengths, held at the sub-step start.
-          double g[max_systems];
+          double g[max_systems], g_inv[max_systems];
           strengths(ph, Fa, Fpi, r, dgr, h0, N0, interface, g);
+          for (unsigned int a = 0; a < n; ++a)
+            g_inv[a] = 1. / g[a];
           const Tensor2 Fea = Fa * Fpi;
 
           const Tensor2 Atr = Fb * Fpi;
@@ -1260,18 +1387,18 @@ namespace micropillar
                 S[p] *= x_flow / x_max;
           }
           unsigned int cur = 0;
-          evaluate(ph, S, g, dts, Ctr, dg_cap, ev[cur]);
+          evaluate(ph, S, g_inv, dts, Ctr, dg_cap, ev[cur]);
           bool         converged = false;
           double       J[6][6];
           unsigned int active[max_systems];
           double       Jexp[9][9];
           double       W[9][6];
-          double       Lmap[6][9];
+          double       JW[9][6];
           unsigned int n_active = 0;
           if (ev[cur].ok)
             for (unsigned int it = 0; it < prm.max_newton_iterations; ++it)
             {
-              n_active = jacobian(ph, ev[cur], Ctr, J, active, Jexp, W, Lmap);
+              n_active = jacobian(ph, ev[cur], J, active, Jexp, W, JW);
               if (ev[cur].rnorm <= tol)
               {
                 converged = true;
@@ -1290,7 +1417,7 @@ namespace micropillar
                 double St[6];
                 for (unsigned int p = 0; p < 6; ++p)
                   St[p] = ev[cur].S[p] + lambda * dS[p][0];
-                evaluate(ph, St, g, dts, Ctr, dg_cap, ev[1 - cur]);
+                evaluate(ph, St, g_inv, dts, Ctr, dg_cap, ev[1 - cur]);
                 if (ev[1 - cur].ok && (ev[1 - cur].rnorm < ev[cur].rnorm ||
                                        ev[1 - cur].rnorm <= tol))
                 {
@@ -1321,6 +1448,9 @@ namespace micropillar
           const bool track = chain || !last;
           if (track)
           {
+            double Lmap[6][9];
+            if (chain && n_active > 0)
+              slip_map(ph, e, Jexp, Lmap);
             // dg_α/dF_kl: rα enters gα additively; the barrier (interface
             // term, Hall-Petch on a coarsening d) depends on F_a = F_old +
             // θ (F - F_old), Fp⁻¹ and d of the sub-step start, taken by a
@@ -1450,10 +1580,10 @@ namespace micropillar
               const double x  = 1. - r[b] / ph.gsat[b];
               const double ax = std::abs(x);
               const double hf =
-                ph.h0[b] * std::pow(ax, ph.a[b]) * (x < 0. ? -1. : 1.);
+                ph.h0[b] * power_real(ax, ph.a[b]) * (x < 0. ? -1. : 1.);
               const double hd = ax > 0.
                                   ? -ph.h0[b] * ph.a[b] *
-                                      std::pow(ax, ph.a[b] - 1.) / ph.gsat[b]
+                                      power_real(ax, ph.a[b] - 1.) / ph.gsat[b]
                                   : 0.;
               const double sg = e.dg[b] < 0. ? -1. : 1.;
               for (unsigned int kl = 0; kl < 9; ++kl)
@@ -1520,7 +1650,7 @@ namespace micropillar
           for (unsigned int b = 0; b < n; ++b)
           {
             const double x = 1. - r[b] / ph.gsat[b];
-            hb[b]          = ph.h0[b] * std::pow(std::abs(x), ph.a[b]) *
+            hb[b]          = ph.h0[b] * power_real(std::abs(x), ph.a[b]) *
                     (x < 0. ? -1. : 1.) * std::abs(e.dg[b]);
           }
           for (unsigned int a = 0; a < n; ++a)
@@ -1575,41 +1705,54 @@ namespace micropillar
             }
           if (!solve6<9>(J, B))
             return PhaseStatus::failed;
-          // dE/dF_kl = -Jexp · Σ_α dΔγα/dF_kl vec(Nα) with dΔγα/dF_kl =
-          // c_α Pα · B[:, kl]: dE[kl] = JW · B[:, kl] with JW = -Jexp W.
-          double JW[9][6] = {};
-          if (n_active > 0)
-            for (unsigned int m = 0; m < 9; ++m)
-              for (unsigned int r = 0; r < 6; ++r)
+          // dP_kl is linear in dS = B[:, kl] (dE = JW dS):
+          //   dP = Fb Fp⁻¹_old (dE S Eᵀ + E dS Eᵀ + E S dEᵀ) Fp⁻ᵀ_old
+          //      = Q dE Y + Fe dS Fp⁻ᵀ + Z (Fp⁻¹_old dE)ᵀ,
+          // Q = Fb Fp⁻¹_old, Y = S Fp⁻ᵀ, Z = Fe S (Fp⁻¹ = Fp⁻¹_old E,
+          // Fe = Fb Fp⁻¹_old E), so dP_kl = Σ_r U_r B[r][kl] with U_r the
+          // image of the unit dS e_r (six images instead of nine).
+          const Tensor2 Q  = Fb * Fpi_old;
+          const Tensor2 Y  = Sm * dealii::transpose(Fpi);
+          const Tensor2 Z  = Fe * Sm;
+          const double *Qp = &Q[0][0], *Yp = &Y[0][0], *Zp = &Z[0][0];
+          const double *Fop = &Fpi_old[0][0], *Fep = &Fe[0][0],
+                       *Fpp = &Fpi[0][0];
+          double U[6][9];
+          for (unsigned int r = 0; r < 6; ++r)
+          {
+            double X[9], QX[9], FX[9];
+            for (unsigned int q = 0; q < 9; ++q)
+              X[q] = JW[q][r];
+            mult33(Qp, X, QX);
+            mult33(Fop, X, FX);
+            for (unsigned int i = 0; i < 3; ++i)
+              for (unsigned int j = 0; j < 3; ++j)
               {
+                // (Q X Y)_ij + (Z (Fp⁻¹_old X)ᵀ)_ij
                 double v = 0.;
-                for (unsigned int q = 0; q < 9; ++q)
-                  v -= Jexp[m][q] * W[q][r];
-                JW[m][r] = v;
+                for (unsigned int m = 0; m < 3; ++m)
+                  v += QX[3 * i + m] * Yp[3 * m + j] +
+                       Zp[3 * i + m] * FX[3 * j + m];
+                // Fe e_r Fp⁻ᵀ, e_r = from6 of the unit vector r
+                const unsigned int a = vi[r], b = vj[r];
+                v += Fep[3 * i + a] * Fpp[3 * j + b];
+                if (a != b)
+                  v += Fep[3 * i + b] * Fpp[3 * j + a];
+                U[r][3 * i + j] = v;
               }
-          const Tensor2 SEt   = Sm * dealii::transpose(e.E);
-          const Tensor2 ES    = e.E * Sm;
-          const Tensor2 FpioT = dealii::transpose(Fpi_old);
+          }
           for (unsigned int k = 0; k < 3; ++k)
             for (unsigned int l = 0; l < 3; ++l)
             {
               const unsigned int kl = 3 * k + l;
-              Tensor2            dE;
-              for (unsigned int i = 0; i < 3; ++i)
-                for (unsigned int j = 0; j < 3; ++j)
-                {
-                  double v = 0.;
-                  for (unsigned int r = 0; r < 6; ++r)
-                    v += JW[3 * i + j][r] * B[r][kl];
-                  dE[i][j] = v;
-                }
-              double ds[6];
-              for (unsigned int p = 0; p < 6; ++p)
-                ds[p] = B[p][kl];
-              const Tensor2 inner = dE * SEt +
-                                    e.E * from6(ds) * dealii::transpose(e.E) +
-                                    ES * dealii::transpose(dE);
-              const Tensor2 dP = Fb * (Fpi_old * inner * FpioT);
+              Tensor2            dP;
+              for (unsigned int q = 0; q < 9; ++q)
+              {
+                double v = 0.;
+                for (unsigned int r = 0; r < 6; ++r)
+                  v += U[r][q] * B[r][kl];
+                dP[q / 3][q % 3] = v;
+              }
               store_tangent_column(dP, Sref, k, l, A);
             }
         }

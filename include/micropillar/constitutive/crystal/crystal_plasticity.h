@@ -363,7 +363,9 @@ namespace micropillar
           unsigned int offset  = 0; // start of the phase block in the state
           std::array<Tensor2, max_systems>               N;  // s0⊗m0
           std::array<std::array<double, 6>, max_systems> Pw; // τ = Pw·S
-          std::array<Vector3, max_systems>               m;
+          /// vec(N) ⊗ Pw, row-major 9 x 6 (the local Jacobian's W).
+          std::array<std::array<double, 54>, max_systems> NP;
+          std::array<Vector3, max_systems>                m;
           std::array<double, max_systems>       burgers, tau0, h0, gsat, a;
           std::array<unsigned int, max_systems> family;
           std::array<std::array<double, max_systems>, max_systems> q;
