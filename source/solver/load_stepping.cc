@@ -128,15 +128,22 @@ namespace micropillar
     typename PillarSolver<LA>::StepResult
     PillarSolver<LA>::solve_step_with_machine(const double d_machine,
                                               const double dt,
-                                              double      &d_p)
+                                              double      &d_p,
+                                              const bool   from_current,
+                                              double      *local_stiffness)
     {
       const double k = params.punch.machine_stiffness;
-      // Start from the last secant stiffness of the pillar (0 at first).
-      double S = std::max(0., pillar_stiffness);
-      double x0 =
-        displacement_old + (d_machine - machine_displacement_old) * k / (k + S);
+      // Start from the last secant stiffness of the pillar (0 at first);
+      // a later staggered pass starts where the last one converged (its
+      // punch displacement and displacement field: the damage has moved
+      // the equilibrium only a little).
+      double     S  = std::max(0., pillar_stiffness);
+      double     x0 = from_current
+                        ? d_p
+                        : displacement_old +
+                        (d_machine - machine_displacement_old) * k / (k + S);
       StepResult total;
-      StepResult s = solve_step(x0, dt);
+      StepResult s = solve_step(x0, dt, from_current);
       total.iterations += s.iterations;
       total.max_solve_iterations =
         std::max(total.max_solve_iterations, s.max_solve_iterations);
@@ -150,6 +157,14 @@ namespace micropillar
       // be pulled into tension by the first correction).
       if (x0 != displacement_old)
         S = std::max(0., (F0 - force_old) / (x0 - displacement_old));
+      // A later staggered pass starts at equilibrium with the last pass's
+      // damage: a small correction of d_p loads or unloads the pillar
+      // from there, at its local stiffness (elastic unloading is stiff
+      // even while the step's secant is flat), which the last pass's
+      // secant iteration measured.
+      if (from_current && local_stiffness != nullptr &&
+          std::isfinite(*local_stiffness))
+        S = *local_stiffness;
       const double tol = 1e-10 * params.pillar.height() +
                          1e-7 * std::abs(d_machine - machine_displacement_old);
       for (unsigned int it = 0; it < 30; ++it)
@@ -171,7 +186,11 @@ namespace micropillar
           return s;
         const double g1 = x1 + punch_force() / k - d_machine;
         if (x1 != x0)
+        {
           S = k * ((g1 - g0) / (x1 - x0) - 1.);
+          if (local_stiffness != nullptr)
+            *local_stiffness = S;
+        }
         x0 = x1;
         g0 = g1;
       }
@@ -197,15 +216,23 @@ namespace micropillar
           for (auto &p : history.get_data(cell))
             model.start_step(p->new_state);
         }
+      d_new = d_programme;
+      // The pillar's local stiffness dF/dd_p measured by the last pass's
+      // machine-spring iteration (not yet: NaN).
+      double local_stiffness = std::numeric_limits<double>::quiet_NaN();
       for (unsigned int pass = 0;; ++pass)
       {
-        d_new = d_programme;
         // The first pass starts from the predictor, later ones (staggered
         // fields changed what the material points see) from the current
-        // iterate.
-        const StepResult s = machine
-                               ? solve_step_with_machine(d_programme, dt, d_new)
-                               : solve_step(d_new, dt, pass > 0);
+        // iterate; with the machine spring also from the last pass's punch
+        // displacement d_new (it was restarted from the predictor and the
+        // step's first secant estimate at every pass before 2026-12-03).
+        const StepResult s = machine ? solve_step_with_machine(d_programme,
+                                                               dt,
+                                                               d_new,
+                                                               pass > 0,
+                                                               &local_stiffness)
+                                     : solve_step(d_new, dt, pass > 0);
         total.iterations += s.iterations;
         total.max_solve_iterations =
           std::max(total.max_solve_iterations, s.max_solve_iterations);
@@ -221,6 +248,10 @@ namespace micropillar
             any_staggered = true;
             TimerOutput::Scope t(timer, field->name());
             const double       change = field->update(dt, *quadrature, history);
+            if (params.output.verbose)
+              pcout << "  staggered pass " << pass + 1 << ": " << field->name()
+                    << " change " << change << " (Newton " << s.iterations
+                    << ")" << std::endl;
             if (!(change <= field->staggered_tolerance()))
             {
               settled = false;

@@ -2,9 +2,12 @@
 # solver.cmake): the pre-cracked strip against Griffith and the scaling of
 # every length (with the crack-pattern script on its output), the AT1
 # profile (bound-constrained solve), the ductile driving force and the
-# spectral split under compression.
+# spectral split under compression, the loop behind a machine spring.
 micropillar_regression(fracture_griffith fracture_griffith_test.py)
 micropillar_regression(fracture_scaled fracture_scaled_test.py)
 micropillar_regression(fracture_profile fracture_profile_test.py)
 micropillar_regression(fracture_ductile fracture_ductile_test.py)
 micropillar_regression(fracture_spectral fracture_spectral_test.py)
+# The staggered loop behind a machine spring: the homogeneous AT2 bar on its
+# analytic curve, through its load drop, and the warm-started passes (~4 s).
+micropillar_regression(fracture_machine fracture_machine_test.py)

@@ -213,10 +213,19 @@ namespace micropillar
       /// The step with a machine spring: a secant iteration on the punch
       /// displacement d_p with d_p + F(d_p)/k = d_machine, each evaluation a
       /// Newton solve. Returns the converged punch displacement in @p d_p.
+      /// With @p from_current (a later staggered pass of the same step) the
+      /// iteration starts from the current iterate at the punch
+      /// displacement @p d_p holds (the last pass's solution), not from
+      /// the predictor, and its first correction of d_p uses
+      /// @p local_stiffness (if finite), the pillar's dF/dd_p that the last
+      /// pass's secant iteration measured; the iteration stores its latest
+      /// secant there.
       StepResult
       solve_step_with_machine(const double d_machine,
                               const double dt,
-                              double      &d_p);
+                              double      &d_p,
+                              const bool   from_current    = false,
+                              double      *local_stiffness = nullptr);
       /// The displacement solve of a step (with or without the machine) and
       /// the coupled fields: staggered ones alternate with it until they
       /// settle, operator-split ones run once after it.
