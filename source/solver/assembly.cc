@@ -90,9 +90,10 @@ namespace micropillar
             fe_values.reinit(cell);
             fe_values[disp].get_function_gradients(solution, grad_u);
             fe_values[disp].get_function_gradients(solution_old, grad_u_old);
-            Tensor2 F0, F0_old, F0_inv_T;
-            double  J0 = 1., J0_old = 1.;
-            if (f_bar)
+            Tensor2    F0, F0_old, F0_inv_T;
+            double     J0 = 1., J0_old = 1.;
+            const bool cell_f_bar = f_bar_material[cell->material_id()];
+            if (cell_f_bar)
             {
               fe_centre.reinit(cell);
               fe_centre[disp].get_function_gradients(solution, grad_c);
@@ -140,7 +141,7 @@ namespace micropillar
               }
               Tensor2 F_eval = F, F_eval_old = F_old;
               double  c = 1., cs = 1.;
-              if (f_bar)
+              if (cell_f_bar)
               {
                 const double s = std::cbrt(J0 / J);
                 c              = 1. / (s * s);
@@ -188,7 +189,7 @@ namespace micropillar
               // B = (cs/3) A:F - (2c/3) P(Fbar): the F-bar coupling.
               Tensor2 B;
               Tensor2 F_inv_T;
-              if (f_bar && with_matrix)
+              if (cell_f_bar && with_matrix)
               {
                 F_inv_T = transpose(invert(F));
                 for (unsigned int i = 0; i < 3; ++i)
@@ -216,7 +217,7 @@ namespace micropillar
                 cell_force(i) += (P_eff[ci] * gi) * JxW;
                 if (!with_matrix)
                   continue;
-                if (f_bar)
+                if (cell_f_bar)
                   a_i[i] = (B[ci] * gi) * JxW;
                 for (unsigned int j = 0; j < dofs_per_cell; ++j)
                 {
@@ -229,7 +230,7 @@ namespace micropillar
                   cell_matrix(i, j) += k * JxW;
                 }
               }
-              if (f_bar && with_matrix)
+              if (cell_f_bar && with_matrix)
                 for (unsigned int i = 0; i < dofs_per_cell; ++i)
                   for (unsigned int j = 0; j < dofs_per_cell; ++j)
                     cell_matrix(i, j) += a_i[i] * b_j[j];

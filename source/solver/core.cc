@@ -45,6 +45,11 @@ namespace micropillar
       quadrature = std::make_unique<QGauss<3>>(degree + 1);
       // Errors name the material as the prm file writes it.
       models = constitutive::create_models(params.materials.materials, prm);
+      f_bar_material.assign(models.size(), f_bar);
+      for (unsigned int i = 0; i < params.materials.materials.size(); ++i)
+        for (const auto &name : params.fe.plain_q1_materials)
+          if (params.materials.materials[i].first == name)
+            f_bar_material[i] = false;
       for (const auto &model : models)
       {
         std::vector<unsigned int> map;

@@ -45,6 +45,17 @@ namespace micropillar
         "isochoric plastic flow), Q1 F-bar (trilinear with the volumetric "
         "part of F taken at the cell centre, de Souza Neto et al. 1996: "
         "locking-free), or Q2 (triquadratic, 3x3x3 Gauss).");
+      prm.declare_entry(
+        "Plain Q1 materials",
+        "",
+        Patterns::Anything(),
+        "With Formulation = Q1 F-bar: a comma-separated list of materials "
+        "(names of Materials/Models) whose cells use plain Q1 (full "
+        "integration, no F-bar), the others keeping F-bar. For thin layers "
+        "of a softening, dilatant material (the 12 nm glass of the resolved "
+        "laminate), where F-bar's cell-centre volume lets one corner of a "
+        "one-cell-thick layer collapse (docs/contact.md). Empty (default): "
+        "none, every cell F-bar.");
       prm.declare_entry("Global refinements",
                         "0",
                         Patterns::Integer(0, 6),
@@ -59,6 +70,11 @@ namespace micropillar
       prm.enter_subsection("Finite element");
       formulation        = prm.get("Formulation");
       global_refinements = prm.get_integer("Global refinements");
+      plain_q1_materials.clear();
+      for (const std::string &name :
+           Utilities::split_string_list(prm.get("Plain Q1 materials"), ','))
+        if (!Utilities::trim(name).empty())
+          plain_q1_materials.push_back(Utilities::trim(name));
       prm.leave_subsection();
     }
 
@@ -487,6 +503,25 @@ namespace micropillar
       pillar.parse_parameters(prm, materials.ids());
       prm.leave_subsection();
       fe.parse_parameters(prm);
+      if (!fe.plain_q1_materials.empty())
+      {
+        std::string list;
+        for (const auto &n : fe.plain_q1_materials)
+          list += (list.empty() ? "" : ", ") + n;
+        AssertThrow(fe.formulation == "Q1 F-bar",
+                    ExcMessage("Finite element/Plain Q1 materials = " + list +
+                               " needs Finite element/Formulation = Q1 F-bar "
+                               "(it is " +
+                               fe.formulation +
+                               "): it switches F-bar off in those "
+                               "materials' cells."));
+        const auto known = materials.ids();
+        for (const auto &n : fe.plain_q1_materials)
+          AssertThrow(known.count(n) > 0,
+                      ExcMessage("Finite element/Plain Q1 materials = " + list +
+                                 ": <" + n +
+                                 "> is not a material of Materials/Models."));
+      }
       {
         // The solver refines the coarse mesh globally: 8^r cells per cell.
         const double coarse = pillar.coarse_cell_estimate();

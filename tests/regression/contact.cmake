@@ -10,7 +10,7 @@ micropillar_regression(contact_laminate_pillar contact_laminate_pillar_test.py)
 micropillar_regression(contact_machine contact_machine_test.py)
 # Contact pressure, area and stick/slip in the field output (a few seconds).
 micropillar_regression(contact_fields contact_fields_test.py)
-# The small resolved laminate with the Coulomb punch reaches 30 % (~1 min CPU).
+# The small resolved laminate with the Coulomb punch reaches 30 % (~15 s CPU).
 micropillar_regression(contact_laminate_resolved contact_laminate_resolved_test.py)
 # A block pressed on the punch, then sheared: stick, then slip at mu N (~3 s).
 micropillar_regression(contact_slide contact_slide_test.py)

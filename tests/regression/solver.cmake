@@ -1,6 +1,8 @@
 # Regression runs of the pillar solver (see mp_test.py).
 micropillar_regression(elastic_stiffness elastic_stiffness_test.py)
 micropillar_regression(j2_pillar j2_pillar_test.py)
+# Finite element/Plain Q1 materials: per-material F-bar off (a few seconds).
+micropillar_regression(plain_q1_materials plain_q1_materials_test.py)
 micropillar_regression(bad_input bad_input_test.py)
 micropillar_regression(cutback cutback_test.py)
 micropillar_regression(newton_control newton_control_test.py)

@@ -772,6 +772,64 @@ TEST(GeometryPillar, TopCornerGrading)
             std::string::npos);
 }
 
+TEST(GeometryPillar, AxisGrading)
+{
+  // Issue 15: 'Axis grading' a. Off (1) is the uniform mesh, vertex for
+  // vertex; a > 1 maps every disk vertex at relative radius rho to
+  // g rho / (1 + (g - 1) rho), g = 1/sqrt(a), on every level of a layered
+  // pillar (z unchanged): the cells at the axis get narrower.
+  auto entries                  = laminate;
+  entries["Height"]             = "0.3";
+  entries["Taper angle"]        = "2";
+  entries["Lateral refinement"] = "1";
+  Triangulation<3> uniform, graded, off;
+  make_pillar(entries).create_triangulation(uniform);
+  entries["Axis grading"] = "1";
+  make_pillar(entries).create_triangulation(off);
+  entries["Axis grading"] = "4";
+  const Pillar pillar     = make_pillar(entries);
+  pillar.create_triangulation(graded);
+  ASSERT_EQ(off.n_vertices(), uniform.n_vertices());
+  ASSERT_EQ(graded.n_vertices(), uniform.n_vertices());
+  ASSERT_EQ(graded.n_active_cells(), uniform.n_active_cells());
+  for (unsigned int i = 0; i < uniform.n_vertices(); ++i)
+    EXPECT_EQ(off.get_vertices()[i], uniform.get_vertices()[i]);
+  const double g = 0.5;
+  for (unsigned int i = 0; i < uniform.n_vertices(); ++i)
+  {
+    const Point<3> &u = uniform.get_vertices()[i];
+    const Point<3> &v = graded.get_vertices()[i];
+    EXPECT_EQ(v[2], u[2]);
+    const double rho = radius_of(u) / pillar.radius(u[2]);
+    EXPECT_NEAR(radius_of(v) / pillar.radius(v[2]),
+                g * rho / (1. + (g - 1.) * rho),
+                1e-12);
+  }
+  // The cells touching the axis are narrower, the mesh still valid.
+  double w_uniform = 0., w_graded = 0.;
+  for (const auto &cell : uniform.active_cell_iterators())
+    for (const unsigned int v : cell->vertex_indices())
+      if (radius_of(cell->vertex(v)) < 1e-12)
+        w_uniform = std::max(w_uniform, cell->diameter());
+  for (const auto &cell : graded.active_cell_iterators())
+  {
+    EXPECT_GT(cell->measure(), 0.);
+    for (const unsigned int v : cell->vertex_indices())
+      if (radius_of(cell->vertex(v)) < 1e-12)
+        w_graded = std::max(w_graded, cell->diameter());
+  }
+  EXPECT_LT(w_graded, 0.8 * w_uniform);
+
+  // Input checks.
+  entries["Axis grading"] = "0.5";
+  EXPECT_NE(error_of(entries).find("Geometry/Axis grading = 0.5"),
+            std::string::npos);
+  entries["Axis grading"]       = "4";
+  entries["Top corner grading"] = "2";
+  EXPECT_NE(error_of(entries).find("Geometry/Axis grading = 4"),
+            std::string::npos);
+}
+
 TEST(GeometryPillar, CoarseCellEstimateIsExact)
 {
   // The bound on the mesh size is checked from the estimate, before

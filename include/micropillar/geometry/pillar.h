@@ -184,6 +184,7 @@ namespace micropillar
       unsigned int       axial_cells        = 0;
       unsigned int       lateral_refinement = 0;
       double             top_corner_grading = 1.;
+      double             axis_grading       = 1.;
       bool               strip              = false;
       double             strip_thickness    = 0.;
       std::vector<Layer> stack;

@@ -24,6 +24,9 @@ namespace micropillar
       /// "Q1", "Q1 F-bar" or "Q2".
       std::string  formulation        = "Q1 F-bar";
       unsigned int global_refinements = 0;
+      /// "Plain Q1 materials": materials whose cells use plain Q1 (full
+      /// integration, no F-bar) in a Q1 F-bar run; empty: none.
+      std::vector<std::string> plain_q1_materials;
 
       static void
       declare_parameters(dealii::ParameterHandler &prm);

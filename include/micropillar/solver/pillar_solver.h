@@ -279,6 +279,9 @@ namespace micropillar
       dealii::DoFHandler<3>                           dof_handler;
       std::unique_ptr<dealii::Quadrature<3>>          quadrature;
       bool                                            f_bar;
+      // Per material id: F-bar on (false for Finite element/Plain Q1
+      // materials).
+      std::vector<bool> f_bar_material;
 
       dealii::IndexSet                  locally_owned;
       dealii::IndexSet                  locally_relevant;
