@@ -12,7 +12,8 @@
 // or (iv) the matrix object changed (new sparsity). When the direct fallback
 // runs, the hierarchy (which failed on that system) is released before the
 // direct factorisation, so the two are never held at once, and the next AMG
-// solve builds a new one. With PETSc BoomerAMG is set up at every solve. See docs/performance.md for measured effects.
+// solve builds a new one. With PETSc BoomerAMG is set up at every solve. See
+// docs/performance.md for measured effects.
 #ifndef micropillar_solver_linear_solver_h
 #define micropillar_solver_linear_solver_h
 
