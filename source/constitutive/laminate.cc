@@ -450,6 +450,23 @@ namespace micropillar
       const double loose = parameters.noise_floor * stress_scale;
 
       Evaluation cur, trial;
+      // Both phases' responses at the jump a, everything else of this call
+      // held.
+      const auto evaluate_at = [&](const Tensor1 &a, Evaluation &out)
+      {
+        return evaluate(a,
+                        F,
+                        F_c_old,
+                        F_g_old,
+                        dt,
+                        N0,
+                        old_c,
+                        old_g,
+                        now_c,
+                        now_g,
+                        degradation,
+                        out);
+      };
 
       // One Newton attempt from a0; max_step > 0 caps |da| (a damped
       // retry). Backtracking on |r|: the Newton direction is a descent
@@ -457,18 +474,7 @@ namespace micropillar
       // (a softening glass may make it indefinite).
       const auto attempt = [&](const Tensor1 &a0, const double max_step)
       {
-        if (!evaluate(a0,
-                      F,
-                      F_c_old,
-                      F_g_old,
-                      dt,
-                      N0,
-                      old_c,
-                      old_g,
-                      now_c,
-                      now_g,
-                      degradation,
-                      cur))
+        if (!evaluate_at(a0, cur))
           return false;
         for (unsigned int it = 0; it < parameters.max_iterations; ++it)
         {
@@ -488,18 +494,7 @@ namespace micropillar
           double alpha    = 1.;
           for (unsigned int ls = 0; ls < 8 && !accepted; ++ls, alpha *= 0.5)
           {
-            accepted = evaluate(cur.a + alpha * da,
-                                F,
-                                F_c_old,
-                                F_g_old,
-                                dt,
-                                N0,
-                                old_c,
-                                old_g,
-                                now_c,
-                                now_g,
-                                degradation,
-                                trial) &&
+            accepted = evaluate_at(cur.a + alpha * da, trial) &&
                        trial.r_norm <= (1. - 1e-4 * alpha) * cur.r_norm;
             // No decrease from a point already below the round-off floor
             // of a noisy sub-model (its own local tolerance): backtracking
