@@ -13,7 +13,11 @@
 // g(d) (residual stiffness 1e-6, spectral split; update_degraded()) from
 // the first step on: the point's response with its crystal cracked.
 //   build/laminate_point PRM [target strain = 0.2] [increment = 0.002]
-//                        [x y of the point = 0.1 0.05] [d = 0]
+//                        [x y of the point = 0.1 0.05] [d = 0] [d1]
+// With d1 given, the last step is then re-solved at d1 from the state
+// converged at d (a staggered pass in which the damage jumps, issue 13):
+// the point's first update_degraded() call at d1 and the stress after the
+// 8-component iteration are reported.
 // The point sits at z = 1 µm (grain lookup: columnar, x-y only). Strain rate
 // and material: the file's (first material must be a homogenised laminate).
 #include <cmath>
@@ -67,6 +71,7 @@ main(int argc, char **argv)
   const double x      = argc > 5 ? std::atof(argv[4]) : 0.1;
   const double y      = argc > 5 ? std::atof(argv[5]) : 0.05;
   const double d      = argc > 6 ? std::atof(argv[6]) : 0.;
+  const double d1     = argc > 7 ? std::atof(argv[7]) : -1.;
 
   dealii::ParameterHandler prm;
   solver::RunParameters    params;
@@ -117,13 +122,19 @@ main(int argc, char **argv)
   UpdateResult r;
   for (unsigned int n = 1; n * inc <= target + 1e-12; ++n)
   {
-    F[2][2] = 1. - n * inc; // engineering strain of the pillar
-    bool ok = false;
-    for (unsigned int it = 0; it < 40 && !ok; ++it)
+    F[2][2]          = 1. - n * inc; // engineering strain of the pillar
+    const bool last  = (n + 1) * inc > target + 1e-12;
+    bool       ok    = false;
+    bool       again = last && d1 >= 0.;
+    for (unsigned int it = 0; it < 80 && !ok; ++it)
     {
       lam->update_degraded(F, F_old, dt, s, s_new, r, deg, psi);
       if (!r.converged)
+      {
+        if (!again && d1 >= 0. && last)
+          std::printf("# d1 = %g: point solve failed (iteration %u)\n", d1, it);
         break;
+      }
       // residual over the 8 components ij != zz
       dealii::Vector<double>     res(8), dx(8);
       dealii::FullMatrix<double> J(8, 8);
@@ -144,6 +155,19 @@ main(int argc, char **argv)
           }
       if (norm < 1e-8 * lam->shear_modulus())
       {
+        if (again)
+        {
+          // converged at d: the damage jumps to d1 (same F, state carried)
+          again             = false;
+          const Tensor2 sm0 = cauchy(r.P, F);
+          std::printf("# converged at d = %g: sigma_zz %.2f; now d1 = %g\n",
+                      d,
+                      sm0[2][2],
+                      d1);
+          deg.g         = pf::degradation(d1, 1e-6);
+          deg.cracks[0] = d1 > 0.;
+          continue;
+        }
         ok = true;
         break;
       }
