@@ -3,6 +3,7 @@
 #include <deal.II/base/exceptions.h>
 #include <deal.II/base/tensor.h>
 #include <limits>
+#include <micropillar/constitutive/crystal/crystal_plasticity.h>
 #include <micropillar/constitutive/laminate.h>
 #include <micropillar/constitutive/registry.h>
 #include <set>
@@ -185,6 +186,8 @@ namespace micropillar
                   dealii::ExcMessage(
                     "homogenised laminate: both sub-models must be given."));
       parameters.check();
+      crystal_plasticity =
+        dynamic_cast<const crystal::CrystalPlasticity *>(crystal.get());
       f_c          = parameters.crystal_fraction;
       f_g          = 1. - f_c;
       stress_scale = std::max(crystal->shear_modulus(), glass->shear_modulus());
@@ -345,6 +348,7 @@ namespace micropillar
       const std::vector<double>           &now_c,
       const std::vector<double>           &now_g,
       const phase_field::PhaseDegradation *degradation,
+      unsigned int                        *held_substeps,
       Evaluation                          &e) const
     {
       e.a = a;
@@ -359,7 +363,11 @@ namespace micropillar
       e.rc.converged    = true;
       e.rg.converged    = true;
       const Tensor2 F_c = F + f_g * aN, F_g = F - f_c * aN;
-      crystal->update(F_c, F_c_old, dt, old_c, e.new_c, e.rc);
+      if (held_substeps != nullptr && crystal_plasticity != nullptr)
+        crystal_plasticity->update_with_substeps(
+          F_c, F_c_old, dt, old_c, e.new_c, e.rc, held_substeps);
+      else
+        crystal->update(F_c, F_c_old, dt, old_c, e.new_c, e.rc);
       if (!e.rc.converged)
         return false;
       glass->update(F_g, F_g_old, dt, old_g, e.new_g, e.rg);
@@ -450,6 +458,10 @@ namespace micropillar
       const double loose = parameters.noise_floor * stress_scale;
 
       Evaluation cur, trial;
+      // The crystal's sub-step counts held over the fallback solve (null:
+      // the crystal's own Sub-step rule).
+      unsigned int  held[2] = {0, 0};
+      unsigned int *hold    = nullptr;
       // Both phases' responses at the jump a, everything else of this call
       // held.
       const auto evaluate_at = [&](const Tensor1 &a, Evaluation &out)
@@ -465,6 +477,7 @@ namespace micropillar
                         now_c,
                         now_g,
                         degradation,
+                        hold,
                         out);
       };
 
@@ -519,6 +532,24 @@ namespace micropillar
         ok = attempt(a_pred, 0.02);
       if (!ok)
         ok = attempt(Tensor1(), 0.005);
+      // Fallback (issue 13): the same attempts with the crystal's sub-step
+      // counts held for the whole solve (chosen at the first trial, grown
+      // only where a sub-step fails). With the adaptive rule the crystal's
+      // count switches with F and its traction jumps by up to ~20 MPa
+      // between adjacent trial jumps; in a crack's runaway (crystal
+      // degraded, g ~ 0.2-0.4) the root of the traction residual fell into
+      // such a gap and the jump Newton stalled. Points that solve without
+      // it are unchanged.
+      if (!ok && crystal_plasticity != nullptr)
+      {
+        hold = held;
+        ok   = attempt(a_pred, 0.);
+        if (!ok)
+        {
+          held[0] = held[1] = 0;
+          ok                = attempt(a_pred, 0.02);
+        }
+      }
       if (!ok)
         return;
 

@@ -15,6 +15,11 @@ namespace micropillar
 {
   namespace constitutive
   {
+    namespace crystal
+    {
+      class CrystalPlasticity;
+    }
+
     /**
      * Rank-one laminate [textbook; e.g. the laminate homogenisation of
      * DAMASK's RGC scheme in its simplest, one-interface form]: one material
@@ -276,6 +281,7 @@ namespace micropillar
                const std::vector<double>           &now_c,
                const std::vector<double>           &now_g,
                const phase_field::PhaseDegradation *degradation,
+               unsigned int                        *held_substeps,
                Evaluation                          &e) const;
 
       /// update() and update_degraded() (@p degradation null: intact).
@@ -292,12 +298,15 @@ namespace micropillar
       void
       setup();
 
-      std::unique_ptr<Model>   crystal;
-      std::unique_ptr<Model>   glass;
-      Parameters               parameters;
-      double                   f_c, f_g;
-      double                   stress_scale; // mu_max [MPa]
-      std::vector<std::string> names;
+      std::unique_ptr<Model> crystal;
+      std::unique_ptr<Model> glass;
+      /// The crystal sub-model if it is crystal plasticity (its sub-step
+      /// counts can be held over a fallback solve), else null.
+      const crystal::CrystalPlasticity *crystal_plasticity = nullptr;
+      Parameters                        parameters;
+      double                            f_c, f_g;
+      double                            stress_scale; // mu_max [MPa]
+      std::vector<std::string>          names;
     };
   } // namespace constitutive
 } // namespace micropillar

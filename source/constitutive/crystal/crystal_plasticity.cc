@@ -1775,6 +1775,31 @@ namespace micropillar
                                 std::vector<double>       &new_state,
                                 UpdateResult              &result) const
       {
+        update_impl(F, F_old, dt, old_state, new_state, result, nullptr);
+      }
+
+      void
+      CrystalPlasticity::update_with_substeps(
+        const Tensor2             &F,
+        const Tensor2             &F_old,
+        const double               dt,
+        const std::vector<double> &old_state,
+        std::vector<double>       &new_state,
+        UpdateResult              &result,
+        unsigned int               m[2]) const
+      {
+        update_impl(F, F_old, dt, old_state, new_state, result, m);
+      }
+
+      void
+      CrystalPlasticity::update_impl(const Tensor2             &F,
+                                     const Tensor2             &F_old,
+                                     const double               dt,
+                                     const std::vector<double> &old_state,
+                                     std::vector<double>       &new_state,
+                                     UpdateResult              &result,
+                                     unsigned int              *held) const
+      {
         result.converged = false;
         if (!(dealii::determinant(F) > 0.))
           return;
@@ -1782,7 +1807,10 @@ namespace micropillar
           new_state.resize(n_state_);
         // "per step": the counts this attempt chose so far (0: none yet).
         unsigned int substeps[2] = {0, 0};
-        if (prm.substeps_per_step)
+        if (held != nullptr)
+          for (unsigned int ip = 0; ip < 2; ++ip)
+            substeps[ip] = held[ip] <= prm.max_substeps ? held[ip] : 0;
+        else if (prm.substeps_per_step)
           for (unsigned int ip = 0; ip < 2; ++ip)
           {
             const double v = new_state[i_substeps_ + ip];
@@ -1889,7 +1917,7 @@ namespace micropillar
           const double     w  = ip == 0 ? 1. - f : f;
           if (!ph.present || !(w > 0.))
             continue;
-          if (!prm.substeps_per_step)
+          if (!prm.substeps_per_step && held == nullptr)
           {
             if (update_phase(ph,
                              F_old,
@@ -1944,7 +1972,10 @@ namespace micropillar
             }
             if (substeps[ip] > 0 && m > substeps[ip])
               count_substep_growth();
-            new_state[i_substeps_ + ip] = m;
+            if (prm.substeps_per_step)
+              new_state[i_substeps_ + ip] = m;
+            if (held != nullptr)
+              held[ip] = m;
           }
           if (w == 1.)
           {

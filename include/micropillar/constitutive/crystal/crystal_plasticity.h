@@ -258,6 +258,25 @@ namespace micropillar
         void
         start_step(std::vector<double> &new_state) const override;
 
+        /// update() with each phase's sub-step count held at m[phase] for
+        /// a caller that needs the response continuous in F over several
+        /// updates of one solve, whatever the Sub-step rule: m[k] = 0 lets
+        /// the update choose the smallest power of 2 that meets the slip
+        /// limit; a held count accepts up to 1.5x the limit and doubles
+        /// when a sub-step fails or the slip passes that ("per step" rule).
+        /// The counts used are written back to m. The homogenised
+        /// laminate's fallback solve (issue 13): with the adaptive rule the
+        /// count switches with F and the crystal's traction jumps where it
+        /// does, which stalled the laminate's jump Newton.
+        void
+        update_with_substeps(const Tensor2             &F,
+                             const Tensor2             &F_old,
+                             const double               dt,
+                             const std::vector<double> &old_state,
+                             std::vector<double>       &new_state,
+                             UpdateResult              &result,
+                             unsigned int               m[2]) const;
+
         /// grain_id, orientation_phi1/Phi/phi2 [deg, Bunge, parent phase],
         /// c_axis_z (sample z-component of the parent's lattice z axis),
         /// fcc_fraction, layer_thickness_ratio (h/h0; 1 outside layers),
@@ -383,6 +402,17 @@ namespace micropillar
         setup();
 
         /// Outcome of update_phase().
+        /// update() and update_with_substeps(): @p held null follows the
+        /// Sub-step rule; otherwise the counts of update_with_substeps().
+        void
+        update_impl(const Tensor2             &F,
+                    const Tensor2             &F_old,
+                    const double               dt,
+                    const std::vector<double> &old_state,
+                    std::vector<double>       &new_state,
+                    UpdateResult              &result,
+                    unsigned int              *held) const;
+
         enum class PhaseStatus
         {
           ok,
