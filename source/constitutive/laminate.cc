@@ -451,8 +451,8 @@ namespace micropillar
       const Tensor2 F_g_old = F_old - f_c * aN_old;
       const std::vector<double> old_c = crystal_state(old_state);
       const std::vector<double> old_g = glass_state(old_state);
-      const std::vector<double> now_c = crystal_state(new_state);
-      const std::vector<double> now_g = glass_state(new_state);
+      std::vector<double>       now_c = crystal_state(new_state);
+      std::vector<double>       now_g = glass_state(new_state);
 
       const double tight = parameters.tolerance * stress_scale;
       const double loose = parameters.noise_floor * stress_scale;
@@ -481,6 +481,18 @@ namespace micropillar
                         out);
       };
 
+      // Each accepted evaluation's sub-states become the start of the next
+      // trial: a choice a sub-model made at its first update of the
+      // attempt and keeps for it (Model::start_step; the crystal's
+      // sub-step count with "Sub-step rule = per step", which only grows)
+      // then also holds across the trial jumps of this solve, so that the
+      // traction residual is a continuous function of the jump. Rejected
+      // trials (line search) do not pass on what they chose.
+      const auto keep = [&](const Evaluation &e)
+      {
+        now_c = e.new_c;
+        now_g = e.new_g;
+      };
       // One Newton attempt from a0; max_step > 0 caps |da| (a damped
       // retry). Backtracking on |r|: the Newton direction is a descent
       // direction of |r|^2 whenever K is invertible, symmetric or not
@@ -489,6 +501,7 @@ namespace micropillar
       {
         if (!evaluate_at(a0, cur))
           return false;
+        keep(cur);
         for (unsigned int it = 0; it < parameters.max_iterations; ++it)
         {
           if (cur.r_norm <= tight)
@@ -518,6 +531,7 @@ namespace micropillar
           if (!accepted)
             return false;
           std::swap(cur, trial);
+          keep(cur);
         }
         return cur.r_norm <= loose;
       };

@@ -11,6 +11,7 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
 #include <gtest/gtest.h>
+#include <memory>
 #include <micropillar/constitutive/laminate.h>
 #include <micropillar/constitutive/phase_field.h>
 #include <micropillar/constitutive/registry.h>
@@ -347,89 +348,140 @@ namespace
   }
 } // namespace
 
-TEST(LaminateRunaway, DumpedPointsOfTheCrackRunawaySolve)
+namespace
 {
-  dealii::ParameterHandler prm;
-  solver::RunParameters    params;
-  solver::read_parameter_file(std::string(MICROPILLAR_SOURCE_DIR) +
-                                "/prm/laminate_fracture_phase.prm",
-                              prm,
-                              params);
-  const auto models = create_models(params.materials.materials, prm);
-  ASSERT_EQ(models.size(), 1u);
-  const auto *lam = dynamic_cast<const HomogenisedLaminate *>(models[0].get());
-  ASSERT_NE(lam, nullptr);
-  const auto points = read_points();
-  ASSERT_EQ(points.size(), 3u);
-  ASSERT_EQ(points[0].old_state.size(), lam->n_state())
-    << "the dumped states do not fit the prm's laminate";
-  unsigned int solved = 0;
-  for (const Point &p : points)
+  /// The laminate of prm/laminate_fracture_phase.prm with its crystal's
+  /// Sub-step rule set to @p rule.
+  std::unique_ptr<Model>
+  laminate_of_prm(const std::string &rule)
   {
-    const std::vector<double> &old_state = p.old_state;
-    std::vector<double>        new_state = old_state;
-    lam->start_step(new_state);
-    UpdateResult result;
-    double       psi_plus[2] = {0., 0.};
-    lam->update_degraded(p.F,
-                         p.F_old,
-                         p.dt,
-                         old_state,
-                         new_state,
-                         result,
-                         p.degradation,
-                         psi_plus);
-    std::printf("g %.3f: converged %d, P_zz %.1f MPa, crystal psi+ %.2f MPa\n",
-                p.degradation.g,
-                static_cast<int>(result.converged),
-                result.P[2][2],
-                psi_plus[0]);
-    EXPECT_TRUE(result.converged) << "g = " << p.degradation.g;
-    if (!result.converged)
-      continue;
-    ++solved;
-    EXPECT_TRUE(std::isfinite(result.P.norm()));
-    // The same solve again from the state it left (as the global Newton
-    // calls it): the kept count gives the same answer, and the tangent of
-    // the degraded point matches central differences of P in F (with the
-    // count frozen, P is smooth in F).
-    UpdateResult        again;
-    std::vector<double> s = new_state;
-    lam->update_degraded(
-      p.F, p.F_old, p.dt, old_state, s, again, p.degradation, psi_plus);
-    ASSERT_TRUE(again.converged);
-    EXPECT_LT((again.P - result.P).norm(), 1e-8 * result.P.norm());
-    const double h     = 1e-6;
-    double       error = 0.;
-    for (unsigned int k = 0; k < 3; ++k)
-      for (unsigned int l = 0; l < 3; ++l)
-      {
-        Tensor2 P_pm[2];
-        for (unsigned int side = 0; side < 2; ++side)
-        {
-          Tensor2 F = p.F;
-          F[k][l] += side == 0 ? h : -h;
-          UpdateResult        r;
-          std::vector<double> t = new_state;
-          lam->update_degraded(
-            F, p.F_old, p.dt, old_state, t, r, p.degradation, psi_plus);
-          ASSERT_TRUE(r.converged);
-          P_pm[side] = r.P;
-        }
-        for (unsigned int i = 0; i < 3; ++i)
-          for (unsigned int j = 0; j < 3; ++j)
-            error =
-              std::max(error,
-                       std::abs((P_pm[0][i][j] - P_pm[1][i][j]) / (2. * h) -
-                                result.dP_dF[i][j][k][l]));
-      }
-    const double scale = result.dP_dF.norm();
-    std::printf("  tangent against central differences: %.2e of |A| %.3e\n",
-                error / scale,
-                scale);
-    EXPECT_LT(error, 1e-4 * scale);
+    dealii::ParameterHandler prm;
+    solver::RunParameters    params;
+    solver::read_parameter_file(std::string(MICROPILLAR_SOURCE_DIR) +
+                                  "/prm/laminate_fracture_phase.prm",
+                                prm,
+                                params);
+    prm.enter_subsection("Materials");
+    prm.enter_subsection("laminate");
+    prm.enter_subsection("Crystal");
+    prm.enter_subsection("Numerics");
+    prm.set("Sub-step rule", rule);
+    prm.leave_subsection();
+    prm.leave_subsection();
+    prm.leave_subsection();
+    prm.leave_subsection();
+    auto models = create_models(params.materials.materials, prm);
+    return models.size() == 1 ? std::move(models[0]) : nullptr;
   }
-  EXPECT_EQ(solved, points.size());
+
+  /// Solves the dumped points with @p lam (states remapped to its layout:
+  /// the dump's crystal block has no sub-step slots) and checks each.
+  void
+  solve_dumped_points(const HomogenisedLaminate &model)
+  {
+    const HomogenisedLaminate *lam    = &model;
+    const auto                 points = read_points();
+    ASSERT_EQ(points.size(), 3u);
+    const unsigned int extra =
+      lam->n_state() - static_cast<unsigned int>(points[0].old_state.size());
+    ASSERT_TRUE(extra == 0 || extra == 2) << "unexpected state layout";
+    const unsigned int n_crystal =
+      lam->glass_offset() - lam->crystal_offset() - extra;
+    unsigned int solved = 0;
+    for (const Point &p : points)
+    {
+      std::vector<double> old_state(lam->n_state(), 0.);
+      const auto          from = p.old_state.begin();
+      const unsigned int  c0   = lam->crystal_offset();
+      std::copy(from, from + c0 + n_crystal, old_state.begin());
+      std::copy(from + c0 + n_crystal,
+                p.old_state.end(),
+                old_state.begin() + lam->glass_offset());
+      std::vector<double> new_state = old_state;
+      lam->start_step(new_state);
+      UpdateResult result;
+      double       psi_plus[2] = {0., 0.};
+      lam->update_degraded(p.F,
+                           p.F_old,
+                           p.dt,
+                           old_state,
+                           new_state,
+                           result,
+                           p.degradation,
+                           psi_plus);
+      std::printf(
+        "g %.3f: converged %d, P_zz %.1f MPa, crystal psi+ %.2f MPa\n",
+        p.degradation.g,
+        static_cast<int>(result.converged),
+        result.P[2][2],
+        psi_plus[0]);
+      EXPECT_TRUE(result.converged) << "g = " << p.degradation.g;
+      if (!result.converged)
+        continue;
+      ++solved;
+      EXPECT_TRUE(std::isfinite(result.P.norm()));
+      // The same solve again from the state it left (as the global Newton
+      // calls it): the kept count gives the same answer, and the tangent of
+      // the degraded point matches central differences of P in F (with the
+      // count frozen, P is smooth in F).
+      UpdateResult        again;
+      std::vector<double> s = new_state;
+      lam->update_degraded(
+        p.F, p.F_old, p.dt, old_state, s, again, p.degradation, psi_plus);
+      ASSERT_TRUE(again.converged);
+      EXPECT_LT((again.P - result.P).norm(), 1e-8 * result.P.norm());
+      const double h     = 1e-6;
+      double       error = 0.;
+      for (unsigned int k = 0; k < 3; ++k)
+        for (unsigned int l = 0; l < 3; ++l)
+        {
+          Tensor2 P_pm[2];
+          for (unsigned int side = 0; side < 2; ++side)
+          {
+            Tensor2 F = p.F;
+            F[k][l] += side == 0 ? h : -h;
+            UpdateResult        r;
+            std::vector<double> t = new_state;
+            lam->update_degraded(
+              F, p.F_old, p.dt, old_state, t, r, p.degradation, psi_plus);
+            ASSERT_TRUE(r.converged);
+            P_pm[side] = r.P;
+          }
+          for (unsigned int i = 0; i < 3; ++i)
+            for (unsigned int j = 0; j < 3; ++j)
+              error =
+                std::max(error,
+                         std::abs((P_pm[0][i][j] - P_pm[1][i][j]) / (2. * h) -
+                                  result.dP_dF[i][j][k][l]));
+        }
+      const double scale = result.dP_dF.norm();
+      std::printf("  tangent against central differences: %.2e of |A| %.3e\n",
+                  error / scale,
+                  scale);
+      EXPECT_LT(error, 1e-4 * scale);
+    }
+    EXPECT_EQ(solved, points.size());
+  }
+} // namespace
+
+// The prm's rule (per step): the laminate keeps the count its crystal chose
+// at the first trial across the trial jumps.
+TEST(LaminateRunaway, DumpedPointsSolveWithPerStepSubsteps)
+{
+  const auto  model = laminate_of_prm("per step");
+  const auto *lam   = dynamic_cast<const HomogenisedLaminate *>(model.get());
+  ASSERT_NE(lam, nullptr);
+  solve_dumped_points(*lam);
+}
+
+// The adaptive rule (the rule of the run the points come from): the
+// laminate's fallback holds the crystal's counts over the solve.
+TEST(LaminateRunaway, DumpedPointsSolveWithAdaptiveSubstepsByTheFallback)
+{
+  const auto  model = laminate_of_prm("adaptive");
+  const auto *lam   = dynamic_cast<const HomogenisedLaminate *>(model.get());
+  ASSERT_NE(lam, nullptr);
+  solve_dumped_points(*lam);
 }
 
 int
