@@ -19,7 +19,8 @@ For each pair PAIR = LABEL:RUN_WITH_FRACTURE:RUN_WITHOUT (the same prm with
   the pillar, 90 = an axial one; planarity).
 
 and draws (``-o``) the curves (solid with fracture, dashed without) in the
-left panel and H / threshold in the right.
+left panel and H / threshold in the right; ``--extra LABEL:RUN`` adds a
+run's curve (dotted; e.g. a mesh check) to the left panel.
 
 Usage::
 
@@ -27,7 +28,8 @@ Usage::
         nc:output/nanocrystalline_fracture:output/nanocrystalline_nofracture \
         glass:output/glass_fracture:output/glass_nofracture \
         --threshold-mpa nc:10 glass:62500 --band glass \
-        --band-strain 0.04 0.15 0.21 -o postprocess/figures/FIG.png
+        --band-strain 0.04 0.15 0.21 [--extra LABEL:RUN ...] \
+        -o postprocess/figures/FIG.png
 """
 from __future__ import annotations
 
@@ -65,6 +67,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p.add_argument("--threshold-mpa", nargs="*", default=[])
     p.add_argument("--band", nargs="*", default=[])
     p.add_argument("--band-strain", nargs="*", type=float, default=[])
+    p.add_argument("--extra", nargs="*", default=[])
     p.add_argument("-o", "--output")
     a = p.parse_args(argv)
     thr = {k: float(v) for k, v in (t.split(":") for t in a.threshold_mpa)}
@@ -112,6 +115,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 ax[1].semilogy(100 * cf.strain,
                                np.maximum(H / thr[label], 1e-6), color=col,
                                label=f"{label}: max H / (3 Gc/(16 l))")
+        for j, extra in enumerate(a.extra):
+            label, run = extra.split(":")
+            ce = curves.read_curve(run)
+            ax[0].plot(100 * ce.strain, ce.stress, ":",
+                       color=f"C{len(data) + j}", lw=1.2, label=label)
         ax[1].axhline(1., color="k", lw=0.8)
         ax[0].set_xlabel("engineering strain (punch) [%]")
         ax[0].set_ylabel("engineering stress [MPa]")
