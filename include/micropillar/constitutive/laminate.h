@@ -298,6 +298,19 @@ namespace micropillar
       void
       setup();
 
+      /// Diagnostic: with MICROPILLAR_DEBUG_LAMINATE_DUMP=FILE set, a
+      /// failed point solve appends one line to FILE: g, dt, the split,
+      /// the two phases' crack flags and moduli, F and F_old (row-wise),
+      /// the state size n, the old state and the incoming new state (the
+      /// format of tests/unit/laminate_runaway_test.cc).
+      static void
+      dump_failed_solve(const Tensor2                       &F,
+                        const Tensor2                       &F_old,
+                        double                               dt,
+                        const std::vector<double>           &old_state,
+                        const std::vector<double>           &new_state,
+                        const phase_field::PhaseDegradation *degradation);
+
       std::unique_ptr<Model> crystal;
       std::unique_ptr<Model> glass;
       /// The crystal sub-model if it is crystal plasticity (its sub-step
