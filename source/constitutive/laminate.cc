@@ -366,8 +366,14 @@ namespace micropillar
       e.rg.converged    = true;
       const Tensor2 F_c = F + f_g * aN, F_g = F - f_c * aN;
       if (held_substeps != nullptr && crystal_plasticity != nullptr)
-        crystal_plasticity->update_with_substeps(
-          F_c, F_c_old, dt, old_c, e.new_c, e.rc, held_substeps);
+        crystal_plasticity->update_with_substeps(F_c,
+                                                 F_c_old,
+                                                 dt,
+                                                 old_c,
+                                                 e.new_c,
+                                                 e.rc,
+                                                 held_substeps,
+                                                 fallback_max_substeps);
       else
         crystal->update(F_c, F_c_old, dt, old_c, e.new_c, e.rc);
       if (!e.rc.converged)

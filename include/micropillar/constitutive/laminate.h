@@ -316,10 +316,15 @@ namespace micropillar
       /// The crystal sub-model if it is crystal plasticity (its sub-step
       /// counts can be held over a fallback solve), else null.
       const crystal::CrystalPlasticity *crystal_plasticity = nullptr;
-      Parameters                        parameters;
-      double                            f_c, f_g;
-      double                            stress_scale; // mu_max [MPa]
-      std::vector<std::string>          names;
+      /// Sub-steps allowed to the crystal in the fallback solve of a failed
+      /// point (its counts held over the solve): the larger of this and the
+      /// crystal's Maximum substeps, which bounds the cost of the ordinary
+      /// solves (prm/laminate_fracture_phase.prm: 8).
+      static constexpr unsigned int fallback_max_substeps = 256;
+      Parameters                    parameters;
+      double                        f_c, f_g;
+      double                        stress_scale; // mu_max [MPa]
+      std::vector<std::string>      names;
     };
   } // namespace constitutive
 } // namespace micropillar

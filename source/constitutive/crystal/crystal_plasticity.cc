@@ -883,7 +883,10 @@ namespace micropillar
         prm.declare_entry("Maximum substeps",
                           str(d.max_substeps),
                           Integer(1),
-                          "Sub-steps per update before failing.");
+                          "Sub-steps per update before failing. (A "
+                          "homogenised laminate retries a failed point with "
+                          "its crystal's counts held over the point's solve "
+                          "and at least 256 sub-steps allowed.)");
         prm.declare_entry(
           "Sub-step rule",
           "adaptive",
@@ -1334,7 +1337,7 @@ namespace micropillar
         Evaluation ev[2];
         while (theta < 1.)
         {
-          if (++count > prm.max_substeps || dtheta < 1e-8)
+          if (++count > std::max(prm.max_substeps, uniform) || dtheta < 1e-8)
             return PhaseStatus::failed;
           const double th1 =
             uniform > 0 ? (count >= uniform ? 1. : double(count) / uniform)
@@ -1775,7 +1778,7 @@ namespace micropillar
                                 std::vector<double>       &new_state,
                                 UpdateResult              &result) const
       {
-        update_impl(F, F_old, dt, old_state, new_state, result, nullptr);
+        update_impl(F, F_old, dt, old_state, new_state, result, nullptr, 0);
       }
 
       void
@@ -1786,9 +1789,11 @@ namespace micropillar
         const std::vector<double> &old_state,
         std::vector<double>       &new_state,
         UpdateResult              &result,
-        unsigned int               m[2]) const
+        unsigned int               m[2],
+        const unsigned int         max_substeps) const
       {
-        update_impl(F, F_old, dt, old_state, new_state, result, m);
+        update_impl(
+          F, F_old, dt, old_state, new_state, result, m, max_substeps);
       }
 
       void
@@ -1798,9 +1803,14 @@ namespace micropillar
                                      const std::vector<double> &old_state,
                                      std::vector<double>       &new_state,
                                      UpdateResult              &result,
-                                     unsigned int              *held) const
+                                     unsigned int              *held,
+                                     const unsigned int         max_held) const
       {
-        result.converged = false;
+        // The largest count of a held (per-step) update.
+        const unsigned int max_m = held != nullptr
+                                     ? std::max(max_held, prm.max_substeps)
+                                     : prm.max_substeps;
+        result.converged         = false;
         if (!(dealii::determinant(F) > 0.))
           return;
         if (new_state.size() != n_state_)
@@ -1809,7 +1819,7 @@ namespace micropillar
         unsigned int substeps[2] = {0, 0};
         if (held != nullptr)
           for (unsigned int ip = 0; ip < 2; ++ip)
-            substeps[ip] = held[ip] <= prm.max_substeps ? held[ip] : 0;
+            substeps[ip] = held[ip] <= max_m ? held[ip] : 0;
         else if (prm.substeps_per_step)
           for (unsigned int ip = 0; ip < 2; ++ip)
           {
@@ -1965,7 +1975,7 @@ namespace micropillar
                              A);
               if (st == PhaseStatus::ok)
                 break;
-              if (st == PhaseStatus::failed || 2 * m > prm.max_substeps)
+              if (st == PhaseStatus::failed || 2 * m > max_m)
                 return;
               m *= 2;
               factor = 1.;
