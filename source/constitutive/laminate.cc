@@ -365,20 +365,29 @@ namespace micropillar
       e.rc.converged    = true;
       e.rg.converged    = true;
       const Tensor2 F_c = F + f_g * aN, F_g = F - f_c * aN;
+      // A broken cracking phase (g below Fracture/Broken phase degradation)
+      // no longer flows: its update takes dt = 0.
+      const auto phase_dt = [&](const unsigned int k)
+      {
+        return degradation != nullptr && degradation->cracks[k] &&
+                   degradation->g < degradation->frozen_below
+                 ? 0.
+                 : dt;
+      };
       if (held_substeps != nullptr && crystal_plasticity != nullptr)
         crystal_plasticity->update_with_substeps(F_c,
                                                  F_c_old,
-                                                 dt,
+                                                 phase_dt(0),
                                                  old_c,
                                                  e.new_c,
                                                  e.rc,
                                                  held_substeps,
                                                  fallback_max_substeps);
       else
-        crystal->update(F_c, F_c_old, dt, old_c, e.new_c, e.rc);
+        crystal->update(F_c, F_c_old, phase_dt(0), old_c, e.new_c, e.rc);
       if (!e.rc.converged)
         return false;
-      glass->update(F_g, F_g_old, dt, old_g, e.new_g, e.rg);
+      glass->update(F_g, F_g_old, phase_dt(1), old_g, e.new_g, e.rg);
       if (!e.rg.converged)
         return false;
       if (degradation != nullptr)

@@ -74,6 +74,7 @@ namespace micropillar
           const double f[2] = {f_c, 1. - f_c};
           auto        &p    = phases.back();
           p.split           = split;
+          p.frozen_below    = parameters.broken_phase_degradation;
           const constitutive::Model *sub[2] = {&lam->crystal_model(),
                                                &lam->glass_model()};
           for (unsigned int k = 0; k < 2; ++k)

@@ -97,6 +97,17 @@ namespace micropillar
         Patterns::Double(0.),
         "W_0: plastic work density a point absorbs before it adds to the "
         "driving force (with Plastic work fraction > 0) [MPa = MJ/m^3].");
+      prm.declare_entry(
+        "Broken phase degradation",
+        "0",
+        Patterns::Double(0., 1.),
+        "Per-phase damage of a homogenised laminate (Critical energy release "
+        "rate = MATERIAL/PHASE): a cracking phase whose degradation g(d) is "
+        "below this value stops slipping; its update then takes dt = 0 "
+        "(elastic, with its plastic and transformation state frozen), so a "
+        "broken layer's deformation is its crack opening, not flow under "
+        "its effective (undegraded) stress. 0 (default): off, a broken phase "
+        "keeps its viscoplastic update [-].");
       prm.leave_subsection();
     }
 
@@ -116,6 +127,7 @@ namespace micropillar
         prm.get_integer("Maximum staggered iterations");
       plastic_work_fraction    = prm.get_double("Plastic work fraction");
       plastic_work_threshold   = prm.get_double("Plastic work threshold");
+      broken_phase_degradation = prm.get_double("Broken phase degradation");
       const std::string list   = prm.get("Critical energy release rate");
       const std::string cracks = prm.get("Initial crack");
       prm.leave_subsection();
@@ -235,6 +247,12 @@ namespace micropillar
                   ExcMessage(
                     entry("Plastic work fraction", plastic_work_fraction) +
                     ": must be a finite number >= 0."));
+      AssertThrow(std::isfinite(broken_phase_degradation) &&
+                    broken_phase_degradation >= 0. &&
+                    broken_phase_degradation < 1.,
+                  ExcMessage(entry("Broken phase degradation",
+                                   broken_phase_degradation) +
+                             ": must be a number in [0, 1)."));
       AssertThrow(std::isfinite(plastic_work_threshold),
                   ExcMessage(
                     entry("Plastic work threshold", plastic_work_threshold) +

@@ -174,7 +174,9 @@ for entry, value, named in (
         ("Fracture/Initial crack", "0, 0, 0.5, 0.1, 0", "six numbers"),
         ("Fracture/Initial crack", "0, 0, 0.5, nan, 0, 0.5", "nan"),
         ("Fracture/Initial crack", "0, 0, 0.5, 0, 0, 0.5", "zero length"),
-        ("Fracture/Initial crack", "0, 0, 0.5, 0.1, 0, x", "<x>")):
+        ("Fracture/Initial crack", "0, 0, 0.5, 0.1, 0, x", "<x>"),
+        ("Fracture/Broken phase degradation", "1.5", "1.5"),
+        ("Fracture/Broken phase degradation", "-0.1", "-0.1")):
     prm = t.write_prm("fracture_bar.prm", work / "bad.prm",
                       {"Fracture/Model": "AT2", entry: value,
                        "Output directory": str(work / "bad")})

@@ -146,6 +146,10 @@ namespace micropillar
         /// Per phase: the moduli of its split (isotropic_moduli() of the
         /// sub-model).
         IsotropicModuli moduli[2];
+        /// A cracking phase whose g falls below this stops flowing: its
+        /// update takes dt = 0 (elastic, its plastic state frozen). 0: off
+        /// (Fracture/Broken phase degradation).
+        double frozen_below = 0.;
       };
 
       /// Damage of a homogeneous field under the driving force H (the

@@ -45,6 +45,9 @@ namespace micropillar
       /// plastic_work_threshold [MPa]); beta = 0: brittle.
       double plastic_work_fraction  = 0.;
       double plastic_work_threshold = 0.;
+      /// Fracture/Broken phase degradation: a cracking phase of a laminate
+      /// point whose g(d) is below this no longer slips (0: off).
+      double broken_phase_degradation = 0.;
 
       bool
       ductile() const
