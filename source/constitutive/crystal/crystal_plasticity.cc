@@ -177,6 +177,24 @@ namespace micropillar
           return std::pow(x, n_exp);
         }
 
+        /// x^E by the same sequence of products as power() (bit-identical),
+        /// unrolled for a compile-time E.
+        template <unsigned int E>
+        inline double
+        power_fixed(const double x)
+        {
+          double       result = 1., base = x;
+          unsigned int e = E;
+          while (e)
+          {
+            if (e & 1u)
+              result *= base;
+            base *= base;
+            e >>= 1u;
+          }
+          return result;
+        }
+
         /// x^a of the KBA hardening law, exact products for the common
         /// exponents 1 and 2.
         inline double
@@ -249,10 +267,40 @@ namespace micropillar
           void
           jacobian(double (*__restrict J)[9]) const
           {
-            const unsigned int n = K - 1; // powers A^0 .. A^(K-2)
-            const double      *c = inverse.factorial;
-            double             P[taylor_terms][9], B[taylor_terms][9];
-            const double      *Ap = &A[0][0];
+            // n = K - 1 powers A^0 .. A^(K-2), unrolled per n.
+            switch (K - 1)
+            {
+              case 1:
+                return jacobian_n<1>(J);
+              case 2:
+                return jacobian_n<2>(J);
+              case 3:
+                return jacobian_n<3>(J);
+              case 4:
+                return jacobian_n<4>(J);
+              case 5:
+                return jacobian_n<5>(J);
+              case 6:
+                return jacobian_n<6>(J);
+              case 7:
+                return jacobian_n<7>(J);
+              case 8:
+                return jacobian_n<8>(J);
+              case 9:
+                return jacobian_n<9>(J);
+              default:
+                return jacobian_n<taylor_terms - 1>(J);
+            }
+          }
+
+          template <unsigned int n>
+          void
+          jacobian_n(double (*__restrict J)[9]) const
+          {
+            static_assert(n >= 1 && n < taylor_terms, "orders");
+            const double *c = inverse.factorial;
+            double        P[n][9], B[n][9];
+            const double *Ap = &A[0][0];
             for (unsigned int q = 0; q < 9; ++q)
               P[0][q] = (q % 4 == 0) ? 1. : 0.;
             if (n > 1)
@@ -264,31 +312,60 @@ namespace micropillar
                   P[m][3 * i + j] = P[m - 1][3 * i] * Ap[j] +
                                     P[m - 1][3 * i + 1] * Ap[3 + j] +
                                     P[m - 1][3 * i + 2] * Ap[6 + j];
+            // Bt[a] = B_aᵀ (row-major), the sums over b in the order of
+            // the former loop (the same to the bit).
             for (unsigned int a = 0; a < n; ++a)
-              for (unsigned int q = 0; q < 9; ++q)
+            {
+              double v[9] = {0., 0., 0., 0., 0., 0., 0., 0., 0.};
+              for (unsigned int b = 0; a + b < n; ++b)
               {
-                double v = 0.;
-                for (unsigned int b = 0; a + b < n; ++b)
-                  v += c[a + b] * P[b][q];
-                B[a][q] = v;
+                const double cb = c[a + b];
+                for (unsigned int q = 0; q < 9; ++q)
+                  v[q] += cb * P[b][q];
               }
-            // a = 0: A^0 = I.
-            for (unsigned int i = 0; i < 3; ++i)
               for (unsigned int j = 0; j < 3; ++j)
-                for (unsigned int p = 0; p < 3; ++p)
-                  for (unsigned int q = 0; q < 3; ++q)
-                    J[3 * i + j][3 * p + q] = p == i ? B[0][3 * q + j] : 0.;
-            for (unsigned int a = 1; a < n; ++a)
-              for (unsigned int i = 0; i < 3; ++i)
-                for (unsigned int p = 0; p < 3; ++p)
+                for (unsigned int q = 0; q < 3; ++q)
+                  B[a][3 * j + q] = v[3 * q + j];
+            }
+            // Block (i, p) of J: δ_ip B_0ᵀ + Σ_a≥1 (A^a)_ip B_aᵀ, summed
+            // over a in increasing order.
+            for (unsigned int i = 0; i < 3; ++i)
+              for (unsigned int p = 0; p < 3; ++p)
+              {
+                double v[9];
+                if (p == i)
+                  for (unsigned int q = 0; q < 9; ++q)
+                    v[q] = B[0][q];
+                else
+                  for (unsigned int q = 0; q < 9; ++q)
+                    v[q] = 0.;
+                for (unsigned int a = 1; a < n; ++a)
                 {
                   const double pa = P[a][3 * i + p];
-                  for (unsigned int j = 0; j < 3; ++j)
-                    for (unsigned int q = 0; q < 3; ++q)
-                      J[3 * i + j][3 * p + q] += pa * B[a][3 * q + j];
+                  for (unsigned int q = 0; q < 9; ++q)
+                    v[q] += pa * B[a][q];
                 }
+                for (unsigned int j = 0; j < 3; ++j)
+                  for (unsigned int q = 0; q < 3; ++q)
+                    J[3 * i + j][3 * p + q] = v[3 * j + q];
+              }
           }
         };
+
+        /// y = Ĉ x for the lattice-frame stiffness (cubic or hexagonal: a 3 x 3
+        /// normal block and a diagonal shear block, checked in setup()); the
+        /// dense product's sums in the same order without its exact zeros,
+        /// so the same to the bit.
+        inline void
+        chat6(const double (*__restrict C)[6],
+              const double *__restrict x,
+              double *__restrict y)
+        {
+          for (unsigned int p = 0; p < 3; ++p)
+            y[p] = C[p][0] * x[0] + C[p][1] * x[1] + C[p][2] * x[2];
+          for (unsigned int p = 3; p < 6; ++p)
+            y[p] = C[p][p] * x[p];
+        }
 
         /// Gauss elimination with partial pivoting, in place; solves for
         /// n_rhs right-hand sides stored as columns of b (6 x n_rhs).
@@ -369,14 +446,16 @@ namespace micropillar
         };
 
         /// Evaluate Δγ(S), E and R(S) = S − Ĉ:Ee(S). @p g_inv = 1/g.
+        /// E1 > 0: the rate exponent is E1 + 1 (power unrolled); 0: any.
+        template <unsigned int E1>
         void
-        evaluate(const CrystalPlasticity::PhaseData &ph,
-                 const double                       *S,
-                 const double                       *g_inv,
-                 const double                        dt,
-                 const Tensor2                      &Ctr,
-                 const double                        dg_cap,
-                 Evaluation                         &ev)
+        evaluate_impl(const CrystalPlasticity::PhaseData &ph,
+                      const double                       *S,
+                      const double                       *g_inv,
+                      const double                        dt,
+                      const Tensor2                      &Ctr,
+                      const double                        dg_cap,
+                      Evaluation                         &ev)
         {
           std::copy(S, S + 6, ev.S);
           ev.ok              = true;
@@ -389,7 +468,8 @@ namespace micropillar
             const double  tau = P[0] * S[0] + P[1] * S[1] + P[2] * S[2] +
                                P[3] * S[3] + P[4] * S[4] + P[5] * S[5];
             const double x  = std::abs(tau) * g_inv[a];
-            const double p1 = power(x, ph.n_int - 1, ph.n_exp - 1.);
+            const double p1 = E1 > 0 ? power_fixed<E1>(x)
+                                     : power(x, ph.n_int - 1, ph.n_exp - 1.);
             const double dg = rate * p1 * x;
             ev.dg[a]        = tau < 0. ? -dg : dg;
             ev.c[a]         = rate * ph.n_exp * p1 * g_inv[a];
@@ -430,14 +510,29 @@ namespace micropillar
           e[1] -= 1.;
           e[2] -= 1.;
           ev.rnorm = 0.;
+          double s[6];
+          chat6(ph.Chat, e, s);
           for (unsigned int p = 0; p < 6; ++p)
           {
-            double s = 0.;
-            for (unsigned int q = 0; q < 6; ++q)
-              s += ph.Chat[p][q] * e[q];
-            ev.R[p]  = S[p] - 0.5 * s;
+            ev.R[p]  = S[p] - 0.5 * s[p];
             ev.rnorm = std::max(ev.rnorm, std::abs(ev.R[p]));
           }
+        }
+
+        /// evaluate_impl() with the power unrolled for the usual n = 20.
+        void
+        evaluate(const CrystalPlasticity::PhaseData &ph,
+                 const double                       *S,
+                 const double                       *g_inv,
+                 const double                        dt,
+                 const Tensor2                      &Ctr,
+                 const double                        dg_cap,
+                 Evaluation                         &ev)
+        {
+          if (ph.n_int == 20)
+            evaluate_impl<19>(ph, S, g_inv, dt, Ctr, dg_cap, ev);
+          else
+            evaluate_impl<0>(ph, S, g_inv, dt, Ctr, dg_cap, ev);
         }
 
         /// J = dR/dS at an evaluated point; returns the systems that take
@@ -467,12 +562,15 @@ namespace micropillar
             // weights below 1e-9 changes J (and the tangent) by less.
             if (ev.c[a] * ph.C11 >= 1e-9)
               active[n_active++] = a;
-          double *__restrict w  = &W[0][0];
-          double *__restrict jw = &JW[0][0];
+          double *__restrict w = &W[0][0];
           for (unsigned int i = 0; i < 54; ++i)
-            w[i] = jw[i] = 0.;
+            w[i] = 0.;
           if (n_active == 0)
+          {
+            for (unsigned int i = 0; i < 54; ++i)
+              (&JW[0][0])[i] = 0.;
             return 0;
+          }
           for (unsigned int s = 0; s < n_active; ++s)
           {
             const unsigned int a  = active[s];
@@ -482,35 +580,50 @@ namespace micropillar
               w[i] += ca * np[i];
           }
           ev.expmap.jacobian(Jexp);
+          // (Row accumulators: the sums in the same order as before.)
           for (unsigned int m = 0; m < 9; ++m)
+          {
+            double v[6] = {0., 0., 0., 0., 0., 0.};
             for (unsigned int q = 0; q < 9; ++q)
             {
               const double jq = Jexp[m][q];
               for (unsigned int r = 0; r < 6; ++r)
-                JW[m][r] -= jq * W[q][r];
+                v[r] -= jq * W[q][r];
             }
+            for (unsigned int r = 0; r < 6; ++r)
+              JW[m][r] = v[r];
+          }
           // G[p][r] = sym(M · unvec(JW e_r))_p, J -= Ĉ G.
           const double *M = &ev.M[0][0];
           double        G[6][6];
           for (unsigned int p = 0; p < 6; ++p)
           {
             const unsigned int i = vi[p], j = vj[p];
-            for (unsigned int r = 0; r < 6; ++r)
+            double             v[6] = {0., 0., 0., 0., 0., 0.};
+            for (unsigned int k = 0; k < 3; ++k)
             {
-              double v = 0.;
-              for (unsigned int k = 0; k < 3; ++k)
-                v += M[3 * i + k] * JW[3 * k + j][r] +
-                     M[3 * j + k] * JW[3 * k + i][r];
-              G[p][r] = 0.5 * v;
+              const double mi = M[3 * i + k], mj = M[3 * j + k];
+              for (unsigned int r = 0; r < 6; ++r)
+                v[r] += mi * JW[3 * k + j][r] + mj * JW[3 * k + i][r];
             }
+            for (unsigned int r = 0; r < 6; ++r)
+              G[p][r] = 0.5 * v[r];
           }
-          for (unsigned int p = 0; p < 6; ++p)
-            for (unsigned int q = 0; q < 6; ++q)
+          // Ĉ's block structure (chat6()): the normal rows take G's first
+          // three rows, a shear row only its own.
+          for (unsigned int p = 0; p < 3; ++p)
+            for (unsigned int q = 0; q < 3; ++q)
             {
               const double cpq = ph.Chat[p][q];
               for (unsigned int r = 0; r < 6; ++r)
                 J[p][r] -= cpq * G[q][r];
             }
+          for (unsigned int p = 3; p < 6; ++p)
+          {
+            const double cpp = ph.Chat[p][p];
+            for (unsigned int r = 0; r < 6; ++r)
+              J[p][r] -= cpp * G[p][r];
+          }
           return n_active;
         }
 
@@ -1134,6 +1247,11 @@ namespace micropillar
           for (unsigned int p = 0; p < 6; ++p)
             for (unsigned int q = 0; q < 6; ++q)
               ph.Chat[p][q] = C[p][q] * (q >= 3 ? 2. : 1.);
+          // chat6() uses the lattice frame's block structure.
+          for (unsigned int p = 0; p < 6; ++p)
+            for (unsigned int q = 0; q < 6; ++q)
+              AssertThrow((p < 3 && q < 3) || p == q || ph.Chat[p][q] == 0.,
+                          dealii::ExcInternalError());
           ph.C11           = pp.C11;
           ph.gamma_dot_0   = pp.gamma_dot_0;
           ph.n_exp         = pp.rate_exponent;
@@ -1359,12 +1477,7 @@ namespace micropillar
             sym6(dealii::transpose(Fea) * Fea - I, e);
             for (unsigned int p = 0; p < 6; ++p)
               ee[p] = 0.5 * e[p];
-            for (unsigned int p = 0; p < 6; ++p)
-            {
-              S[p] = 0.;
-              for (unsigned int q = 0; q < 6; ++q)
-                S[p] += ph.Chat[p][q] * ee[q];
-            }
+            chat6(ph.Chat, ee, S);
           }
           // An over-stressed start (e.g. product volume just formed from
           // the parent) would give an unusable first iterate: scale it
@@ -1695,13 +1808,10 @@ namespace micropillar
                 for (unsigned int j = 0; j < 3; ++j)
                   X[i][j] = Fe[k][i] * Fpi[l][j];
               sym6(X, x);
+              double s[6];
+              chat6(ph.Chat, x, s);
               for (unsigned int p = 0; p < 6; ++p)
-              {
-                double s = 0.;
-                for (unsigned int q = 0; q < 6; ++q)
-                  s += ph.Chat[p][q] * x[q];
-                B[p][3 * k + l] = s;
-              }
+                B[p][3 * k + l] = s[p];
             }
           if (!solve6<9>(J, B))
             return PhaseStatus::failed;
@@ -1741,20 +1851,28 @@ namespace micropillar
                 U[r][3 * i + j] = v;
               }
           }
-          for (unsigned int k = 0; k < 3; ++k)
-            for (unsigned int l = 0; l < 3; ++l)
+          // A[i][j][k][l] = Σ_r U_r,ij B[r][kl] + δ_ik Sref_lj, row (ij) of
+          // the 9 x 9 matrix at once (the sums in the order of
+          // store_tangent_column()).
+          static_assert(sizeof(Tensor4) == 81 * sizeof(double),
+                        "Tensor<4,3> is not 81 contiguous doubles");
+          double       *Ap = &A[0][0][0][0];
+          const double *Sp = &Sref[0][0];
+          for (unsigned int q = 0; q < 9; ++q)
+          {
+            double v[9] = {0., 0., 0., 0., 0., 0., 0., 0., 0.};
+            for (unsigned int r = 0; r < 6; ++r)
             {
-              const unsigned int kl = 3 * k + l;
-              Tensor2            dP;
-              for (unsigned int q = 0; q < 9; ++q)
-              {
-                double v = 0.;
-                for (unsigned int r = 0; r < 6; ++r)
-                  v += U[r][q] * B[r][kl];
-                dP[q / 3][q % 3] = v;
-              }
-              store_tangent_column(dP, Sref, k, l, A);
+              const double u = U[r][q];
+              for (unsigned int kl = 0; kl < 9; ++kl)
+                v[kl] += u * B[r][kl];
             }
+            const unsigned int i = q / 3, j = q % 3;
+            for (unsigned int l = 0; l < 3; ++l)
+              v[3 * i + l] += Sp[3 * l + j];
+            for (unsigned int kl = 0; kl < 9; ++kl)
+              Ap[9 * q + kl] = v[kl];
+          }
         }
 
         count_phase_update(chain);
