@@ -8,6 +8,7 @@
 #include <micropillar/constitutive/crystal/crystal_plasticity.h>
 #include <micropillar/constitutive/registry.h>
 #include <sstream>
+#include <type_traits>
 
 namespace micropillar
 {
@@ -203,12 +204,11 @@ namespace micropillar
           return a == 2. ? x * x : (a == 1. ? x : std::pow(x, a));
         }
 
-        /// exp(A) by the Horner form of its Taylor series; keeps the
-        /// partial products T_k for the directional derivative.
+        /// exp(A) by the Horner form of its Taylor series and its
+        /// derivative (the same truncated series).
         struct ExpMap
         {
           Tensor2      A;
-          Tensor2      T[taylor_terms + 1];
           unsigned int K = taylor_terms; // series to order K - 1
 
           /// The series stops at order K - 1, K >= 2 the smallest whose
@@ -216,9 +216,10 @@ namespace micropillar
           /// until issue 16's fifth pass the last kept term had to be, one
           /// order more than E needs at double precision); the derivative
           /// below is that of the same truncated series.
-          /// Horner's T_k = I + A T_k+1 / k written out (the sums in the
-          /// order of deal.II's Tensor product, so the same to the bit).
-          const Tensor2 &
+          /// Horner's T_k = I + A T_k+1 / k, T_K = I, written out (the sums
+          /// in the order of deal.II's Tensor product, so the same to the
+          /// bit); returns T_1 = exp(A).
+          Tensor2
           compute(const Tensor2 &A_in)
           {
             A                 = A_in;
@@ -228,32 +229,26 @@ namespace micropillar
             K           = 2;
             while (K < taylor_terms && term > 1e-18)
               term *= norm * inverse.k[++K];
-            T[K] = identity();
+            const double *Ap = &A[0][0];
+            double        T[2][9];
+            for (unsigned int q = 0; q < 9; ++q)
+              T[K % 2][q] = (q % 4 == 0) ? 1. : 0.;
             for (unsigned int k = K - 1; k >= 1; --k)
             {
               const double  inv = inverse.k[k];
-              const double *Tn  = &T[k + 1][0][0];
-              double       *Tk  = &T[k][0][0];
+              const double *Tn  = T[(k + 1) % 2];
+              double       *Tk  = T[k % 2];
               for (unsigned int i = 0; i < 3; ++i)
                 for (unsigned int j = 0; j < 3; ++j)
                 {
-                  const double v = (A[i][0] * Tn[j] + A[i][1] * Tn[3 + j] +
-                                    A[i][2] * Tn[6 + j]) *
-                                   inv;
+                  const double v =
+                    (Ap[3 * i] * Tn[j] + Ap[3 * i + 1] * Tn[3 + j] +
+                     Ap[3 * i + 2] * Tn[6 + j]) *
+                    inv;
                   Tk[3 * i + j] = i == j ? 1. + v : v;
                 }
             }
-            return T[1];
-          }
-
-          /// d exp(A)[H] of the same truncated series.
-          Tensor2
-          derivative(const Tensor2 &H) const
-          {
-            Tensor2 D; // dT_K = 0
-            for (unsigned int k = K - 1; k >= 1; --k)
-              D = (H * T[k + 1] + A * D) * (1. / k);
-            return D;
+            return load9(T[1]);
           }
 
           /// The same derivative as a 9x9 matrix acting on row-major vec(H).
@@ -267,29 +262,107 @@ namespace micropillar
           void
           jacobian(double (*__restrict J)[9]) const
           {
-            // n = K - 1 powers A^0 .. A^(K-2), unrolled per n.
+            dispatch([&](auto n) { jacobian_n<decltype(n)::value>(J); });
+          }
+
+          /// JW = -Jexp W for a 9 x 6 W without forming Jexp: each 3 x 3
+          /// block of Jexp is applied as it is formed (issue 16, sixth
+          /// pass). The sums are those of jacobian() followed by the
+          /// product, in the same order (the same to the bit).
+          void
+          jacobian_times(const double (*__restrict W)[6],
+                         double (*__restrict JW)[6]) const
+          {
+            dispatch([&](auto n)
+                     { jacobian_times_n<decltype(n)::value>(W, JW); });
+          }
+
+        private:
+          /// f(std::integral_constant<unsigned int, K - 1>).
+          template <typename Function>
+          void
+          dispatch(const Function &f) const
+          {
+            // n = K - 1 powers A^0 .. A^(K-2), the loops unrolled per n.
             switch (K - 1)
             {
               case 1:
-                return jacobian_n<1>(J);
+                return f(std::integral_constant<unsigned int, 1>());
               case 2:
-                return jacobian_n<2>(J);
+                return f(std::integral_constant<unsigned int, 2>());
               case 3:
-                return jacobian_n<3>(J);
+                return f(std::integral_constant<unsigned int, 3>());
               case 4:
-                return jacobian_n<4>(J);
+                return f(std::integral_constant<unsigned int, 4>());
               case 5:
-                return jacobian_n<5>(J);
+                return f(std::integral_constant<unsigned int, 5>());
               case 6:
-                return jacobian_n<6>(J);
+                return f(std::integral_constant<unsigned int, 6>());
               case 7:
-                return jacobian_n<7>(J);
+                return f(std::integral_constant<unsigned int, 7>());
               case 8:
-                return jacobian_n<8>(J);
+                return f(std::integral_constant<unsigned int, 8>());
               case 9:
-                return jacobian_n<9>(J);
+                return f(std::integral_constant<unsigned int, 9>());
               default:
-                return jacobian_n<taylor_terms - 1>(J);
+                return f(
+                  std::integral_constant<unsigned int, taylor_terms - 1>());
+            }
+          }
+
+          /// Block (i, p) of Jexp as v[3 j + q] = Jexp[3 i + j][3 p + q]:
+          /// δ_ip B_0ᵀ + Σ_a≥1 (A^a)_ip B_aᵀ, summed over a in increasing
+          /// order.
+          template <unsigned int n>
+          static void
+          block(const double (*__restrict P)[9],
+                const double (*__restrict B)[9],
+                const unsigned int i,
+                const unsigned int p,
+                double *__restrict v)
+          {
+            if (p == i)
+              for (unsigned int q = 0; q < 9; ++q)
+                v[q] = B[0][q];
+            else
+              for (unsigned int q = 0; q < 9; ++q)
+                v[q] = 0.;
+            for (unsigned int a = 1; a < n; ++a)
+            {
+              const double pa = P[a][3 * i + p];
+              for (unsigned int q = 0; q < 9; ++q)
+                v[q] += pa * B[a][q];
+            }
+          }
+
+          template <unsigned int n>
+          void
+          jacobian_times_n(const double (*__restrict W)[6],
+                           double (*__restrict JW)[6]) const
+          {
+            double P[n][9], B[n][9];
+            hankel<n>(P, B);
+            for (unsigned int i = 0; i < 3; ++i)
+            {
+              double v[3][6] = {};
+              for (unsigned int p = 0; p < 3; ++p)
+              {
+                double b[9];
+                block<n>(P, B, i, p, b);
+                for (unsigned int q = 0; q < 3; ++q)
+                {
+                  const double *w = W[3 * p + q];
+                  for (unsigned int j = 0; j < 3; ++j)
+                  {
+                    const double jq = b[3 * j + q];
+                    for (unsigned int r = 0; r < 6; ++r)
+                      v[j][r] -= jq * w[r];
+                  }
+                }
+              }
+              for (unsigned int j = 0; j < 3; ++j)
+                for (unsigned int r = 0; r < 6; ++r)
+                  JW[3 * i + j][r] = v[j][r];
             }
           }
 
@@ -297,9 +370,26 @@ namespace micropillar
           void
           jacobian_n(double (*__restrict J)[9]) const
           {
+            double P[n][9], B[n][9];
+            hankel<n>(P, B);
+            for (unsigned int i = 0; i < 3; ++i)
+              for (unsigned int p = 0; p < 3; ++p)
+              {
+                double v[9];
+                block<n>(P, B, i, p, v);
+                for (unsigned int j = 0; j < 3; ++j)
+                  for (unsigned int q = 0; q < 3; ++q)
+                    J[3 * i + j][3 * p + q] = v[3 * j + q];
+              }
+          }
+
+          /// The powers P[a] = A^a and B[a] = B_aᵀ (row-major), a < n.
+          template <unsigned int n>
+          void
+          hankel(double (*__restrict P)[9], double (*__restrict B)[9]) const
+          {
             static_assert(n >= 1 && n < taylor_terms, "orders");
-            const double *c = inverse.factorial;
-            double        P[n][9], B[n][9];
+            const double *c  = inverse.factorial;
             const double *Ap = &A[0][0];
             for (unsigned int q = 0; q < 9; ++q)
               P[0][q] = (q % 4 == 0) ? 1. : 0.;
@@ -327,28 +417,6 @@ namespace micropillar
                 for (unsigned int q = 0; q < 3; ++q)
                   B[a][3 * j + q] = v[3 * q + j];
             }
-            // Block (i, p) of J: δ_ip B_0ᵀ + Σ_a≥1 (A^a)_ip B_aᵀ, summed
-            // over a in increasing order.
-            for (unsigned int i = 0; i < 3; ++i)
-              for (unsigned int p = 0; p < 3; ++p)
-              {
-                double v[9];
-                if (p == i)
-                  for (unsigned int q = 0; q < 9; ++q)
-                    v[q] = B[0][q];
-                else
-                  for (unsigned int q = 0; q < 9; ++q)
-                    v[q] = 0.;
-                for (unsigned int a = 1; a < n; ++a)
-                {
-                  const double pa = P[a][3 * i + p];
-                  for (unsigned int q = 0; q < 9; ++q)
-                    v[q] += pa * B[a][q];
-                }
-                for (unsigned int j = 0; j < 3; ++j)
-                  for (unsigned int q = 0; q < 3; ++q)
-                    J[3 * i + j][3 * p + q] = v[3 * j + q];
-              }
           }
         };
 
@@ -368,10 +436,14 @@ namespace micropillar
         }
 
         /// Gauss elimination with partial pivoting, in place; solves for
-        /// n_rhs right-hand sides stored as columns of b (6 x n_rhs).
+        /// n_rhs right-hand sides stored as columns of b (6 x n_rhs). The
+        /// eliminated entries below the diagonal are not written (never read
+        /// again), and a zero factor is not skipped (subtracting 0·x leaves
+        /// a finite entry unchanged): the results are those of the textbook
+        /// loop to the bit.
         template <int n_rhs>
         bool
-        solve6(double J[6][6], double b[6][n_rhs])
+        solve6(double (*__restrict J)[6], double (*__restrict b)[n_rhs])
         {
           for (unsigned int c = 0; c < 6; ++c)
           {
@@ -387,7 +459,7 @@ namespace micropillar
               return false;
             if (p != c)
             {
-              for (unsigned int k = 0; k < 6; ++k)
+              for (unsigned int k = c; k < 6; ++k)
                 std::swap(J[c][k], J[p][k]);
               for (int k = 0; k < n_rhs; ++k)
                 std::swap(b[c][k], b[p][k]);
@@ -396,9 +468,7 @@ namespace micropillar
             for (unsigned int r = c + 1; r < 6; ++r)
             {
               const double f = J[r][c] * inv;
-              if (f == 0.)
-                continue;
-              for (unsigned int k = c; k < 6; ++k)
+              for (unsigned int k = c + 1; k < 6; ++k)
                 J[r][k] -= f * J[c][k];
               for (int k = 0; k < n_rhs; ++k)
                 b[r][k] -= f * b[c][k];
@@ -407,13 +477,17 @@ namespace micropillar
           for (int c = 5; c >= 0; --c)
           {
             const double inv = 1. / J[c][c];
+            double       s[n_rhs];
             for (int k = 0; k < n_rhs; ++k)
+              s[k] = b[c][k];
+            for (int j = c + 1; j < 6; ++j)
             {
-              double s = b[c][k];
-              for (int j = c + 1; j < 6; ++j)
-                s -= J[c][j] * b[j][k];
-              b[c][k] = s * inv;
+              const double jcj = J[c][j];
+              for (int k = 0; k < n_rhs; ++k)
+                s[k] -= jcj * b[j][k];
             }
+            for (int k = 0; k < n_rhs; ++k)
+              b[c][k] = s[k] * inv;
           }
           return true;
         }
@@ -549,7 +623,6 @@ namespace micropillar
                  const Evaluation                   &ev,
                  double (*__restrict J)[6],
                  unsigned int *__restrict active,
-                 double (*__restrict Jexp)[9],
                  double (*__restrict W)[6],
                  double (*__restrict JW)[6])
         {
@@ -563,36 +636,29 @@ namespace micropillar
             if (ev.c[a] * ph.C11 >= 1e-9)
               active[n_active++] = a;
           double *__restrict w = &W[0][0];
-          for (unsigned int i = 0; i < 54; ++i)
-            w[i] = 0.;
           if (n_active == 0)
           {
             for (unsigned int i = 0; i < 54; ++i)
-              (&JW[0][0])[i] = 0.;
+              w[i] = (&JW[0][0])[i] = 0.;
             return 0;
           }
-          for (unsigned int s = 0; s < n_active; ++s)
+          // W in three chunks of 18 entries (accumulators that stay in
+          // registers), each summed over the systems in order.
+          for (unsigned int h = 0; h < 54; h += 18)
           {
-            const unsigned int a  = active[s];
-            const double       ca = ev.c[a];
-            const double      *np = ph.NP[a].data();
-            for (unsigned int i = 0; i < 54; ++i)
-              w[i] += ca * np[i];
-          }
-          ev.expmap.jacobian(Jexp);
-          // (Row accumulators: the sums in the same order as before.)
-          for (unsigned int m = 0; m < 9; ++m)
-          {
-            double v[6] = {0., 0., 0., 0., 0., 0.};
-            for (unsigned int q = 0; q < 9; ++q)
+            double v[18] = {};
+            for (unsigned int s = 0; s < n_active; ++s)
             {
-              const double jq = Jexp[m][q];
-              for (unsigned int r = 0; r < 6; ++r)
-                v[r] -= jq * W[q][r];
+              const unsigned int a  = active[s];
+              const double       ca = ev.c[a];
+              const double      *np = ph.NP[a].data() + h;
+              for (unsigned int i = 0; i < 18; ++i)
+                v[i] += ca * np[i];
             }
-            for (unsigned int r = 0; r < 6; ++r)
-              JW[m][r] = v[r];
+            for (unsigned int i = 0; i < 18; ++i)
+              w[h + i] = v[i];
           }
+          ev.expmap.jacobian_times(W, JW);
           // G[p][r] = sym(M · unvec(JW e_r))_p, J -= Ĉ G.
           const double *M = &ev.M[0][0];
           double        G[6][6];
@@ -1511,7 +1577,7 @@ namespace micropillar
           if (ev[cur].ok)
             for (unsigned int it = 0; it < prm.max_newton_iterations; ++it)
             {
-              n_active = jacobian(ph, ev[cur], J, active, Jexp, W, JW);
+              n_active = jacobian(ph, ev[cur], J, active, W, JW);
               if (ev[cur].rnorm <= tol)
               {
                 converged = true;
@@ -1562,6 +1628,8 @@ namespace micropillar
           if (track)
           {
             double Lmap[6][9];
+            if (n_active > 0)
+              e.expmap.jacobian(Jexp);
             if (chain && n_active > 0)
               slip_map(ph, e, Jexp, Lmap);
             // dg_α/dF_kl: rα enters gα additively; the barrier (interface
