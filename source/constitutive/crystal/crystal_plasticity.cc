@@ -231,9 +231,15 @@ namespace micropillar
               term *= norm * inverse.k[++K];
             const double *Ap = &A[0][0];
             double        T[2][9];
-            for (unsigned int q = 0; q < 9; ++q)
-              T[K % 2][q] = (q % 4 == 0) ? 1. : 0.;
-            for (unsigned int k = K - 1; k >= 1; --k)
+            // T_K-1 = I + A / (K - 1) (the product with T_K = I adds only
+            // exact zeros).
+            {
+              const double inv = inverse.k[K - 1];
+              double      *Tk  = T[(K - 1) % 2];
+              for (unsigned int q = 0; q < 9; ++q)
+                Tk[q] = q % 4 == 0 ? 1. + Ap[q] * inv : Ap[q] * inv;
+            }
+            for (unsigned int k = K - 2; k >= 1; --k)
             {
               const double  inv = inverse.k[k];
               const double *Tn  = T[(k + 1) % 2];
@@ -327,11 +333,18 @@ namespace micropillar
             else
               for (unsigned int q = 0; q < 9; ++q)
                 v[q] = 0.;
-            for (unsigned int a = 1; a < n; ++a)
+            for (unsigned int a = 1; a + 1 < n; ++a)
             {
               const double pa = P[a][3 * i + p];
               for (unsigned int q = 0; q < 9; ++q)
                 v[q] += pa * B[a][q];
+            }
+            // B_{n-1} = c_{n-1} I: only its diagonal adds anything.
+            if (n >= 2)
+            {
+              const double pa = P[n - 1][3 * i + p];
+              for (unsigned int q = 0; q < 9; q += 4)
+                v[q] += pa * B[n - 1][q];
             }
           }
 
@@ -383,7 +396,8 @@ namespace micropillar
               }
           }
 
-          /// The powers P[a] = A^a and B[a] = B_aᵀ (row-major), a < n.
+          /// The powers P[a] = A^a (1 <= a < n; P[0] = I is not stored) and
+          /// B[a] = B_aᵀ (row-major), a < n.
           template <unsigned int n>
           void
           hankel(double (*__restrict P)[9], double (*__restrict B)[9]) const
@@ -391,8 +405,6 @@ namespace micropillar
             static_assert(n >= 1 && n < taylor_terms, "orders");
             const double *c  = inverse.factorial;
             const double *Ap = &A[0][0];
-            for (unsigned int q = 0; q < 9; ++q)
-              P[0][q] = (q % 4 == 0) ? 1. : 0.;
             if (n > 1)
               for (unsigned int q = 0; q < 9; ++q)
                 P[1][q] = Ap[q];
@@ -406,8 +418,9 @@ namespace micropillar
             // the former loop (the same to the bit).
             for (unsigned int a = 0; a < n; ++a)
             {
-              double v[9] = {0., 0., 0., 0., 0., 0., 0., 0., 0.};
-              for (unsigned int b = 0; a + b < n; ++b)
+              // b = 0: c_a A^0 = c_a I.
+              double v[9] = {c[a], 0., 0., 0., c[a], 0., 0., 0., c[a]};
+              for (unsigned int b = 1; a + b < n; ++b)
               {
                 const double cb = c[a + b];
                 for (unsigned int q = 0; q < 9; ++q)
