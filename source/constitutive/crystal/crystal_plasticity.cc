@@ -675,7 +675,21 @@ namespace micropillar
           // G[p][r] = sym(M · unvec(JW e_r))_p, J -= Ĉ G.
           const double *M = &ev.M[0][0];
           double        G[6][6];
-          for (unsigned int p = 0; p < 6; ++p)
+          // Normal rows (i = j): ½ Σ_k 2 M_ik JW_ki is Σ_k M_ik JW_ki to the
+          // bit (scaling by 2 is exact).
+          for (unsigned int p = 0; p < 3; ++p)
+          {
+            double v[6] = {0., 0., 0., 0., 0., 0.};
+            for (unsigned int k = 0; k < 3; ++k)
+            {
+              const double mi = M[3 * p + k];
+              for (unsigned int r = 0; r < 6; ++r)
+                v[r] += mi * JW[3 * k + p][r];
+            }
+            for (unsigned int r = 0; r < 6; ++r)
+              G[p][r] = v[r];
+          }
+          for (unsigned int p = 3; p < 6; ++p)
           {
             const unsigned int i = vi[p], j = vj[p];
             double             v[6] = {0., 0., 0., 0., 0., 0.};
