@@ -448,17 +448,15 @@ namespace micropillar
             y[p] = C[p][p] * x[p];
         }
 
-        /// Gauss elimination with partial pivoting, in place; solves for
-        /// n_rhs right-hand sides stored as columns of b (6 x n_rhs). The
-        /// eliminated entries below the diagonal are not written (never read
-        /// again), and a zero factor is not skipped (subtracting 0·x leaves
-        /// a finite entry unchanged): the results are those of the textbook
-        /// loop to the bit.
-        template <int n_rhs>
-        bool
-        solve6(double (*__restrict J)[6], double (*__restrict b)[n_rhs])
+        /// Column c of solve6()'s elimination (c a template argument, so
+        /// every loop has fixed bounds and is unrolled).
+        template <int n_rhs, unsigned int c>
+        inline bool
+        eliminate6(double (*__restrict J)[6], double (*__restrict b)[n_rhs])
         {
-          for (unsigned int c = 0; c < 6; ++c)
+          if constexpr (c == 6)
+            return true;
+          else
           {
             unsigned int p    = c;
             double       best = std::abs(J[c][c]);
@@ -486,8 +484,17 @@ namespace micropillar
               for (int k = 0; k < n_rhs; ++k)
                 b[r][k] -= f * b[c][k];
             }
+            return eliminate6<n_rhs, c + 1>(J, b);
           }
-          for (int c = 5; c >= 0; --c)
+        }
+
+        /// Row c of solve6()'s back substitution, then rows c - 1 ... 0.
+        template <int n_rhs, int c>
+        inline void
+        back_substitute6(const double (*__restrict J)[6],
+                         double (*__restrict b)[n_rhs])
+        {
+          if constexpr (c >= 0)
           {
             const double inv = 1. / J[c][c];
             double       s[n_rhs];
@@ -501,7 +508,23 @@ namespace micropillar
             }
             for (int k = 0; k < n_rhs; ++k)
               b[c][k] = s[k] * inv;
+            back_substitute6<n_rhs, c - 1>(J, b);
           }
+        }
+
+        /// Gauss elimination with partial pivoting, in place; solves for
+        /// n_rhs right-hand sides stored as columns of b (6 x n_rhs). The
+        /// eliminated entries below the diagonal are not written (never read
+        /// again), and a zero factor is not skipped (subtracting 0·x leaves
+        /// a finite entry unchanged): the results are those of the textbook
+        /// loop to the bit.
+        template <int n_rhs>
+        bool
+        solve6(double (*__restrict J)[6], double (*__restrict b)[n_rhs])
+        {
+          if (!eliminate6<n_rhs, 0>(J, b))
+            return false;
+          back_substitute6<n_rhs, 5>(J, b);
           return true;
         }
 
