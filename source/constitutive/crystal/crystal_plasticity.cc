@@ -335,14 +335,14 @@ namespace micropillar
                 v[q] = 0.;
             for (unsigned int a = 1; a + 1 < n; ++a)
             {
-              const double pa = P[a][3 * i + p];
+              const double pa = P[a][3 * p + i];
               for (unsigned int q = 0; q < 9; ++q)
                 v[q] += pa * B[a][q];
             }
             // B_{n-1} = c_{n-1} I: only its diagonal adds anything.
             if (n >= 2)
             {
-              const double pa = P[n - 1][3 * i + p];
+              const double pa = P[n - 1][3 * p + i];
               for (unsigned int q = 0; q < 9; q += 4)
                 v[q] += pa * B[n - 1][q];
             }
@@ -396,8 +396,8 @@ namespace micropillar
               }
           }
 
-          /// The powers P[a] = A^a (1 <= a < n; P[0] = I is not stored) and
-          /// B[a] = B_aᵀ (row-major), a < n.
+          /// The powers P[a] = (A^a)ᵀ (row-major, 1 <= a < n; P[0] = I is
+          /// not stored) and B[a] = B_aᵀ (row-major), a < n.
           template <unsigned int n>
           void
           hankel(double (*__restrict P)[9], double (*__restrict B)[9]) const
@@ -405,30 +405,31 @@ namespace micropillar
             static_assert(n >= 1 && n < taylor_terms, "orders");
             const double *c  = inverse.factorial;
             const double *Ap = &A[0][0];
+            // P[m][3 j + i] = (A^m)_ij (transposed, so that the sums below
+            // give B_aᵀ directly); the products in the order of A^m-1 A.
             if (n > 1)
-              for (unsigned int q = 0; q < 9; ++q)
-                P[1][q] = Ap[q];
+              for (unsigned int i = 0; i < 3; ++i)
+                for (unsigned int j = 0; j < 3; ++j)
+                  P[1][3 * j + i] = Ap[3 * i + j];
             for (unsigned int m = 2; m < n; ++m)
               for (unsigned int i = 0; i < 3; ++i)
                 for (unsigned int j = 0; j < 3; ++j)
-                  P[m][3 * i + j] = P[m - 1][3 * i] * Ap[j] +
-                                    P[m - 1][3 * i + 1] * Ap[3 + j] +
-                                    P[m - 1][3 * i + 2] * Ap[6 + j];
-            // Bt[a] = B_aᵀ (row-major), the sums over b in the order of
-            // the former loop (the same to the bit).
+                  P[m][3 * j + i] = P[m - 1][i] * Ap[j] +
+                                    P[m - 1][3 + i] * Ap[3 + j] +
+                                    P[m - 1][6 + i] * Ap[6 + j];
+            // B[a] = B_aᵀ = Σ_b c_a+b (A^b)ᵀ, the sums over b in order.
             for (unsigned int a = 0; a < n; ++a)
             {
               // b = 0: c_a A^0 = c_a I.
-              double v[9] = {c[a], 0., 0., 0., c[a], 0., 0., 0., c[a]};
+              double *v = B[a];
+              for (unsigned int q = 0; q < 9; ++q)
+                v[q] = q % 4 == 0 ? c[a] : 0.;
               for (unsigned int b = 1; a + b < n; ++b)
               {
                 const double cb = c[a + b];
                 for (unsigned int q = 0; q < 9; ++q)
                   v[q] += cb * P[b][q];
               }
-              for (unsigned int j = 0; j < 3; ++j)
-                for (unsigned int q = 0; q < 3; ++q)
-                  B[a][3 * j + q] = v[3 * q + j];
             }
           }
         };
