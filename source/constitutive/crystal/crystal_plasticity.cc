@@ -327,13 +327,22 @@ namespace micropillar
                 const unsigned int p,
                 double *__restrict v)
           {
+            unsigned int a0 = 1;
             if (p == i)
               for (unsigned int q = 0; q < 9; ++q)
                 v[q] = B[0][q];
+            else if (n >= 3)
+            {
+              // 0 + (A)_ip B_1ᵀ, the first term itself.
+              const double pa = P[1][3 * p + i];
+              for (unsigned int q = 0; q < 9; ++q)
+                v[q] = pa * B[1][q];
+              a0 = 2;
+            }
             else
               for (unsigned int q = 0; q < 9; ++q)
                 v[q] = 0.;
-            for (unsigned int a = 1; a + 1 < n; ++a)
+            for (unsigned int a = a0; a + 1 < n; ++a)
             {
               const double pa = P[a][3 * p + i];
               for (unsigned int q = 0; q < 9; ++q)
