@@ -1,5 +1,7 @@
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <deal.II/base/exceptions.h>
 #include <deal.II/base/tensor.h>
 #include <limits>
@@ -364,8 +366,14 @@ namespace micropillar
       e.rg.converged    = true;
       const Tensor2 F_c = F + f_g * aN, F_g = F - f_c * aN;
       if (held_substeps != nullptr && crystal_plasticity != nullptr)
-        crystal_plasticity->update_with_substeps(
-          F_c, F_c_old, dt, old_c, e.new_c, e.rc, held_substeps);
+        crystal_plasticity->update_with_substeps(F_c,
+                                                 F_c_old,
+                                                 dt,
+                                                 old_c,
+                                                 e.new_c,
+                                                 e.rc,
+                                                 held_substeps,
+                                                 fallback_max_substeps);
       else
         crystal->update(F_c, F_c_old, dt, old_c, e.new_c, e.rc);
       if (!e.rc.converged)
@@ -565,7 +573,10 @@ namespace micropillar
         }
       }
       if (!ok)
+      {
+        dump_failed_solve(F, F_old, dt, old_state, new_state, degradation);
         return;
+      }
 
       // Response and its exact linearisation at the converged jump.
       const Tensor4 &A_c   = cur.rc.dP_dF;
@@ -625,6 +636,48 @@ namespace micropillar
                 cur.new_g.end(),
                 new_state.begin() + glass_offset());
       result.converged = true;
+    }
+
+    void
+    HomogenisedLaminate::dump_failed_solve(
+      const Tensor2                       &F,
+      const Tensor2                       &F_old,
+      const double                         dt,
+      const std::vector<double>           &old_state,
+      const std::vector<double>           &new_state,
+      const phase_field::PhaseDegradation *degradation)
+    {
+      static const char *file = std::getenv("MICROPILLAR_DEBUG_LAMINATE_DUMP");
+      if (file == nullptr)
+        return;
+      std::FILE *fp = std::fopen(file, "a");
+      if (fp == nullptr)
+        return;
+      phase_field::PhaseDegradation        none;
+      const phase_field::PhaseDegradation &d =
+        degradation != nullptr ? *degradation : none;
+      std::fprintf(fp,
+                   "%.17g %.17g %d %d %d %.17g %.17g %.17g %.17g",
+                   degradation != nullptr ? d.g : 1.,
+                   dt,
+                   static_cast<int>(d.split),
+                   static_cast<int>(d.cracks[0]),
+                   static_cast<int>(d.cracks[1]),
+                   d.moduli[0].K,
+                   d.moduli[0].G,
+                   d.moduli[1].K,
+                   d.moduli[1].G);
+      for (const Tensor2 *T : {&F, &F_old})
+        for (unsigned int i = 0; i < 3; ++i)
+          for (unsigned int j = 0; j < 3; ++j)
+            std::fprintf(fp, " %.17g", (*T)[i][j]);
+      std::fprintf(fp, " %zu", old_state.size());
+      for (const double v : old_state)
+        std::fprintf(fp, " %.17g", v);
+      for (const double v : new_state)
+        std::fprintf(fp, " %.17g", v);
+      std::fprintf(fp, "\n");
+      std::fclose(fp);
     }
 
     void

@@ -298,15 +298,33 @@ namespace micropillar
       void
       setup();
 
+      /// Diagnostic: with MICROPILLAR_DEBUG_LAMINATE_DUMP=FILE set, a
+      /// failed point solve appends one line to FILE: g, dt, the split,
+      /// the two phases' crack flags and moduli, F and F_old (row-wise),
+      /// the state size n, the old state and the incoming new state (the
+      /// format of tests/unit/laminate_runaway_test.cc).
+      static void
+      dump_failed_solve(const Tensor2                       &F,
+                        const Tensor2                       &F_old,
+                        double                               dt,
+                        const std::vector<double>           &old_state,
+                        const std::vector<double>           &new_state,
+                        const phase_field::PhaseDegradation *degradation);
+
       std::unique_ptr<Model> crystal;
       std::unique_ptr<Model> glass;
       /// The crystal sub-model if it is crystal plasticity (its sub-step
       /// counts can be held over a fallback solve), else null.
       const crystal::CrystalPlasticity *crystal_plasticity = nullptr;
-      Parameters                        parameters;
-      double                            f_c, f_g;
-      double                            stress_scale; // mu_max [MPa]
-      std::vector<std::string>          names;
+      /// Sub-steps allowed to the crystal in the fallback solve of a failed
+      /// point (its counts held over the solve): the larger of this and the
+      /// crystal's Maximum substeps, which bounds the cost of the ordinary
+      /// solves (prm/laminate_fracture_phase.prm: 8).
+      static constexpr unsigned int fallback_max_substeps = 256;
+      Parameters                    parameters;
+      double                        f_c, f_g;
+      double                        stress_scale; // mu_max [MPa]
+      std::vector<std::string>      names;
     };
   } // namespace constitutive
 } // namespace micropillar

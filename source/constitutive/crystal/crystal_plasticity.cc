@@ -1122,7 +1122,10 @@ namespace micropillar
         prm.declare_entry("Maximum substeps",
                           str(d.max_substeps),
                           Integer(1),
-                          "Sub-steps per update before failing.");
+                          "Sub-steps per update before failing. (A "
+                          "homogenised laminate retries a failed point with "
+                          "its crystal's counts held over the point's solve "
+                          "and at least 256 sub-steps allowed.)");
         prm.declare_entry(
           "Sub-step rule",
           "adaptive",
@@ -1578,7 +1581,7 @@ namespace micropillar
         Evaluation ev[2];
         while (theta < 1.)
         {
-          if (++count > prm.max_substeps || dtheta < 1e-8)
+          if (++count > std::max(prm.max_substeps, uniform) || dtheta < 1e-8)
             return PhaseStatus::failed;
           const double th1 =
             uniform > 0 ? (count >= uniform ? 1. : double(count) / uniform)
@@ -2021,7 +2024,7 @@ namespace micropillar
                                 std::vector<double>       &new_state,
                                 UpdateResult              &result) const
       {
-        update_impl(F, F_old, dt, old_state, new_state, result, nullptr);
+        update_impl(F, F_old, dt, old_state, new_state, result, nullptr, 0);
       }
 
       void
@@ -2032,9 +2035,11 @@ namespace micropillar
         const std::vector<double> &old_state,
         std::vector<double>       &new_state,
         UpdateResult              &result,
-        unsigned int               m[2]) const
+        unsigned int               m[2],
+        const unsigned int         max_substeps) const
       {
-        update_impl(F, F_old, dt, old_state, new_state, result, m);
+        update_impl(
+          F, F_old, dt, old_state, new_state, result, m, max_substeps);
       }
 
       void
@@ -2044,9 +2049,14 @@ namespace micropillar
                                      const std::vector<double> &old_state,
                                      std::vector<double>       &new_state,
                                      UpdateResult              &result,
-                                     unsigned int              *held) const
+                                     unsigned int              *held,
+                                     const unsigned int         max_held) const
       {
-        result.converged = false;
+        // The largest count of a held (per-step) update.
+        const unsigned int max_m = held != nullptr
+                                     ? std::max(max_held, prm.max_substeps)
+                                     : prm.max_substeps;
+        result.converged         = false;
         if (!(dealii::determinant(F) > 0.))
           return;
         if (new_state.size() != n_state_)
@@ -2055,7 +2065,7 @@ namespace micropillar
         unsigned int substeps[2] = {0, 0};
         if (held != nullptr)
           for (unsigned int ip = 0; ip < 2; ++ip)
-            substeps[ip] = held[ip] <= prm.max_substeps ? held[ip] : 0;
+            substeps[ip] = held[ip] <= max_m ? held[ip] : 0;
         else if (prm.substeps_per_step)
           for (unsigned int ip = 0; ip < 2; ++ip)
           {
@@ -2220,7 +2230,7 @@ namespace micropillar
                                A);
                 if (st == PhaseStatus::ok)
                   break;
-                if (st == PhaseStatus::failed || 2 * m > prm.max_substeps)
+                if (st == PhaseStatus::failed || 2 * m > max_m)
                   return false;
                 m *= 2;
                 factor = 1.;

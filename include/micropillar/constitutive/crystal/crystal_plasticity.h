@@ -263,7 +263,9 @@ namespace micropillar
         /// updates of one solve, whatever the Sub-step rule: m[k] = 0 lets
         /// the update choose the smallest power of 2 that meets the slip
         /// limit; a held count accepts up to 1.5x the limit and doubles
-        /// when a sub-step fails or the slip passes that ("per step" rule).
+        /// when a sub-step fails or the slip passes that ("per step" rule),
+        /// up to the larger of @p max_substeps and the prm's Maximum
+        /// substeps.
         /// The counts used are written back to m. The homogenised
         /// laminate's fallback solve (issue 13): with the adaptive rule the
         /// count switches with F and the crystal's traction jumps where it
@@ -275,7 +277,8 @@ namespace micropillar
                              const std::vector<double> &old_state,
                              std::vector<double>       &new_state,
                              UpdateResult              &result,
-                             unsigned int               m[2]) const;
+                             unsigned int               m[2],
+                             unsigned int               max_substeps = 0) const;
 
         /// grain_id, orientation_phi1/Phi/phi2 [deg, Bunge, parent phase],
         /// c_axis_z (sample z-component of the parent's lattice z axis),
@@ -411,7 +414,8 @@ namespace micropillar
                     const std::vector<double> &old_state,
                     std::vector<double>       &new_state,
                     UpdateResult              &result,
-                    unsigned int              *held) const;
+                    unsigned int              *held,
+                    unsigned int               max_held) const;
 
         enum class PhaseStatus
         {
