@@ -2,8 +2,9 @@
 // a typical plastic increment (strain increment 5e-4 at 1e-3 /s after ~1 %
 // of plastic flow, general velocity gradient, random orientation).
 // Targets (issue 16): >= 300k/s FCC, >= 150k/s HCP; measured 2026-12-03
-// (load ~3): FCC 240-267k/s, HCP 176-178k/s, HCP transforming 64-73k/s
-// (docs/performance.md).
+// after the sixth pass (load ~5): FCC 236-303k/s, HCP 135-217k/s, HCP
+// transforming 67-87k/s; callgrind: 34.7k / 54.4k / 126k instructions per
+// update (docs/performance.md).
 //   ./crystal_benchmark --benchmark_min_time=1
 #include <benchmark/benchmark.h>
 #include <micropillar/constitutive/crystal/crystal_plasticity.h>

@@ -8,6 +8,7 @@
 #include <micropillar/constitutive/crystal/crystal_plasticity.h>
 #include <micropillar/constitutive/registry.h>
 #include <sstream>
+#include <type_traits>
 
 namespace micropillar
 {
@@ -177,6 +178,24 @@ namespace micropillar
           return std::pow(x, n_exp);
         }
 
+        /// x^E by the same sequence of products as power() (bit-identical),
+        /// unrolled for a compile-time E.
+        template <unsigned int E>
+        inline double
+        power_fixed(const double x)
+        {
+          double       result = 1., base = x;
+          unsigned int e = E;
+          while (e)
+          {
+            if (e & 1u)
+              result *= base;
+            base *= base;
+            e >>= 1u;
+          }
+          return result;
+        }
+
         /// x^a of the KBA hardening law, exact products for the common
         /// exponents 1 and 2.
         inline double
@@ -185,12 +204,11 @@ namespace micropillar
           return a == 2. ? x * x : (a == 1. ? x : std::pow(x, a));
         }
 
-        /// exp(A) by the Horner form of its Taylor series; keeps the
-        /// partial products T_k for the directional derivative.
+        /// exp(A) by the Horner form of its Taylor series and its
+        /// derivative (the same truncated series).
         struct ExpMap
         {
           Tensor2      A;
-          Tensor2      T[taylor_terms + 1];
           unsigned int K = taylor_terms; // series to order K - 1
 
           /// The series stops at order K - 1, K >= 2 the smallest whose
@@ -198,9 +216,10 @@ namespace micropillar
           /// until issue 16's fifth pass the last kept term had to be, one
           /// order more than E needs at double precision); the derivative
           /// below is that of the same truncated series.
-          /// Horner's T_k = I + A T_k+1 / k written out (the sums in the
-          /// order of deal.II's Tensor product, so the same to the bit).
-          const Tensor2 &
+          /// Horner's T_k = I + A T_k+1 / k, T_K = I, written out (the sums
+          /// in the order of deal.II's Tensor product, so the same to the
+          /// bit); returns T_1 = exp(A).
+          Tensor2
           compute(const Tensor2 &A_in)
           {
             A                 = A_in;
@@ -210,32 +229,32 @@ namespace micropillar
             K           = 2;
             while (K < taylor_terms && term > 1e-18)
               term *= norm * inverse.k[++K];
-            T[K] = identity();
-            for (unsigned int k = K - 1; k >= 1; --k)
+            const double *Ap = &A[0][0];
+            double        T[2][9];
+            // T_K-1 = I + A / (K - 1) (the product with T_K = I adds only
+            // exact zeros).
+            {
+              const double inv = inverse.k[K - 1];
+              double      *Tk  = T[(K - 1) % 2];
+              for (unsigned int q = 0; q < 9; ++q)
+                Tk[q] = q % 4 == 0 ? 1. + Ap[q] * inv : Ap[q] * inv;
+            }
+            for (unsigned int k = K - 2; k >= 1; --k)
             {
               const double  inv = inverse.k[k];
-              const double *Tn  = &T[k + 1][0][0];
-              double       *Tk  = &T[k][0][0];
+              const double *Tn  = T[(k + 1) % 2];
+              double       *Tk  = T[k % 2];
               for (unsigned int i = 0; i < 3; ++i)
                 for (unsigned int j = 0; j < 3; ++j)
                 {
-                  const double v = (A[i][0] * Tn[j] + A[i][1] * Tn[3 + j] +
-                                    A[i][2] * Tn[6 + j]) *
-                                   inv;
+                  const double v =
+                    (Ap[3 * i] * Tn[j] + Ap[3 * i + 1] * Tn[3 + j] +
+                     Ap[3 * i + 2] * Tn[6 + j]) *
+                    inv;
                   Tk[3 * i + j] = i == j ? 1. + v : v;
                 }
             }
-            return T[1];
-          }
-
-          /// d exp(A)[H] of the same truncated series.
-          Tensor2
-          derivative(const Tensor2 &H) const
-          {
-            Tensor2 D; // dT_K = 0
-            for (unsigned int k = K - 1; k >= 1; --k)
-              D = (H * T[k + 1] + A * D) * (1. / k);
-            return D;
+            return load9(T[1]);
           }
 
           /// The same derivative as a 9x9 matrix acting on row-major vec(H).
@@ -249,54 +268,205 @@ namespace micropillar
           void
           jacobian(double (*__restrict J)[9]) const
           {
-            const unsigned int n = K - 1; // powers A^0 .. A^(K-2)
-            const double      *c = inverse.factorial;
-            double             P[taylor_terms][9], B[taylor_terms][9];
-            const double      *Ap = &A[0][0];
-            for (unsigned int q = 0; q < 9; ++q)
-              P[0][q] = (q % 4 == 0) ? 1. : 0.;
-            if (n > 1)
+            dispatch([&](auto n) { jacobian_n<decltype(n)::value>(J); });
+          }
+
+          /// JW = -Jexp W for a 9 x 6 W without forming Jexp: each 3 x 3
+          /// block of Jexp is applied as it is formed (issue 16, sixth
+          /// pass). The sums are those of jacobian() followed by the
+          /// product, in the same order (the same to the bit).
+          void
+          jacobian_times(const double (*__restrict W)[6],
+                         double (*__restrict JW)[6]) const
+          {
+            dispatch([&](auto n)
+                     { jacobian_times_n<decltype(n)::value>(W, JW); });
+          }
+
+        private:
+          /// f(std::integral_constant<unsigned int, K - 1>).
+          template <typename Function>
+          void
+          dispatch(const Function &f) const
+          {
+            // n = K - 1 powers A^0 .. A^(K-2), the loops unrolled per n.
+            switch (K - 1)
+            {
+              case 1:
+                return f(std::integral_constant<unsigned int, 1>());
+              case 2:
+                return f(std::integral_constant<unsigned int, 2>());
+              case 3:
+                return f(std::integral_constant<unsigned int, 3>());
+              case 4:
+                return f(std::integral_constant<unsigned int, 4>());
+              case 5:
+                return f(std::integral_constant<unsigned int, 5>());
+              case 6:
+                return f(std::integral_constant<unsigned int, 6>());
+              case 7:
+                return f(std::integral_constant<unsigned int, 7>());
+              case 8:
+                return f(std::integral_constant<unsigned int, 8>());
+              case 9:
+                return f(std::integral_constant<unsigned int, 9>());
+              default:
+                return f(
+                  std::integral_constant<unsigned int, taylor_terms - 1>());
+            }
+          }
+
+          /// Block (i, p) of Jexp as v[3 j + q] = Jexp[3 i + j][3 p + q]:
+          /// δ_ip B_0ᵀ + Σ_a≥1 (A^a)_ip B_aᵀ, summed over a in increasing
+          /// order.
+          template <unsigned int n>
+          static void
+          block(const double (*__restrict P)[9],
+                const double (*__restrict B)[9],
+                const unsigned int i,
+                const unsigned int p,
+                double *__restrict v)
+          {
+            unsigned int a0 = 1;
+            if (p == i)
               for (unsigned int q = 0; q < 9; ++q)
-                P[1][q] = Ap[q];
+                v[q] = B[0][q];
+            else if (n >= 3)
+            {
+              // 0 + (A)_ip B_1ᵀ, the first term itself.
+              const double pa = P[1][3 * p + i];
+              for (unsigned int q = 0; q < 9; ++q)
+                v[q] = pa * B[1][q];
+              a0 = 2;
+            }
+            else
+              for (unsigned int q = 0; q < 9; ++q)
+                v[q] = 0.;
+            for (unsigned int a = a0; a + 1 < n; ++a)
+            {
+              const double pa = P[a][3 * p + i];
+              for (unsigned int q = 0; q < 9; ++q)
+                v[q] += pa * B[a][q];
+            }
+            // B_{n-1} = c_{n-1} I: only its diagonal adds anything.
+            if (n >= 2)
+            {
+              const double pa = P[n - 1][3 * p + i];
+              for (unsigned int q = 0; q < 9; q += 4)
+                v[q] += pa * B[n - 1][q];
+            }
+          }
+
+          template <unsigned int n>
+          void
+          jacobian_times_n(const double (*__restrict W)[6],
+                           double (*__restrict JW)[6]) const
+          {
+            double P[n][9], B[n][9];
+            hankel<n>(P, B);
+            for (unsigned int i = 0; i < 3; ++i)
+            {
+              double v[3][6] = {};
+              for (unsigned int p = 0; p < 3; ++p)
+              {
+                double b[9];
+                block<n>(P, B, i, p, b);
+                for (unsigned int q = 0; q < 3; ++q)
+                {
+                  const double *w = W[3 * p + q];
+                  for (unsigned int j = 0; j < 3; ++j)
+                  {
+                    const double jq = b[3 * j + q];
+                    for (unsigned int r = 0; r < 6; ++r)
+                      v[j][r] -= jq * w[r];
+                  }
+                }
+              }
+              for (unsigned int j = 0; j < 3; ++j)
+                for (unsigned int r = 0; r < 6; ++r)
+                  JW[3 * i + j][r] = v[j][r];
+            }
+          }
+
+          template <unsigned int n>
+          void
+          jacobian_n(double (*__restrict J)[9]) const
+          {
+            double P[n][9], B[n][9];
+            hankel<n>(P, B);
+            for (unsigned int i = 0; i < 3; ++i)
+              for (unsigned int p = 0; p < 3; ++p)
+              {
+                double v[9];
+                block<n>(P, B, i, p, v);
+                for (unsigned int j = 0; j < 3; ++j)
+                  for (unsigned int q = 0; q < 3; ++q)
+                    J[3 * i + j][3 * p + q] = v[3 * j + q];
+              }
+          }
+
+          /// The powers P[a] = (A^a)ᵀ (row-major, 1 <= a < n; P[0] = I is
+          /// not stored) and B[a] = B_aᵀ (row-major), a < n.
+          template <unsigned int n>
+          void
+          hankel(double (*__restrict P)[9], double (*__restrict B)[9]) const
+          {
+            static_assert(n >= 1 && n < taylor_terms, "orders");
+            const double *c  = inverse.factorial;
+            const double *Ap = &A[0][0];
+            // P[m][3 j + i] = (A^m)_ij (transposed, so that the sums below
+            // give B_aᵀ directly); the products in the order of A^m-1 A.
+            if (n > 1)
+              for (unsigned int i = 0; i < 3; ++i)
+                for (unsigned int j = 0; j < 3; ++j)
+                  P[1][3 * j + i] = Ap[3 * i + j];
             for (unsigned int m = 2; m < n; ++m)
               for (unsigned int i = 0; i < 3; ++i)
                 for (unsigned int j = 0; j < 3; ++j)
-                  P[m][3 * i + j] = P[m - 1][3 * i] * Ap[j] +
-                                    P[m - 1][3 * i + 1] * Ap[3 + j] +
-                                    P[m - 1][3 * i + 2] * Ap[6 + j];
+                  P[m][3 * j + i] = P[m - 1][i] * Ap[j] +
+                                    P[m - 1][3 + i] * Ap[3 + j] +
+                                    P[m - 1][6 + i] * Ap[6 + j];
+            // B[a] = B_aᵀ = Σ_b c_a+b (A^b)ᵀ, the sums over b in order.
             for (unsigned int a = 0; a < n; ++a)
+            {
+              // b = 0: c_a A^0 = c_a I.
+              double *v = B[a];
               for (unsigned int q = 0; q < 9; ++q)
+                v[q] = q % 4 == 0 ? c[a] : 0.;
+              for (unsigned int b = 1; a + b < n; ++b)
               {
-                double v = 0.;
-                for (unsigned int b = 0; a + b < n; ++b)
-                  v += c[a + b] * P[b][q];
-                B[a][q] = v;
+                const double cb = c[a + b];
+                for (unsigned int q = 0; q < 9; ++q)
+                  v[q] += cb * P[b][q];
               }
-            // a = 0: A^0 = I.
-            for (unsigned int i = 0; i < 3; ++i)
-              for (unsigned int j = 0; j < 3; ++j)
-                for (unsigned int p = 0; p < 3; ++p)
-                  for (unsigned int q = 0; q < 3; ++q)
-                    J[3 * i + j][3 * p + q] = p == i ? B[0][3 * q + j] : 0.;
-            for (unsigned int a = 1; a < n; ++a)
-              for (unsigned int i = 0; i < 3; ++i)
-                for (unsigned int p = 0; p < 3; ++p)
-                {
-                  const double pa = P[a][3 * i + p];
-                  for (unsigned int j = 0; j < 3; ++j)
-                    for (unsigned int q = 0; q < 3; ++q)
-                      J[3 * i + j][3 * p + q] += pa * B[a][3 * q + j];
-                }
+            }
           }
         };
 
-        /// Gauss elimination with partial pivoting, in place; solves for
-        /// n_rhs right-hand sides stored as columns of b (6 x n_rhs).
-        template <int n_rhs>
-        bool
-        solve6(double J[6][6], double b[6][n_rhs])
+        /// y = Ĉ x for the lattice-frame stiffness (cubic or hexagonal: a 3 x 3
+        /// normal block and a diagonal shear block, checked in setup()); the
+        /// dense product's sums in the same order without its exact zeros,
+        /// so the same to the bit.
+        inline void
+        chat6(const double (*__restrict C)[6],
+              const double *__restrict x,
+              double *__restrict y)
         {
-          for (unsigned int c = 0; c < 6; ++c)
+          for (unsigned int p = 0; p < 3; ++p)
+            y[p] = C[p][0] * x[0] + C[p][1] * x[1] + C[p][2] * x[2];
+          for (unsigned int p = 3; p < 6; ++p)
+            y[p] = C[p][p] * x[p];
+        }
+
+        /// Column c of solve6()'s elimination (c a template argument, so
+        /// every loop has fixed bounds and is unrolled).
+        template <int n_rhs, unsigned int c>
+        inline bool
+        eliminate6(double (*__restrict J)[6], double (*__restrict b)[n_rhs])
+        {
+          if constexpr (c == 6)
+            return true;
+          else
           {
             unsigned int p    = c;
             double       best = std::abs(J[c][c]);
@@ -310,7 +480,7 @@ namespace micropillar
               return false;
             if (p != c)
             {
-              for (unsigned int k = 0; k < 6; ++k)
+              for (unsigned int k = c; k < 6; ++k)
                 std::swap(J[c][k], J[p][k]);
               for (int k = 0; k < n_rhs; ++k)
                 std::swap(b[c][k], b[p][k]);
@@ -319,25 +489,52 @@ namespace micropillar
             for (unsigned int r = c + 1; r < 6; ++r)
             {
               const double f = J[r][c] * inv;
-              if (f == 0.)
-                continue;
-              for (unsigned int k = c; k < 6; ++k)
+              for (unsigned int k = c + 1; k < 6; ++k)
                 J[r][k] -= f * J[c][k];
               for (int k = 0; k < n_rhs; ++k)
                 b[r][k] -= f * b[c][k];
             }
+            return eliminate6<n_rhs, c + 1>(J, b);
           }
-          for (int c = 5; c >= 0; --c)
+        }
+
+        /// Row c of solve6()'s back substitution, then rows c - 1 ... 0.
+        template <int n_rhs, int c>
+        inline void
+        back_substitute6(const double (*__restrict J)[6],
+                         double (*__restrict b)[n_rhs])
+        {
+          if constexpr (c >= 0)
           {
             const double inv = 1. / J[c][c];
+            double       s[n_rhs];
             for (int k = 0; k < n_rhs; ++k)
+              s[k] = b[c][k];
+            for (int j = c + 1; j < 6; ++j)
             {
-              double s = b[c][k];
-              for (int j = c + 1; j < 6; ++j)
-                s -= J[c][j] * b[j][k];
-              b[c][k] = s * inv;
+              const double jcj = J[c][j];
+              for (int k = 0; k < n_rhs; ++k)
+                s[k] -= jcj * b[j][k];
             }
+            for (int k = 0; k < n_rhs; ++k)
+              b[c][k] = s[k] * inv;
+            back_substitute6<n_rhs, c - 1>(J, b);
           }
+        }
+
+        /// Gauss elimination with partial pivoting, in place; solves for
+        /// n_rhs right-hand sides stored as columns of b (6 x n_rhs). The
+        /// eliminated entries below the diagonal are not written (never read
+        /// again), and a zero factor is not skipped (subtracting 0·x leaves
+        /// a finite entry unchanged): the results are those of the textbook
+        /// loop to the bit.
+        template <int n_rhs>
+        bool
+        solve6(double (*__restrict J)[6], double (*__restrict b)[n_rhs])
+        {
+          if (!eliminate6<n_rhs, 0>(J, b))
+            return false;
+          back_substitute6<n_rhs, 5>(J, b);
           return true;
         }
 
@@ -369,14 +566,16 @@ namespace micropillar
         };
 
         /// Evaluate Δγ(S), E and R(S) = S − Ĉ:Ee(S). @p g_inv = 1/g.
+        /// E1 > 0: the rate exponent is E1 + 1 (power unrolled); 0: any.
+        template <unsigned int E1>
         void
-        evaluate(const CrystalPlasticity::PhaseData &ph,
-                 const double                       *S,
-                 const double                       *g_inv,
-                 const double                        dt,
-                 const Tensor2                      &Ctr,
-                 const double                        dg_cap,
-                 Evaluation                         &ev)
+        evaluate_impl(const CrystalPlasticity::PhaseData &ph,
+                      const double                       *S,
+                      const double                       *g_inv,
+                      const double                        dt,
+                      const Tensor2                      &Ctr,
+                      const double                        dg_cap,
+                      Evaluation                         &ev)
         {
           std::copy(S, S + 6, ev.S);
           ev.ok              = true;
@@ -389,7 +588,8 @@ namespace micropillar
             const double  tau = P[0] * S[0] + P[1] * S[1] + P[2] * S[2] +
                                P[3] * S[3] + P[4] * S[4] + P[5] * S[5];
             const double x  = std::abs(tau) * g_inv[a];
-            const double p1 = power(x, ph.n_int - 1, ph.n_exp - 1.);
+            const double p1 = E1 > 0 ? power_fixed<E1>(x)
+                                     : power(x, ph.n_int - 1, ph.n_exp - 1.);
             const double dg = rate * p1 * x;
             ev.dg[a]        = tau < 0. ? -dg : dg;
             ev.c[a]         = rate * ph.n_exp * p1 * g_inv[a];
@@ -430,14 +630,29 @@ namespace micropillar
           e[1] -= 1.;
           e[2] -= 1.;
           ev.rnorm = 0.;
+          double s[6];
+          chat6(ph.Chat, e, s);
           for (unsigned int p = 0; p < 6; ++p)
           {
-            double s = 0.;
-            for (unsigned int q = 0; q < 6; ++q)
-              s += ph.Chat[p][q] * e[q];
-            ev.R[p]  = S[p] - 0.5 * s;
+            ev.R[p]  = S[p] - 0.5 * s[p];
             ev.rnorm = std::max(ev.rnorm, std::abs(ev.R[p]));
           }
+        }
+
+        /// evaluate_impl() with the power unrolled for the usual n = 20.
+        void
+        evaluate(const CrystalPlasticity::PhaseData &ph,
+                 const double                       *S,
+                 const double                       *g_inv,
+                 const double                        dt,
+                 const Tensor2                      &Ctr,
+                 const double                        dg_cap,
+                 Evaluation                         &ev)
+        {
+          if (ph.n_int == 20)
+            evaluate_impl<19>(ph, S, g_inv, dt, Ctr, dg_cap, ev);
+          else
+            evaluate_impl<0>(ph, S, g_inv, dt, Ctr, dg_cap, ev);
         }
 
         /// J = dR/dS at an evaluated point; returns the systems that take
@@ -454,7 +669,6 @@ namespace micropillar
                  const Evaluation                   &ev,
                  double (*__restrict J)[6],
                  unsigned int *__restrict active,
-                 double (*__restrict Jexp)[9],
                  double (*__restrict W)[6],
                  double (*__restrict JW)[6])
         {
@@ -467,50 +681,75 @@ namespace micropillar
             // weights below 1e-9 changes J (and the tangent) by less.
             if (ev.c[a] * ph.C11 >= 1e-9)
               active[n_active++] = a;
-          double *__restrict w  = &W[0][0];
-          double *__restrict jw = &JW[0][0];
-          for (unsigned int i = 0; i < 54; ++i)
-            w[i] = jw[i] = 0.;
+          double *__restrict w = &W[0][0];
           if (n_active == 0)
-            return 0;
-          for (unsigned int s = 0; s < n_active; ++s)
           {
-            const unsigned int a  = active[s];
-            const double       ca = ev.c[a];
-            const double      *np = ph.NP[a].data();
             for (unsigned int i = 0; i < 54; ++i)
-              w[i] += ca * np[i];
+              w[i] = (&JW[0][0])[i] = 0.;
+            return 0;
           }
-          ev.expmap.jacobian(Jexp);
-          for (unsigned int m = 0; m < 9; ++m)
-            for (unsigned int q = 0; q < 9; ++q)
+          // W in three chunks of 18 entries (accumulators that stay in
+          // registers), each summed over the systems in order.
+          for (unsigned int h = 0; h < 54; h += 18)
+          {
+            double v[18] = {};
+            for (unsigned int s = 0; s < n_active; ++s)
             {
-              const double jq = Jexp[m][q];
-              for (unsigned int r = 0; r < 6; ++r)
-                JW[m][r] -= jq * W[q][r];
+              const unsigned int a  = active[s];
+              const double       ca = ev.c[a];
+              const double      *np = ph.NP[a].data() + h;
+              for (unsigned int i = 0; i < 18; ++i)
+                v[i] += ca * np[i];
             }
+            for (unsigned int i = 0; i < 18; ++i)
+              w[h + i] = v[i];
+          }
+          ev.expmap.jacobian_times(W, JW);
           // G[p][r] = sym(M · unvec(JW e_r))_p, J -= Ĉ G.
           const double *M = &ev.M[0][0];
           double        G[6][6];
-          for (unsigned int p = 0; p < 6; ++p)
+          // Normal rows (i = j): ½ Σ_k 2 M_ik JW_ki is Σ_k M_ik JW_ki to the
+          // bit (scaling by 2 is exact).
+          for (unsigned int p = 0; p < 3; ++p)
+          {
+            double v[6] = {0., 0., 0., 0., 0., 0.};
+            for (unsigned int k = 0; k < 3; ++k)
+            {
+              const double mi = M[3 * p + k];
+              for (unsigned int r = 0; r < 6; ++r)
+                v[r] += mi * JW[3 * k + p][r];
+            }
+            for (unsigned int r = 0; r < 6; ++r)
+              G[p][r] = v[r];
+          }
+          for (unsigned int p = 3; p < 6; ++p)
           {
             const unsigned int i = vi[p], j = vj[p];
-            for (unsigned int r = 0; r < 6; ++r)
+            double             v[6] = {0., 0., 0., 0., 0., 0.};
+            for (unsigned int k = 0; k < 3; ++k)
             {
-              double v = 0.;
-              for (unsigned int k = 0; k < 3; ++k)
-                v += M[3 * i + k] * JW[3 * k + j][r] +
-                     M[3 * j + k] * JW[3 * k + i][r];
-              G[p][r] = 0.5 * v;
+              const double mi = M[3 * i + k], mj = M[3 * j + k];
+              for (unsigned int r = 0; r < 6; ++r)
+                v[r] += mi * JW[3 * k + j][r] + mj * JW[3 * k + i][r];
             }
+            for (unsigned int r = 0; r < 6; ++r)
+              G[p][r] = 0.5 * v[r];
           }
-          for (unsigned int p = 0; p < 6; ++p)
-            for (unsigned int q = 0; q < 6; ++q)
+          // Ĉ's block structure (chat6()): the normal rows take G's first
+          // three rows, a shear row only its own.
+          for (unsigned int p = 0; p < 3; ++p)
+            for (unsigned int q = 0; q < 3; ++q)
             {
               const double cpq = ph.Chat[p][q];
               for (unsigned int r = 0; r < 6; ++r)
                 J[p][r] -= cpq * G[q][r];
             }
+          for (unsigned int p = 3; p < 6; ++p)
+          {
+            const double cpp = ph.Chat[p][p];
+            for (unsigned int r = 0; r < 6; ++r)
+              J[p][r] -= cpp * G[p][r];
+          }
           return n_active;
         }
 
@@ -1137,6 +1376,11 @@ namespace micropillar
           for (unsigned int p = 0; p < 6; ++p)
             for (unsigned int q = 0; q < 6; ++q)
               ph.Chat[p][q] = C[p][q] * (q >= 3 ? 2. : 1.);
+          // chat6() uses the lattice frame's block structure.
+          for (unsigned int p = 0; p < 6; ++p)
+            for (unsigned int q = 0; q < 6; ++q)
+              AssertThrow((p < 3 && q < 3) || p == q || ph.Chat[p][q] == 0.,
+                          dealii::ExcInternalError());
           ph.C11           = pp.C11;
           ph.gamma_dot_0   = pp.gamma_dot_0;
           ph.n_exp         = pp.rate_exponent;
@@ -1362,12 +1606,7 @@ namespace micropillar
             sym6(dealii::transpose(Fea) * Fea - I, e);
             for (unsigned int p = 0; p < 6; ++p)
               ee[p] = 0.5 * e[p];
-            for (unsigned int p = 0; p < 6; ++p)
-            {
-              S[p] = 0.;
-              for (unsigned int q = 0; q < 6; ++q)
-                S[p] += ph.Chat[p][q] * ee[q];
-            }
+            chat6(ph.Chat, ee, S);
           }
           // An over-stressed start (e.g. product volume just formed from
           // the parent) would give an unusable first iterate: scale it
@@ -1401,7 +1640,7 @@ namespace micropillar
           if (ev[cur].ok)
             for (unsigned int it = 0; it < prm.max_newton_iterations; ++it)
             {
-              n_active = jacobian(ph, ev[cur], J, active, Jexp, W, JW);
+              n_active = jacobian(ph, ev[cur], J, active, W, JW);
               if (ev[cur].rnorm <= tol)
               {
                 converged = true;
@@ -1452,6 +1691,8 @@ namespace micropillar
           if (track)
           {
             double Lmap[6][9];
+            if (n_active > 0)
+              e.expmap.jacobian(Jexp);
             if (chain && n_active > 0)
               slip_map(ph, e, Jexp, Lmap);
             // dg_α/dF_kl: rα enters gα additively; the barrier (interface
@@ -1698,13 +1939,10 @@ namespace micropillar
                 for (unsigned int j = 0; j < 3; ++j)
                   X[i][j] = Fe[k][i] * Fpi[l][j];
               sym6(X, x);
+              double s[6];
+              chat6(ph.Chat, x, s);
               for (unsigned int p = 0; p < 6; ++p)
-              {
-                double s = 0.;
-                for (unsigned int q = 0; q < 6; ++q)
-                  s += ph.Chat[p][q] * x[q];
-                B[p][3 * k + l] = s;
-              }
+                B[p][3 * k + l] = s[p];
             }
           if (!solve6<9>(J, B))
             return PhaseStatus::failed;
@@ -1744,20 +1982,28 @@ namespace micropillar
                 U[r][3 * i + j] = v;
               }
           }
-          for (unsigned int k = 0; k < 3; ++k)
-            for (unsigned int l = 0; l < 3; ++l)
+          // A[i][j][k][l] = Σ_r U_r,ij B[r][kl] + δ_ik Sref_lj, row (ij) of
+          // the 9 x 9 matrix at once (the sums in the order of
+          // store_tangent_column()).
+          static_assert(sizeof(Tensor4) == 81 * sizeof(double),
+                        "Tensor<4,3> is not 81 contiguous doubles");
+          double       *Ap = &A[0][0][0][0];
+          const double *Sp = &Sref[0][0];
+          for (unsigned int q = 0; q < 9; ++q)
+          {
+            double v[9] = {0., 0., 0., 0., 0., 0., 0., 0., 0.};
+            for (unsigned int r = 0; r < 6; ++r)
             {
-              const unsigned int kl = 3 * k + l;
-              Tensor2            dP;
-              for (unsigned int q = 0; q < 9; ++q)
-              {
-                double v = 0.;
-                for (unsigned int r = 0; r < 6; ++r)
-                  v += U[r][q] * B[r][kl];
-                dP[q / 3][q % 3] = v;
-              }
-              store_tangent_column(dP, Sref, k, l, A);
+              const double u = U[r][q];
+              for (unsigned int kl = 0; kl < 9; ++kl)
+                v[kl] += u * B[r][kl];
             }
+            const unsigned int i = q / 3, j = q % 3;
+            for (unsigned int l = 0; l < 3; ++l)
+              v[3 * i + l] += Sp[3 * l + j];
+            for (unsigned int kl = 0; kl < 9; ++kl)
+              Ap[9 * q + kl] = v[kl];
+          }
         }
 
         count_phase_update(chain);
@@ -1917,76 +2163,97 @@ namespace micropillar
           }
         }
 
-        result.P     = 0.;
-        result.dP_dF = 0.;
-        Tensor2 P;
-        Tensor4 A;
+        // A single phase of weight 1 (no transformation under way) writes
+        // its stress and tangent into the result directly.
+        const bool run0 = hcp.present && 1. - f > 0.;
+        const bool run1 = fcc.present && f > 0.;
+        const bool direct =
+          (run0 && !run1 && 1. - f == 1.) || (run1 && !run0 && f == 1.);
+        if (!direct)
+        {
+          result.P     = 0.;
+          result.dP_dF = 0.;
+        }
         for (unsigned int ip = 0; ip < 2; ++ip)
         {
           const PhaseData &ph = phases[ip];
           const double     w  = ip == 0 ? 1. - f : f;
           if (!ph.present || !(w > 0.))
             continue;
-          if (!prm.substeps_per_step && held == nullptr)
+          const auto phase_update = [&](Tensor2 &P, Tensor4 &A) -> bool
           {
-            if (update_phase(ph,
-                             F_old,
-                             F,
-                             dt,
-                             h0,
-                             N0,
-                             interface,
-                             0,
-                             prm.max_slip_increment,
-                             new_state,
-                             P,
-                             A) != PhaseStatus::ok)
+            if (!prm.substeps_per_step && held == nullptr)
+            {
+              if (update_phase(ph,
+                               F_old,
+                               F,
+                               dt,
+                               h0,
+                               N0,
+                               interface,
+                               0,
+                               prm.max_slip_increment,
+                               new_state,
+                               P,
+                               A) != PhaseStatus::ok)
+                return false;
+            }
+            else
+            {
+              // Frozen m: accept up to 1.5x the limit (a margin against
+              // growths on round-off; with 2x the uniaxial HCP point of
+              // SubstepRulesAgainstFineSubstepping lost accuracy: -1.75 %
+              // against -0.85 % for 1x, 1.5x and the adaptive rule); a new
+              // choice (or a growth) takes the smallest m = 2^k meeting the
+              // limit itself.
+              unsigned int m      = substeps[ip];
+              double       factor = 1.5;
+              if (m == 0)
+              {
+                m      = 1;
+                factor = 1.;
+              }
+              for (;;)
+              {
+                const PhaseStatus st =
+                  update_phase(ph,
+                               F_old,
+                               F,
+                               dt,
+                               h0,
+                               N0,
+                               interface,
+                               m,
+                               factor * prm.max_slip_increment,
+                               new_state,
+                               P,
+                               A);
+                if (st == PhaseStatus::ok)
+                  break;
+                if (st == PhaseStatus::failed || 2 * m > max_m)
+                  return false;
+                m *= 2;
+                factor = 1.;
+              }
+              if (substeps[ip] > 0 && m > substeps[ip])
+                count_substep_growth();
+              if (prm.substeps_per_step)
+                new_state[i_substeps_ + ip] = m;
+              if (held != nullptr)
+                held[ip] = m;
+            }
+            return true;
+          };
+          if (direct)
+          {
+            if (!phase_update(result.P, result.dP_dF))
               return;
+            continue;
           }
-          else
-          {
-            // Frozen m: accept up to 1.5x the limit (a margin against
-            // growths on round-off; with 2x the uniaxial HCP point of
-            // SubstepRulesAgainstFineSubstepping lost accuracy: -1.75 %
-            // against -0.85 % for 1x, 1.5x and the adaptive rule); a new
-            // choice (or a growth) takes the smallest m = 2^k meeting the
-            // limit itself.
-            unsigned int m      = substeps[ip];
-            double       factor = 1.5;
-            if (m == 0)
-            {
-              m      = 1;
-              factor = 1.;
-            }
-            for (;;)
-            {
-              const PhaseStatus st =
-                update_phase(ph,
-                             F_old,
-                             F,
-                             dt,
-                             h0,
-                             N0,
-                             interface,
-                             m,
-                             factor * prm.max_slip_increment,
-                             new_state,
-                             P,
-                             A);
-              if (st == PhaseStatus::ok)
-                break;
-              if (st == PhaseStatus::failed || 2 * m > max_m)
-                return;
-              m *= 2;
-              factor = 1.;
-            }
-            if (substeps[ip] > 0 && m > substeps[ip])
-              count_substep_growth();
-            if (prm.substeps_per_step)
-              new_state[i_substeps_ + ip] = m;
-            if (held != nullptr)
-              held[ip] = m;
-          }
+          Tensor2 P;
+          Tensor4 A;
+          if (!phase_update(P, A))
+            return;
           if (w == 1.)
           {
             result.P     = P;
