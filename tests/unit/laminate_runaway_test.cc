@@ -644,4 +644,41 @@ TEST(LaminateRunaway, BrokenCrystalStopsFlowing)
               ep_new);
   EXPECT_EQ(ep_new, ep_old);
   expect_consistent_tangent(*lam, p, p.old_state, new_state, result);
+  // Objectivity of the frozen (elastic) broken phase inside the laminate: a
+  // rotation Q superposed on F and F_old gives Q P (the stored jump is
+  // material).
+  Tensor2 Q;
+  {
+    dealii::Tensor<1, 3> n;
+    n[0] = 1.;
+    n[1] = 2.;
+    n[2] = 3.;
+    n /= n.norm();
+    const double c = std::cos(0.7), s = std::sin(0.7);
+    for (unsigned int i = 0; i < 3; ++i)
+      for (unsigned int j = 0; j < 3; ++j)
+        Q[i][j] = (i == j ? c : 0.) + (1. - c) * n[i] * n[j];
+    Q[0][1] -= s * n[2];
+    Q[1][0] += s * n[2];
+    Q[0][2] += s * n[1];
+    Q[2][0] -= s * n[1];
+    Q[1][2] -= s * n[0];
+    Q[2][1] += s * n[0];
+  }
+  std::vector<double> rotated_state = p.old_state;
+  lam->start_step(rotated_state);
+  UpdateResult rotated;
+  lam->update_degraded(Q * p.F,
+                       Q * p.F_old,
+                       p.dt,
+                       p.old_state,
+                       rotated_state,
+                       rotated,
+                       p.degradation,
+                       psi_plus);
+  ASSERT_TRUE(rotated.converged);
+  const double objectivity =
+    (rotated.P - Q * result.P).norm() / result.P.norm();
+  std::printf("  objectivity error %.2e\n", objectivity);
+  EXPECT_LT(objectivity, 1e-8);
 }
