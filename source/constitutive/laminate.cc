@@ -354,11 +354,10 @@ namespace micropillar
       Evaluation                          &e) const
     {
       e.a = a;
-      // Every trial jump starts from the sub-states of the attempt's last
-      // update (now_c, now_g), as the solver hands a model the new state it
-      // keeps through the Newton solve of an attempt: a choice a sub-model
-      // holds for the attempt (Model::start_step; the crystal's frozen
-      // sub-step count) is kept.
+      // Every trial jump starts from the sub-states now_c, now_g: the
+      // attempt's last update, then the last accepted trial of this solve
+      // (solve(), keep), so that a choice a sub-model holds for the attempt
+      // (Model::start_step; the crystal's frozen sub-step count) is kept.
       e.new_c.assign(now_c.begin(), now_c.end());
       e.new_g.assign(now_g.begin(), now_g.end());
       const Tensor2 aN  = dealii::outer_product(a, N0);
