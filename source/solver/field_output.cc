@@ -273,6 +273,7 @@ namespace micropillar
           << " amg_setup_s="
           << Utilities::MPI::max(linear_solver_state.amg_setup_seconds, comm)
           << " direct_fallbacks=" << n_direct_fallbacks
+          << " smoother_fallbacks=" << linear_solver_state.n_smoother_fallbacks
           << " plain_predictors=" << n_plain_predictors
           << " volume_cutbacks=" << n_volume_cutbacks
           << " staggered_iterations=" << n_staggered_iterations;

@@ -270,7 +270,9 @@ namespace micropillar
         data.smoother_sweeps       = prm.smoother_sweeps;
         data.smoother_overlap      = prm.smoother_overlap;
         data.aggregation_threshold = prm.aggregation_threshold;
-        data.smoother_type         = prm.smoother.c_str();
+        data.smoother_type         = state.fallback_smoother_active
+                                       ? prm.fallback_smoother.c_str()
+                                       : prm.smoother.c_str();
         DoFTools::extract_constant_modes(dof,
                                          ComponentMask(3, true),
                                          data.constant_modes);
@@ -292,7 +294,7 @@ namespace micropillar
         state.amg_setup_seconds += seconds_since(start);
         ++state.n_amg_setups;
       };
-      auto iterative = [&]()
+      auto primary = [&]()
       {
         bool fresh = !cache.amg || cache.stale ||
                      cache.matrix != &A.trilinos_matrix() ||
@@ -322,6 +324,34 @@ namespace micropillar
           cache.fresh_iterations = krylov_steps(control);
         else if (krylov_steps(control) > 1.5 * cache.fresh_iterations + 5)
           cache.stale = true;
+      };
+      auto iterative = [&]()
+      {
+        try
+        {
+          primary();
+        }
+        catch (const std::exception &)
+        {
+          if (prm.fallback_smoother == "none" || state.fallback_smoother_active)
+            throw;
+          // GMRES failed with 'AMG smoother' on a fresh hierarchy: the same
+          // system once more with the fallback smoother (kept if it works).
+          state.n_krylov_iterations += krylov_steps(control);
+          x                              = 0.;
+          state.fallback_smoother_active = true;
+          cache.stale                    = true; // rebuild, fallback smoother
+          try
+          {
+            primary();
+          }
+          catch (const std::exception &)
+          {
+            state.fallback_smoother_active = false;
+            throw;
+          }
+          ++state.n_smoother_fallbacks;
+        }
       };
       return solve_with_fallback(prm, control, x, state, direct, iterative);
     }

@@ -257,6 +257,20 @@ namespace micropillar
         "ML (Trilinos) only: smoother on every level ('AMG smoother "
         "sweeps').");
       prm.declare_entry(
+        "AMG fallback smoother",
+        "none",
+        Patterns::Selection("none|Chebyshev|symmetric Gauss-Seidel|ILU"),
+        "ML (Trilinos) only: when GMRES with 'AMG smoother' fails on a "
+        "freshly built hierarchy, build one with this smoother and solve "
+        "the same system again before the direct fallback. Once this "
+        "smoother has solved a system, the run keeps it for every later "
+        "hierarchy (after a restart the first failure switches again). "
+        "Counted as smoother_fallbacks in the run summary. Use: ILU is the "
+        "cheapest smoother of the resolved laminate before yield, but "
+        "after yield GMRES with ILU stalls on more than one rank, where "
+        "symmetric Gauss-Seidel converges (docs/performance.md). none: no "
+        "second try.");
+      prm.declare_entry(
         "AMG smoother sweeps",
         "2",
         Patterns::Integer(1, 10),
@@ -316,6 +330,7 @@ namespace micropillar
       direct_fallback       = prm.get_bool("Direct fallback");
       aggregation_threshold = prm.get_double("AMG aggregation threshold");
       smoother              = prm.get("AMG smoother");
+      fallback_smoother     = prm.get("AMG fallback smoother");
       smoother_sweeps       = prm.get_integer("AMG smoother sweeps");
       smoother_overlap      = prm.get_integer("AMG smoother overlap");
       amg_setup_reuse       = prm.get_integer("AMG setup reuse");
@@ -325,6 +340,11 @@ namespace micropillar
                   ExcMessage("Linear solver/Relative tolerance = " +
                              num(relative_tolerance) +
                              ": must lie in (0, 1) (e.g. 1e-8)."));
+      AssertThrow(fallback_smoother != smoother,
+                  ExcMessage("Linear solver/AMG fallback smoother = " +
+                             fallback_smoother +
+                             ": equals AMG smoother; give another smoother "
+                             "or none."));
     }
 
     void

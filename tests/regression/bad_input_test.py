@@ -39,6 +39,9 @@ cases = [
      "subsection Materials\n  subsection crystal\n    subsection Numerics\n"
      "      set Sub-step rule = sometimes\n    end\n  end\nend\n",
      ["Sub-step rule", "sometimes"], "crystal_pillar.prm"),
+    ("same_fallback_smoother", {"Linear solver/AMG smoother": "ILU",
+                                "Linear solver/AMG fallback smoother": "ILU"},
+     "", ["AMG fallback smoother", "ILU"]),
     ("bad_time_stepping",
      {"Time stepping/Minimum strain increment": "0.01"}, "",
      ["Minimum strain increment"]),

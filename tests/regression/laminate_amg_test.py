@@ -28,6 +28,11 @@ Checks (tolerances and why):
 * on 2 ranks with overlap 1, Krylov iterations per solve <= 15
   (measured 9.1; without overlap 25.6, so the bound fails if the overlap
   is not applied).
+* AMG fallback smoother (1 rank): with the default Chebyshev smoother and
+  at most 20 GMRES iterations (it needs ~55) the first solve fails; with
+  'AMG fallback smoother = ILU' that system and all later ones are solved
+  with ILU hierarchies: exactly one smoother fallback, no direct
+  fallback, the curve equal to the direct one to 1e-6.
 Measured (2026-12-02): all three curves equal to the 12 digits of
 stress_strain.csv, on 2 and on 8 ranks; without overlap 8 ranks need 68
 GMRES iterations per solve against 5.6 on one and 25.6 on two (ILU is
@@ -76,6 +81,12 @@ amg8, s_amg8 = run(f"amg_np{n_par}_reuse", n_par, {"Linear solver/Method": "AMG"
                                         "Linear solver/AMG setup reuse": 10,
                                         "Linear solver/AMG smoother overlap": 1})
 
+fb, s_fb = run("amg_fallback_smoother", 1, {
+    "Linear solver/Method": "AMG",
+    "Linear solver/AMG smoother": "Chebyshev",
+    "Linear solver/Maximum iterations": 20,
+    "Linear solver/AMG fallback smoother": "ILU"})
+
 
 def max_rel(a, b):
     n = min(len(a.stress), len(b.stress))
@@ -91,7 +102,13 @@ t.check(d1 < 1e-6, f"AMG (1 rank) vs direct: max |d stress| / max stress "
         f"= {d1:.2e} (tol 1e-6)")
 t.check(d8 < 1e-6, f"AMG {n_par} ranks (reuse 10) vs AMG 1 rank: {d8:.2e} "
         f"(tol 1e-6)")
-for name, s in (("amg_np1", s_amg), (f"amg_np{n_par}_reuse", s_amg8)):
+dfb = max_rel(fb, ref)
+t.check(dfb < 1e-6, f"fallback smoother vs direct: {dfb:.2e} (tol 1e-6)")
+t.check(s_fb["smoother_fallbacks"] == 1,
+        f"Chebyshev (<= 20 iterations) -> ILU: one smoother fallback, then "
+        f"ILU kept ({s_fb['smoother_fallbacks']:.0f})")
+for name, s in (("amg_np1", s_amg), (f"amg_np{n_par}_reuse", s_amg8),
+                ("amg_fallback_smoother", s_fb)):
     t.check(s["direct_fallbacks"] == 0, f"{name}: no direct fallbacks "
             f"({s['direct_fallbacks']:.0f})")
 per = s_amg["linear_iterations"] / s_amg["linear_solves"]

@@ -12,7 +12,12 @@
 // or (iv) the matrix object changed (new sparsity). When the direct fallback
 // runs, the hierarchy (which failed on that system) is released before the
 // direct factorisation, so the two are never held at once, and the next AMG
-// solve builds a new one. With PETSc BoomerAMG is set up at every solve. See
+// solve builds a new one. With 'AMG fallback smoother' set, a system on
+// which GMRES failed with a fresh hierarchy is tried once more with a
+// hierarchy using that smoother before the direct fallback; once that has
+// converged, every later hierarchy of the run uses the fallback smoother
+// (the failure it answers, ILU on several ranks after yield, persists).
+// With PETSc BoomerAMG is set up at every solve. See
 // docs/performance.md for measured effects.
 #ifndef micropillar_solver_linear_solver_h
 #define micropillar_solver_linear_solver_h
@@ -60,6 +65,10 @@ namespace micropillar
       /// not taken: this rank's time).
       unsigned int n_amg_setups      = 0;
       double       amg_setup_seconds = 0.;
+      /// Systems solved by the 'AMG fallback smoother' after 'AMG smoother'
+      /// failed, and whether the run now builds with the fallback smoother.
+      unsigned int n_smoother_fallbacks     = 0;
+      bool         fallback_smoother_active = false;
 
       struct Cache;
       std::unique_ptr<Cache> cache;

@@ -87,6 +87,10 @@ namespace micropillar
       /// ML aggregation threshold and smoother (Trilinos AMG only).
       double      aggregation_threshold = 1e-3;
       std::string smoother              = "Chebyshev";
+      /// ML smoother of a second try when GMRES with 'smoother' failed on a
+      /// fresh hierarchy ("none": no second try). Once it has solved a
+      /// system the run keeps it (see linear_solver.h).
+      std::string fallback_smoother = "none";
       /// ML smoother sweeps (the polynomial degree for Chebyshev).
       unsigned int smoother_sweeps = 2;
       /// Ifpack overlap of the ML smoother's subdomains (0: rank-local
