@@ -18,8 +18,8 @@ confirms it (nothing to accelerate).
        where the plain loop snaps in one step from the intact bar to the
        broken one (max d 0.95). Known limitation, asserted as measured: the
        accelerated loop, a root finder, converges instead to the unstable
-       homogeneous softening states (d 0.09-0.34) for a few steps and
-       breaks later (0.107 % instead of 0.086 % in the bar; with more
+       homogeneous softening states (d 0.09-0.34) for 5 steps and breaks
+       later (after 0.107 % instead of 0.086 % in the bar; with more
        passes, 57 against 44); only the rows up to the plain drop and the
        broken end state are compared.
 Known answers (AT2; AT1 up to its drop and at the end):
