@@ -44,6 +44,10 @@ namespace micropillar
         , fe(1)
         , dof_handler(tria)
     {
+      if (parameters.staggered_acceleration == "anderson")
+        accelerator =
+          std::make_unique<AndersonAcceleration<TrilinosWrappers::MPI::Vector>>(
+            parameters.anderson_depth);
       const auto &list = parameters.critical_energy_release_rate;
       for (unsigned int id = 0; id < materials.size(); ++id)
       {
@@ -507,13 +511,57 @@ namespace micropillar
     double
     DamageField::update(const double, const Quadrature<3> &, History &)
     {
-      return solve();
+      extrapolated = false;
+      if (!accelerator)
+        return solve();
+      const MPI_Comm                comm = tria.get_communicator();
+      TrilinosWrappers::MPI::Vector x(owned, comm), next(owned, comm);
+      for (const auto i : owned)
+        x(i) = d(i);
+      x.compress(VectorOperation::insert);
+      const double change = solve(); // d = G(x), change = max |G(x) - x|
+      if (!std::isfinite(change) || change <= parameters.staggered_tolerance)
+      {
+        // converged: the plain G(x) is the step's d; an unsettled AT1
+        // active set: no extrapolation from a value that is not G(x)
+        accelerator->clear_history();
+        return change;
+      }
+      d_plain.reinit(owned, comm);
+      for (const auto i : owned)
+        d_plain(i) = d(i);
+      d_plain.compress(VectorOperation::insert);
+      if (accelerator->next(x, d_plain, next))
+      {
+        TrilinosWrappers::MPI::Vector zero(owned, comm);
+        clamp_to_bounds(next,
+                        functional == pf::Functional::AT1 ? d_old : zero,
+                        cracking_node);
+        d            = next;
+        extrapolated = true;
+      }
+      return change;
+    }
+
+
+    bool
+    DamageField::undo_extrapolation()
+    {
+      if (!extrapolated)
+        return false;
+      d            = d_plain;
+      extrapolated = false;
+      accelerator->abandon();
+      return true;
     }
 
 
     void
     DamageField::accept_step()
     {
+      extrapolated = false;
+      if (accelerator)
+        accelerator->reset();
       d_old = d;
       for (const auto &cell : tria.active_cell_iterators())
         if (cell->is_locally_owned())
@@ -526,6 +574,9 @@ namespace micropillar
     void
     DamageField::reject_step()
     {
+      extrapolated = false;
+      if (accelerator)
+        accelerator->reset();
       d = d_old;
     }
 
@@ -651,6 +702,11 @@ namespace micropillar
         << " crack_onset_strain=" << onset_strain
         << " damage_active_set_iterations=" << n_active_set_iterations
         << " damage_active_set_unsettled=" << n_active_set_failures;
+      if (accelerator)
+        s << " staggered_extrapolated=" << accelerator->n_extrapolated
+          << " staggered_restarts=" << accelerator->n_restarts
+          << " staggered_undone=" << accelerator->n_abandoned
+          << " staggered_repelled=" << accelerator->n_repelled;
       return s.str();
     }
 

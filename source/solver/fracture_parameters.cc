@@ -74,6 +74,31 @@ namespace micropillar
                         "A step whose staggered loop has not settled after "
                         "this many passes is cut back.");
       prm.declare_entry(
+        "Staggered acceleration",
+        "none",
+        Patterns::Selection("none|anderson"),
+        "none (default): each staggered pass solves the displacement with "
+        "the damage of the last damage solve (alternate minimisation, "
+        "linear convergence). anderson: the damage the next pass's "
+        "displacement solve sees is extrapolated from the last passes by "
+        "Anderson acceleration (depth: Anderson depth; Storvik et al. 2021, "
+        "CMAME 381) and projected on the admissible set (AT1: last step's "
+        "d <= d <= 1; AT2: 0 <= d <= 1); the history restarts when an "
+        "extrapolated iterate does not reduce the damage change, and a pass "
+        "whose displacement solve fails at an extrapolated iterate is "
+        "repeated with the plain one. The stopping test is the plain one "
+        "(Staggered tolerance: the damage solve after a converged "
+        "displacement solve changed no nodal d by more than it), and the "
+        "accepted d is that damage solve's, not an extrapolation. Caveat: "
+        "it can converge to an unstable state the plain loop leaves (a "
+        "snapping homogeneous bar), so a drop can come later "
+        "(docs/fracture.md).");
+      prm.declare_entry("Anderson depth",
+                        "5",
+                        Patterns::Integer(1, 50),
+                        "m: the number of past passes Anderson acceleration "
+                        "combines (with Staggered acceleration = anderson).");
+      prm.declare_entry(
         "Initial crack",
         "",
         Patterns::Anything(),
@@ -125,6 +150,8 @@ namespace micropillar
       staggered_tolerance = prm.get_double("Staggered tolerance");
       maximum_staggered_iterations =
         prm.get_integer("Maximum staggered iterations");
+      staggered_acceleration   = prm.get("Staggered acceleration");
+      anderson_depth           = prm.get_integer("Anderson depth");
       plastic_work_fraction    = prm.get_double("Plastic work fraction");
       plastic_work_threshold   = prm.get_double("Plastic work threshold");
       broken_phase_degradation = prm.get_double("Broken phase degradation");

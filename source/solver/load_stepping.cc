@@ -220,8 +220,25 @@ namespace micropillar
       // The pillar's local stiffness dF/dd_p measured by the last pass's
       // machine-spring iteration (not yet: NaN).
       double local_stiffness = std::numeric_limits<double>::quiet_NaN();
+      // The displacement of the last converged pass and its punch
+      // displacement, for a pass repeated after a failed solve at an
+      // extrapolated damage iterate (Fracture/Staggered acceleration).
+      VectorType   last_solution(locally_owned, comm);
+      double       last_d_new           = d_new;
+      double       last_local_stiffness = local_stiffness;
+      unsigned int max_passes           = 1;
+      for (const auto &field : coupled_fields)
+        if (field->staggered())
+          max_passes =
+            std::max(max_passes, field->maximum_staggered_iterations());
       for (unsigned int pass = 0;; ++pass)
       {
+        if (pass > 0)
+        {
+          last_solution        = solution;
+          last_d_new           = d_new;
+          last_local_stiffness = local_stiffness;
+        }
         // The first pass starts from the predictor, later ones (staggered
         // fields changed what the material points see) from the current
         // iterate; with the machine spring also from the last pass's punch
@@ -238,6 +255,26 @@ namespace micropillar
           std::max(total.max_solve_iterations, s.max_solve_iterations);
         if (!s.converged)
         {
+          bool undone = false;
+          if (pass > 0)
+            for (auto &field : coupled_fields)
+              if (field->staggered())
+                undone = field->undo_extrapolation() || undone;
+          if (undone && pass + 1 < max_passes)
+          {
+            // Repeat the pass with the plain damage iterate, from the last
+            // converged pass's displacement.
+            if (params.output.verbose)
+              pcout << "  staggered pass " << pass + 1
+                    << ": the displacement solve failed at the extrapolated "
+                       "iterate ("
+                    << s.reason << "); repeated with the plain one"
+                    << std::endl;
+            solution        = last_solution;
+            d_new           = last_d_new;
+            local_stiffness = last_local_stiffness;
+            continue;
+          }
           total.reason = s.reason;
           return total;
         }

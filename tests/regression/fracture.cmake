@@ -11,3 +11,6 @@ micropillar_regression(fracture_spectral fracture_spectral_test.py)
 # The staggered loop behind a machine spring: the homogeneous AT2 bar on its
 # analytic curve, through its load drop, and the warm-started passes (~4 s).
 micropillar_regression(fracture_machine fracture_machine_test.py)
+# Anderson acceleration of the staggered loop behind the spring: the plain
+# AT2 curve in fewer passes; AT1 up to its drop and its broken end (~15 s).
+micropillar_regression(fracture_staggered fracture_staggered_test.py)

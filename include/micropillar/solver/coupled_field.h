@@ -83,6 +83,17 @@ namespace micropillar
       {
         return 1;
       }
+      /// A staggered field whose update() may leave an extrapolated iterate
+      /// (the damage field's Staggered acceleration): the displacement
+      /// solve has failed at it. Go back to the field's plain value of the
+      /// last update() and return true (the loop repeats the pass from the
+      /// last converged displacement), or return false if the current
+      /// iterate is not extrapolated (the step is cut back).
+      virtual bool
+      undo_extrapolation()
+      {
+        return false;
+      }
 
       /// Doubles the field keeps at every quadrature point (in
       /// PointHistory::field_old/field_new, from point_offset on; the

@@ -39,6 +39,19 @@
 // CG from a fixed initial guess (zero; the AT1 loop from d_old), so a
 // restart is bitwise identical; the converged d is checkpointed.
 //
+// Staggered acceleration (Fracture/Staggered acceleration = anderson): the
+// loop is the fixed-point iteration d <- G(d), G = displacement solve at d,
+// then the damage solve with the H of that displacement; plain, it
+// converges linearly (the change per pass falls by rho ~ 0.7-0.9 in the
+// laminate pillar). update() then hands the damage solve's G(d_k) and d_k
+// to Anderson acceleration (solver/anderson.h) and leaves the extrapolated
+// iterate, clamped to the admissible set (AT1: d_old <= d <= 1; AT2:
+// 0 <= d <= 1; 0 off the cracking cells), for the next displacement solve.
+// It returns the plain change max |G(d_k) - d_k|, and when that is within
+// the tolerance it keeps G(d_k) and extrapolates nothing: the stopping
+// test and the accepted d are those of the plain loop. The history starts
+// empty at every attempt of a step.
+//
 // A homogenised laminate whose phases are named in Critical energy release
 // rate ('material/crystal', 'material/glass') is degraded per phase: the
 // damage field evaluates those points itself (evaluate_material_response(),
@@ -69,6 +82,7 @@
 #include <memory>
 #include <micropillar/constitutive/laminate.h>
 #include <micropillar/constitutive/phase_field.h>
+#include <micropillar/solver/anderson.h>
 #include <micropillar/solver/coupled_field.h>
 #include <micropillar/solver/fracture_parameters.h>
 #include <vector>
@@ -121,6 +135,9 @@ namespace micropillar
       {
         return parameters.maximum_staggered_iterations;
       }
+      /// With Staggered acceleration: back to the last damage solve's d.
+      bool
+      undo_extrapolation() override;
       void
       accept_step() override;
       void
@@ -174,7 +191,12 @@ namespace micropillar
       /// farther than l from every initial crack.
       void
       converged_step(const unsigned int step, const double strain) override;
-      /// crack_onset_step= and crack_onset_strain= (-1: no crack yet).
+      /// crack_onset_step= and crack_onset_strain= (-1: no crack yet);
+      /// with Staggered acceleration also staggered_extrapolated= (passes
+      /// whose damage iterate was extrapolated), staggered_restarts= (by
+      /// the safeguard), staggered_undone= (undo_extrapolation()) and
+      /// staggered_repelled= (plain passes: the loop moved away from its
+      /// fixed point, solver/anderson.h).
       std::string
       run_summary() const override;
       /// The converged d is checkpointed (SolutionTransfer on the damage
@@ -255,6 +277,13 @@ namespace micropillar
       dealii::IndexSet                     near_initial_crack;
       int                                  onset_step   = -1;
       double                               onset_strain = -1.;
+      // Staggered acceleration (null: none); the last damage solve's d
+      // (owned) while the current iterate is extrapolated.
+      std::unique_ptr<
+        AndersonAcceleration<dealii::TrilinosWrappers::MPI::Vector>>
+                                            accelerator;
+      dealii::TrilinosWrappers::MPI::Vector d_plain;
+      bool                                  extrapolated = false;
     };
   } // namespace solver
 } // namespace micropillar

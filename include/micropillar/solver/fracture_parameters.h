@@ -34,6 +34,11 @@ namespace micropillar
       /// more than this in the last damage solve [-].
       double       staggered_tolerance          = 1e-4;
       unsigned int maximum_staggered_iterations = 100;
+      /// "none" (the plain alternation) or "anderson": the damage iterate
+      /// of the staggered loop is extrapolated by Anderson acceleration of
+      /// depth anderson_depth (solver/anderson.h, damage_field.h).
+      std::string  staggered_acceleration = "none";
+      unsigned int anderson_depth         = 5;
       /// Initial cracks: segments (end points A, B [µm]); the history H of
       /// every point of a cracking material within l/2 of a segment starts
       /// at 1e3 Gc/l, so the first damage solve puts d ~ 1 there and it
