@@ -480,10 +480,12 @@ namespace micropillar
       unsigned int *hold    = nullptr;
       // Both phases' responses at the jump a, everything else of this call
       // held.
+      // The F of the trial jumps: F, but for the continuation below.
+      Tensor2    F_eval      = F;
       const auto evaluate_at = [&](const Tensor1 &a, Evaluation &out)
       {
         return evaluate(a,
-                        F,
+                        F_eval,
                         F_c_old,
                         F_g_old,
                         dt,
@@ -580,6 +582,68 @@ namespace micropillar
           ok                = attempt(a_pred, 0.02);
         }
       }
+      // Fallbacks for a trial F far from F_old (issue 13: the global
+      // iterates of a crack's runaway move the broken points' F by ~0.1
+      // from F_old within one step, where the old jump F b_old is a poor
+      // start and the jump Newton runs into jumps at which the crystal
+      // cannot be updated). Points that solve above are unchanged.
+      // (a) Start from the jump of the previous call of this attempt (the
+      // global Newton's last iterate, stored in new_state), the nearest
+      // known root, with that call's sub-states.
+      if (!ok)
+      {
+        Tensor1 b_last;
+        for (unsigned int i = 0; i < 3; ++i)
+          b_last[i] = new_state[jump_index + i];
+        if (b_last != b_old)
+          for (unsigned int pass = 0; pass < 2 && !ok; ++pass)
+          {
+            now_c   = crystal_state(new_state);
+            now_g   = glass_state(new_state);
+            held[0] = held[1] = 0;
+            hold = pass == 0 || crystal_plasticity == nullptr ? nullptr : held;
+            if (pass == 1 && hold == nullptr)
+              break;
+            ok = attempt(F * b_last, 0.);
+          }
+      }
+      // (b) Continuation in the increment: the roots at F_old + lambda
+      // (F - F_old) (same dt and old state) from lambda = 0, where the old
+      // jump is the root's start, to 1, each from the last; the step in
+      // lambda halves on a failure. The root at lambda = 1 solves the same
+      // equations as above: only the path to it differs.
+      if (!ok)
+        for (unsigned int pass = 0; pass < 2 && !ok; ++pass)
+        {
+          now_c   = crystal_state(new_state);
+          now_g   = glass_state(new_state);
+          held[0] = held[1] = 0;
+          hold = pass == 0 || crystal_plasticity == nullptr ? nullptr : held;
+          if (pass == 1 && hold == nullptr)
+            break;
+          Tensor1 a_lambda = F_old * b_old;
+          double  lambda = 0., step = 0.25;
+          while (lambda < 1. && step >= 1. / 64.)
+          {
+            const double              next   = std::min(1., lambda + step);
+            const std::vector<double> keep_c = now_c, keep_g = now_g;
+            F_eval = next < 1. ? F_old + next * (F - F_old) : F;
+            if (attempt(a_lambda, 0.))
+            {
+              lambda   = next;
+              a_lambda = cur.a;
+              step     = std::min(0.5, 2. * step);
+            }
+            else
+            {
+              now_c = keep_c;
+              now_g = keep_g;
+              step *= 0.5;
+            }
+          }
+          F_eval = F;
+          ok     = lambda >= 1.;
+        }
       if (!ok)
       {
         dump_failed_solve(F, F_old, dt, old_state, new_state, degradation);
