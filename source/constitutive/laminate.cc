@@ -587,6 +587,17 @@ namespace micropillar
       // from F_old within one step, where the old jump F b_old is a poor
       // start and the jump Newton runs into jumps at which the crystal
       // cannot be updated). Points that solve above are unchanged.
+      // A fallback pass starts from the sub-states of the last call (in
+      // new_state); pass 0 plain, pass 1 with the crystal's sub-step
+      // counts held (false: no crystal, so no second pass).
+      const auto begin_pass = [&](const unsigned int pass)
+      {
+        now_c   = crystal_state(new_state);
+        now_g   = glass_state(new_state);
+        held[0] = held[1] = 0;
+        hold = pass == 0 || crystal_plasticity == nullptr ? nullptr : held;
+        return pass == 0 || hold != nullptr;
+      };
       // (a) Start from the jump of the previous call of this attempt (the
       // global Newton's last iterate, stored in new_state), the nearest
       // known root, with that call's sub-states.
@@ -598,11 +609,7 @@ namespace micropillar
         if (b_last != b_old)
           for (unsigned int pass = 0; pass < 2 && !ok; ++pass)
           {
-            now_c   = crystal_state(new_state);
-            now_g   = glass_state(new_state);
-            held[0] = held[1] = 0;
-            hold = pass == 0 || crystal_plasticity == nullptr ? nullptr : held;
-            if (pass == 1 && hold == nullptr)
+            if (!begin_pass(pass))
               break;
             ok = attempt(F * b_last, 0.);
           }
@@ -615,11 +622,7 @@ namespace micropillar
       if (!ok)
         for (unsigned int pass = 0; pass < 2 && !ok; ++pass)
         {
-          now_c   = crystal_state(new_state);
-          now_g   = glass_state(new_state);
-          held[0] = held[1] = 0;
-          hold = pass == 0 || crystal_plasticity == nullptr ? nullptr : held;
-          if (pass == 1 && hold == nullptr)
+          if (!begin_pass(pass))
             break;
           Tensor1 a_lambda = F_old * b_old;
           double  lambda = 0., step = 0.25;
