@@ -511,10 +511,27 @@ namespace micropillar
     double
     DamageField::update(const double, const Quadrature<3> &, History &)
     {
-      extrapolated = false;
+      extrapolated        = false;
+      const MPI_Comm comm = tria.get_communicator();
+      // x, kept for relax_iterate(); d_update is G(x) (or its
+      // extrapolation) as the loop leaves it.
+      auto keep = [&](TrilinosWrappers::MPI::Vector &v)
+      {
+        v.reinit(owned, comm);
+        for (const auto i : owned)
+          v(i) = d(i);
+        v.compress(VectorOperation::insert);
+      };
+      keep(d_before_update);
+      relaxable       = false;
+      const auto done = [&](const double change)
+      {
+        keep(d_update);
+        relaxable = true;
+        return change;
+      };
       if (!accelerator)
-        return solve();
-      const MPI_Comm                comm = tria.get_communicator();
+        return done(solve());
       TrilinosWrappers::MPI::Vector x(owned, comm), next(owned, comm);
       for (const auto i : owned)
         x(i) = d(i);
@@ -525,7 +542,7 @@ namespace micropillar
         // converged: the plain G(x) is the step's d; an unsettled AT1
         // active set: no extrapolation from a value that is not G(x)
         accelerator->clear_history();
-        return change;
+        return done(change);
       }
       d_plain.reinit(owned, comm);
       for (const auto i : owned)
@@ -540,7 +557,31 @@ namespace micropillar
         d            = next;
         extrapolated = true;
       }
-      return change;
+      return done(change);
+    }
+
+
+    bool
+    DamageField::relax_iterate(const double omega)
+    {
+      if (!relaxable || !(omega > 0. && omega < 1.))
+        return false;
+      const MPI_Comm                comm = tria.get_communicator();
+      TrilinosWrappers::MPI::Vector x(owned, comm);
+      double                        moved = 0.;
+      for (const auto i : owned)
+      {
+        const double a = d_before_update(i), b = d_update(i);
+        x(i)  = a + omega * (b - a);
+        moved = std::max(moved, std::abs(b - a));
+      }
+      x.compress(VectorOperation::insert);
+      if (!(Utilities::MPI::max(moved, comm) > 0.))
+        return false;
+      d            = x;
+      extrapolated = false;
+      ++n_relaxed;
+      return true;
     }
 
 
@@ -560,6 +601,7 @@ namespace micropillar
     DamageField::accept_step()
     {
       extrapolated = false;
+      relaxable    = false;
       if (accelerator)
         accelerator->reset();
       d_old = d;
@@ -575,6 +617,7 @@ namespace micropillar
     DamageField::reject_step()
     {
       extrapolated = false;
+      relaxable    = false;
       if (accelerator)
         accelerator->reset();
       d = d_old;
@@ -707,6 +750,9 @@ namespace micropillar
           << " staggered_restarts=" << accelerator->n_restarts
           << " staggered_undone=" << accelerator->n_abandoned
           << " staggered_repelled=" << accelerator->n_repelled;
+      if (parameters.staggered_relaxation != "none" ||
+          parameters.maximum_damage_change_per_pass < 1.)
+        s << " staggered_relaxed=" << n_relaxed;
       return s.str();
     }
 

@@ -93,6 +93,37 @@ namespace micropillar
         "it can converge to an unstable state the plain loop leaves (a "
         "snapping homogeneous bar), so a drop can come later "
         "(docs/fracture.md).");
+      prm.declare_entry(
+        "Staggered relaxation",
+        "none",
+        Patterns::Selection("none|on failure"),
+        "none (default): a staggered pass whose displacement solve fails "
+        "cuts the step back. on failure: the pass is repeated from the last "
+        "converged pass's displacement with the damage iterate relaxed, "
+        "d = x + omega (G(x) - x) (x: the damage the last damage solve "
+        "started from, G(x): its result), omega = 1/2, 1/4, ... down to "
+        "1/64 before the step is cut back; after a converged relaxed pass "
+        "the next damage update is relaxed with the same omega, and omega "
+        "doubles again (to 1) after each converged pass. The fixed point and "
+        "the stopping test (Staggered tolerance on the plain damage solve's "
+        "change) are unchanged; only the path inside the step differs. For "
+        "an unstable crack behind the machine spring, whose damage change "
+        "per pass grows until a displacement solve cannot follow it "
+        "(docs/fracture.md). Steps that converge without a failed pass are "
+        "identical to none.");
+      prm.declare_entry(
+        "Maximum damage change per pass",
+        "1",
+        Patterns::Double(0.),
+        "c: a damage update of the staggered loop whose largest nodal change "
+        "exceeds c is relaxed, d = x + (c / change) (G(x) - x), so that "
+        "no displacement solve of the step sees d move by more than c at "
+        "a node. The stopping test (Staggered tolerance on the plain "
+        "update's change) and so the step's converged d are unchanged; "
+        "only the path inside the step is. For an unstable crack behind "
+        "the machine spring, whose damage change per pass grows (0.01 -> "
+        "0.3 within ~20 passes) until the pillar's Newton cannot follow "
+        "the spring's release (docs/fracture.md). 1 (default): off [-].");
       prm.declare_entry("Anderson depth",
                         "5",
                         Patterns::Integer(1, 50),
@@ -150,8 +181,11 @@ namespace micropillar
       staggered_tolerance = prm.get_double("Staggered tolerance");
       maximum_staggered_iterations =
         prm.get_integer("Maximum staggered iterations");
-      staggered_acceleration   = prm.get("Staggered acceleration");
-      anderson_depth           = prm.get_integer("Anderson depth");
+      staggered_acceleration = prm.get("Staggered acceleration");
+      anderson_depth         = prm.get_integer("Anderson depth");
+      staggered_relaxation   = prm.get("Staggered relaxation");
+      maximum_damage_change_per_pass =
+        prm.get_double("Maximum damage change per pass");
       plastic_work_fraction    = prm.get_double("Plastic work fraction");
       plastic_work_threshold   = prm.get_double("Plastic work threshold");
       broken_phase_degradation = prm.get_double("Broken phase degradation");
@@ -280,6 +314,11 @@ namespace micropillar
                   ExcMessage(entry("Broken phase degradation",
                                    broken_phase_degradation) +
                              ": must be a number in [0, 1)."));
+      AssertThrow(std::isfinite(maximum_damage_change_per_pass) &&
+                    maximum_damage_change_per_pass > 0.,
+                  ExcMessage(entry("Maximum damage change per pass",
+                                   maximum_damage_change_per_pass) +
+                             ": must be a number > 0 (1: no limit)."));
       AssertThrow(std::isfinite(plastic_work_threshold),
                   ExcMessage(
                     entry("Plastic work threshold", plastic_work_threshold) +

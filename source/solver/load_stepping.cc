@@ -227,6 +227,12 @@ namespace micropillar
       double       last_d_new           = d_new;
       double       last_local_stiffness = local_stiffness;
       unsigned int max_passes           = 1;
+      // Fracture/Staggered relaxation: after a pass whose displacement
+      // solve failed, the damage iterate is relaxed by omega (halved per
+      // failure, doubled back per converged pass; 1: plain).
+      const bool relax_on_failure =
+        params.fracture.staggered_relaxation == "on failure";
+      double omega = 1.;
       for (const auto &field : coupled_fields)
         if (field->staggered())
           max_passes =
@@ -275,16 +281,41 @@ namespace micropillar
             local_stiffness = last_local_stiffness;
             continue;
           }
+          if (relax_on_failure && pass > 0 && pass + 1 < max_passes &&
+              omega > 1. / 64.)
+          {
+            omega /= 2.;
+            bool relaxed = false;
+            for (auto &field : coupled_fields)
+              if (field->staggered())
+                relaxed = field->relax_iterate(omega) || relaxed;
+            if (relaxed)
+            {
+              // Repeat the pass from the last converged pass's
+              // displacement, nearer to the damage it converged with.
+              if (params.output.verbose)
+                pcout << "  staggered pass " << pass + 1
+                      << ": the displacement solve failed (" << s.reason
+                      << "); repeated with the damage update relaxed by "
+                      << omega << std::endl;
+              solution        = last_solution;
+              d_new           = last_d_new;
+              local_stiffness = last_local_stiffness;
+              continue;
+            }
+          }
           total.reason = s.reason;
           return total;
         }
-        bool settled = true, any_staggered = false;
+        bool   settled = true, any_staggered = false;
+        double largest_change = 0.;
         for (auto &field : coupled_fields)
           if (field->staggered())
           {
             any_staggered = true;
             TimerOutput::Scope t(timer, field->name());
             const double       change = field->update(dt, *quadrature, history);
+            largest_change            = std::max(largest_change, change);
             if (params.output.verbose)
               pcout << "  staggered pass " << pass + 1 << ": " << field->name()
                     << " change " << change << " (Newton " << s.iterations
@@ -306,6 +337,22 @@ namespace micropillar
           ++n_staggered_iterations;
         if (settled)
           break;
+        // The pass after a relaxed one is relaxed as well (then omega grows
+        // back), and no update moves d by more than Maximum damage change
+        // per pass.
+        const double cap = params.fracture.maximum_damage_change_per_pass;
+        const double factor =
+          std::min(omega, largest_change > cap ? cap / largest_change : 1.);
+        if (factor < 1.)
+        {
+          for (auto &field : coupled_fields)
+            if (field->staggered())
+              field->relax_iterate(factor);
+          if (params.output.verbose)
+            pcout << "  staggered pass " << pass + 1
+                  << ": damage update relaxed by " << factor << std::endl;
+        }
+        omega = std::min(1., 2. * omega);
       }
       // Operator-split fields act once on the converged step.
       for (auto &field : coupled_fields)

@@ -94,6 +94,18 @@ namespace micropillar
       {
         return false;
       }
+      /// A staggered field whose last update() moved its iterate from x to
+      /// G(x): set the iterate to x + omega (G(x) - x) (0 < omega < 1;
+      /// the loop has just failed the displacement solve at G(x), or damps
+      /// the next pass after such a failure: Fracture/Staggered
+      /// relaxation) and return true; false if there is nothing to relax
+      /// (the step is then cut back). The stopping test stays the plain
+      /// update's change, so a settled step's iterate is an update's own.
+      virtual bool
+      relax_iterate(const double /*omega*/)
+      {
+        return false;
+      }
 
       /// Doubles the field keeps at every quadrature point (in
       /// PointHistory::field_old/field_new, from point_offset on; the

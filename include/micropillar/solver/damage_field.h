@@ -138,6 +138,11 @@ namespace micropillar
       /// With Staggered acceleration: back to the last damage solve's d.
       bool
       undo_extrapolation() override;
+      /// d = x + omega (G(x) - x) with x the d before the last update()
+      /// and G(x) its result (plain or extrapolated); both lie in the
+      /// admissible set, so does the relaxed d.
+      bool
+      relax_iterate(const double omega) override;
       void
       accept_step() override;
       void
@@ -196,7 +201,8 @@ namespace micropillar
       /// whose damage iterate was extrapolated), staggered_restarts= (by
       /// the safeguard), staggered_undone= (undo_extrapolation()) and
       /// staggered_repelled= (plain passes: the loop moved away from its
-      /// fixed point, solver/anderson.h).
+      /// fixed point, solver/anderson.h); staggered_relaxed= (passes whose
+      /// damage iterate was relaxed, Fracture/Staggered relaxation).
       std::string
       run_summary() const override;
       /// The converged d is checkpointed (SolutionTransfer on the damage
@@ -284,6 +290,11 @@ namespace micropillar
                                             accelerator;
       dealii::TrilinosWrappers::MPI::Vector d_plain;
       bool                                  extrapolated = false;
+      // Staggered relaxation: d before the last update() and its result
+      // (owned; relaxable: the last update() moved d and left it there).
+      dealii::TrilinosWrappers::MPI::Vector d_before_update, d_update;
+      bool                                  relaxable = false;
+      unsigned int                          n_relaxed = 0;
     };
   } // namespace solver
 } // namespace micropillar

@@ -39,6 +39,13 @@ namespace micropillar
       /// depth anderson_depth (solver/anderson.h, damage_field.h).
       std::string  staggered_acceleration = "none";
       unsigned int anderson_depth         = 5;
+      /// "none" or "on failure": a staggered pass whose displacement solve
+      /// fails is repeated with the damage iterate relaxed toward the last
+      /// pass's (load_stepping.cc, solve_coupled_step).
+      std::string staggered_relaxation = "none";
+      /// A damage update whose largest nodal change exceeds this is relaxed
+      /// to it (1: never) [-].
+      double maximum_damage_change_per_pass = 1.;
       /// Initial cracks: segments (end points A, B [µm]); the history H of
       /// every point of a cracking material within l/2 of a segment starts
       /// at 1e3 Gc/l, so the first damage solve puts d ~ 1 there and it
