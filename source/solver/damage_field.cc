@@ -513,8 +513,7 @@ namespace micropillar
     {
       extrapolated        = false;
       const MPI_Comm comm = tria.get_communicator();
-      // x, kept for relax_iterate(); d_update is G(x) (or its
-      // extrapolation) as the loop leaves it.
+      // x, kept for relax_iterate().
       auto keep = [&](TrilinosWrappers::MPI::Vector &v)
       {
         v.reinit(owned, comm);
@@ -526,7 +525,6 @@ namespace micropillar
       relaxable       = false;
       const auto done = [&](const double change)
       {
-        keep(d_update);
         relaxable = true;
         return change;
       };
@@ -571,7 +569,7 @@ namespace micropillar
       double                        moved = 0.;
       for (const auto i : owned)
       {
-        const double a = d_before_update(i), b = d_update(i);
+        const double a = d_before_update(i), b = d(i);
         x(i)  = a + omega * (b - a);
         moved = std::max(moved, std::abs(b - a));
       }

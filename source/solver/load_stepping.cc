@@ -284,11 +284,13 @@ namespace micropillar
           if (relax_on_failure && pass > 0 && pass + 1 < max_passes &&
               omega > 1. / 64.)
           {
+            // Halve the damage step the failed solve saw (the factors
+            // compose: relax_iterate() relaxes the current iterate).
             omega /= 2.;
             bool relaxed = false;
             for (auto &field : coupled_fields)
               if (field->staggered())
-                relaxed = field->relax_iterate(omega) || relaxed;
+                relaxed = field->relax_iterate(0.5) || relaxed;
             if (relaxed)
             {
               // Repeat the pass from the last converged pass's
@@ -296,8 +298,7 @@ namespace micropillar
               if (params.output.verbose)
                 pcout << "  staggered pass " << pass + 1
                       << ": the displacement solve failed (" << s.reason
-                      << "); repeated with the damage update relaxed by "
-                      << omega << std::endl;
+                      << "); repeated with the damage step halved" << std::endl;
               solution        = last_solution;
               d_new           = last_d_new;
               local_stiffness = last_local_stiffness;

@@ -95,7 +95,8 @@ namespace micropillar
         return false;
       }
       /// A staggered field whose last update() moved its iterate from x to
-      /// G(x): set the iterate to x + omega (G(x) - x) (0 < omega < 1;
+      /// y (G(x), or y already relaxed): set the iterate to
+      /// x + omega (y - x) (0 < omega < 1;
       /// the loop has just failed the displacement solve at G(x), or damps
       /// the next pass after such a failure: Fracture/Staggered
       /// relaxation) and return true; false if there is nothing to relax

@@ -138,9 +138,10 @@ namespace micropillar
       /// With Staggered acceleration: back to the last damage solve's d.
       bool
       undo_extrapolation() override;
-      /// d = x + omega (G(x) - x) with x the d before the last update()
-      /// and G(x) its result (plain or extrapolated); both lie in the
-      /// admissible set, so does the relaxed d.
+      /// d = x + omega (d - x) with x the d before the last update() and d
+      /// the current iterate (G(x), its extrapolation, or already relaxed:
+      /// factors compose); both lie in the admissible set, so does the
+      /// relaxed d.
       bool
       relax_iterate(const double omega) override;
       void
@@ -292,7 +293,7 @@ namespace micropillar
       bool                                  extrapolated = false;
       // Staggered relaxation: d before the last update() and its result
       // (owned; relaxable: the last update() moved d and left it there).
-      dealii::TrilinosWrappers::MPI::Vector d_before_update, d_update;
+      dealii::TrilinosWrappers::MPI::Vector d_before_update;
       bool                                  relaxable = false;
       unsigned int                          n_relaxed = 0;
     };
