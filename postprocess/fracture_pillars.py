@@ -116,12 +116,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             ax[0].plot(100 * ref.strain, ref.stress, "k--", lw=1,
                        label="no fracture")
         for lab, c in data:
-            ax[0].plot(100 * c.strain, c.stress, label=lab)
+            line, = ax[0].plot(100 * c.strain, c.stress, label=lab)
             if "max_damage" in c.columns:
+                # the same colour as the run's curve in the left panel
                 ax[1].plot(100 * c.strain, c.columns["max_damage"],
-                           label=lab + " max d")
+                           color=line.get_color(), label=lab + " max d")
                 ax[1].plot(100 * c.strain,
                            c.columns["cracked_volume_fraction"], ":",
+                           color=line.get_color(),
                            label=lab + " cracked vol.")
         ax[0].set_xlabel("engineering strain [%]")
         ax[0].set_ylabel("engineering stress [MPa]")
