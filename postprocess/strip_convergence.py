@@ -56,6 +56,33 @@ def extrapolate(v: List[Optional[float]]):
     return b + (b - a), 1., "p=1 assumed"
 
 
+def fall_strain(c, e0: Optional[float], frac: float) -> Optional[float]:
+    """First strain after e0 where the stress is frac below sigma(e0)
+    (linear interpolation); None if it is not reached."""
+    if e0 is None:
+        return None
+    s0 = at(c, e0)
+    for i in range(1, len(c.stress)):
+        if c.strain[i] > e0 and c.stress[i] < (1. - frac) * s0:
+            e1, e2, s1, s2 = c.strain[i - 1], c.strain[i], c.stress[i - 1], \
+                c.stress[i]
+            return float(e1 + (e2 - e1) * (s1 - (1. - frac) * s0) / (s1 - s2))
+    return None
+
+
+def damage_strain(c, level: float) -> Optional[float]:
+    """Strain where max_damage first reaches level (linear interpolation
+    between rows); None if it does not."""
+    d = c.columns.get("max_damage")
+    if d is None:
+        return None
+    for i in range(1, len(d)):
+        if d[i] >= level > d[i - 1]:
+            return float(c.strain[i - 1] + (c.strain[i] - c.strain[i - 1]) *
+                         (level - d[i - 1]) / (d[i] - d[i - 1]))
+    return None
+
+
 def post_yield_minimum(c) -> float:
     """Strain of the first row after the stress maximum whose stress is
     not above the next row's (the end of the post-yield softening)."""
@@ -71,9 +98,10 @@ def mesh_info(log: Optional[str]):
         return None, None, None
     t = Path(log).read_text(errors="replace")
     m = re.search(r"n_active_cells=(\d+) n_dofs=(\d+)", t)
-    w = re.findall(r"Elapsed \(wall clock\) time[^:]*: ([0-9:.]+)", t)
+    w = re.findall(r"^step .* elapsed ([0-9.e+]+) s", t, re.M)
     return (int(m.group(1)) if m else None,
-            int(m.group(2)) if m else None, w[-1] if w else None)
+            int(m.group(2)) if m else None,
+            f"{float(w[-1]):.0f} s" if w else None)
 
 
 def fmt(x, n=4):
@@ -107,6 +135,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
              "crack_onset": s["crack_onset"], "flow_end": s["flow_end"],
              "drops": s["drops"]}
         r["s_flow_end"] = at(c, s["flow_end"])
+        r["d01"] = damage_strain(c, 0.01)
+        r["d10"] = damage_strain(c, 0.1)
+        r["e_minus5"] = fall_strain(c, s["flow_end"], 0.05)
         r["peak"] = float(np.max(c.stress))
         r["peak_strain"] = float(c.strain[int(np.argmax(c.stress))])
         for e in a.at:
@@ -114,18 +145,21 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         rows[lab] = r
     for lab in labels:
         print(f"l/h = {lab}: flow_end searched from {rows[lab]['flow_start']:.4g}")
-    keys = ["damage_start", "crack_onset", "flow_end", "s_flow_end"] + \
+    keys = ["damage_start", "d01", "d10", "crack_onset", "flow_end", "s_flow_end",
+            "e_minus5"] + \
         [f"s@{e}" for e in a.at]
-    print("| l/h | cells | DoFs | last strain | first damage | first d > 0.95"
-          " | flow_end | σ(flow_end) [MPa] | " +
+    print("| l/h | cells | DoFs | last strain | first d > 0 | max d = 0.01 at | max d = 0.1 at | first d > 0.95"
+          " | flow_end | σ(flow_end) [MPa] | σ = 0.95 σ(flow_end) at | " +
           " | ".join(f"σ({100 * e:g} %) [MPa]" for e in a.at) +
           " | drops > 5 % | wall |")
-    print("|" + " --- |" * (11 + len(a.at)))
+    print("|" + " --- |" * (14 + len(a.at)))
     for lab in labels:
         r = rows[lab]
         print(f"| {lab} | {r['cells']} | {r['dofs']} | {fmt(r['final'])} | "
-              f"{fmt(r['damage_start'])} | {fmt(r['crack_onset'])} | "
-              f"{fmt(r['flow_end'])} | {fmt(r['s_flow_end'], 5)} | " +
+              f"{fmt(r['damage_start'])} | {fmt(r['d01'])} | "
+              f"{fmt(r['d10'])} | {fmt(r['crack_onset'])} | "
+              f"{fmt(r['flow_end'])} | {fmt(r['s_flow_end'], 5)} | "
+              f"{fmt(r['e_minus5'])} | " +
               " | ".join(fmt(r[f's@{e}'], 5) for e in a.at) +
               f" | {r['drops']} | {r['wall']} |")
     print()
