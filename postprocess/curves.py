@@ -200,6 +200,19 @@ class ModulusFit:
     departure_stress: Optional[float] = None
 
 
+def finish_figure(fig, axes, output, labels) -> None:
+    """Label the panels of a figure (labels: one (x label, y label) per
+    axis), add legends and grids, save it at 120 dpi and print its path."""
+    for ax, (xlabel, ylabel) in zip(axes, labels):
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.legend(fontsize=7)
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(output, dpi=120)
+    print(f"figure: {output}")
+
+
 def _line_fit(x: np.ndarray, y: np.ndarray):
     slope, intercept = np.polyfit(x, y, 1)
     return float(slope), float(intercept)

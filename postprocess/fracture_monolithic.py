@@ -121,16 +121,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             ax[0].plot(100 * ce.strain, ce.stress, ":",
                        color=f"C{len(data) + j}", lw=1.2, label=label)
         ax[1].axhline(1., color="k", lw=0.8)
-        ax[0].set_xlabel("engineering strain (punch) [%]")
-        ax[0].set_ylabel("engineering stress [MPa]")
-        ax[1].set_xlabel("engineering strain (punch) [%]")
-        ax[1].set_ylabel("largest driving force / AT1 threshold")
-        for x in ax:
-            x.legend(fontsize=7)
-            x.grid(alpha=0.3)
-        fig.tight_layout()
-        fig.savefig(a.output, dpi=120)
-        print(f"figure: {a.output}")
+        curves.finish_figure(fig, ax, a.output,
+                             [("engineering strain (punch) [%]",
+                               "engineering stress [MPa]"),
+                              ("engineering strain (punch) [%]",
+                               "largest driving force / AT1 threshold")])
     return 0
 
 

@@ -125,16 +125,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                            c.columns["cracked_volume_fraction"], ":",
                            color=line.get_color(),
                            label=lab + " cracked vol.")
-        ax[0].set_xlabel("engineering strain [%]")
-        ax[0].set_ylabel("engineering stress [MPa]")
-        ax[1].set_xlabel("engineering strain [%]")
-        ax[1].set_ylabel("damage")
-        for x in ax:
-            x.legend(fontsize=7)
-            x.grid(alpha=0.3)
-        fig.tight_layout()
-        fig.savefig(a.output, dpi=120)
-        print(f"figure: {a.output}")
+        curves.finish_figure(fig, ax, a.output,
+                             [("engineering strain [%]",
+                               "engineering stress [MPa]"),
+                              ("engineering strain [%]", "damage")])
     return 0
 
 

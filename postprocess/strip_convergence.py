@@ -192,17 +192,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 ax[1].plot(100 * c.strain,
                            c.columns["cracked_volume_fraction"], ":",
                            label=f"l/h = {lab} cracked vol.")
-        ax[0].set_xlabel("engineering strain [%]")
-        ax[0].set_ylabel("engineering stress [MPa]")
         ax[0].set_title("laminate strip 0.24 x 0.48 µm, l = 0.03 µm")
-        ax[1].set_xlabel("engineering strain [%]")
-        ax[1].set_ylabel("damage")
-        for x in ax:
-            x.legend(fontsize=7)
-            x.grid(alpha=0.3)
-        fig.tight_layout()
-        fig.savefig(a.output, dpi=120)
-        print(f"figure: {a.output}")
+        curves.finish_figure(fig, ax, a.output,
+                             [("engineering strain [%]",
+                               "engineering stress [MPa]"),
+                              ("engineering strain [%]", "damage")])
     return 0
 
 
