@@ -37,7 +37,6 @@ Known answers (AT2; AT1 up to its drop and at the end):
 Bad values of the two entries exit 1 naming the entry and the value.
 """
 import re
-import subprocess
 import sys
 
 import numpy as np
@@ -128,12 +127,5 @@ for case, overrides in cases.items():
 for entry, value, named in (
         ("Fracture/Staggered acceleration", "andersen", "andersen"),
         ("Fracture/Anderson depth", "0", "Anderson depth")):
-    prm = t.write_prm("fracture_bar.prm", work / "bad.prm",
-                      {entry: value, "Output directory": str(work / "bad")})
-    b = subprocess.run([str(exe), str(prm)], capture_output=True, text=True,
-                       timeout=60)
-    msg = b.stderr.strip()
-    t.check(b.returncode == 1 and entry.split("/")[1] in msg and named in msg
-            and msg.count("micropillar: error:") == 1,
-            f"{entry} = {value}: exit {b.returncode}, {msg}")
+    t.check_bad_input(exe, work, "fracture_bar.prm", entry, value, named)
 sys.exit(t.finish())

@@ -124,6 +124,19 @@ def check(condition, message):
         FAILURES.append(message)
 
 
+def check_bad_input(exe, work, template, entry, value, named):
+    """Run TEMPLATE with ENTRY = VALUE: exit 1 with one error line on stderr
+    that names the entry (its last path component) and NAMED."""
+    prm = write_prm(template, work / "bad.prm",
+                    {entry: value, "Output directory": str(work / "bad")})
+    b = subprocess.run([str(exe), str(prm)], capture_output=True, text=True,
+                       timeout=60)
+    msg = b.stderr.strip()
+    check(b.returncode == 1 and entry.split("/")[-1] in msg and named in msg
+          and msg.count("micropillar: error:") == 1,
+          f"{entry} = {value}: exit {b.returncode}, {msg}")
+
+
 def finish():
     """Summary line; returns the exit code (1 if any check failed). Each
     test script ends with sys.exit(t.finish())."""
