@@ -327,16 +327,31 @@ namespace micropillar
       std::vector<types::global_dof_index> dofs(n_dofs);
       const double                         l = parameters.length;
       const bool at1 = functional == pf::Functional::AT1;
+      // Viscosity (Fracture/Viscosity): eta (d - d_old)/dt, backward Euler;
+      // v = eta/dt joins the mass and v d_old the source, lumped with AT1
+      // (the M-matrix and the exact homogeneous field, as its 2H d term),
+      // consistent with AT2. No term outside a time step (dt = 0: the
+      // initial cracks' solve).
+      const double   v = parameters.viscosity > 0. && step_dt > 0.
+                           ? parameters.viscosity / step_dt
+                           : 0.;
+      Vector<double> cell_d_old(n_dofs);
       for (const auto &cell : dof_handler.active_cell_iterators())
         if (cell->is_locally_owned() && Gc[cell->material_id()] > 0.)
         {
           const double gc = Gc[cell->material_id()];
           values.reinit(cell);
+          if (v > 0.)
+            cell->get_dof_values(d_old, cell_d_old);
           const auto data = history.get_data(cell);
           cell_A          = 0.;
           cell_b          = 0.;
           for (unsigned int q = 0; q < n_q; ++q)
           {
+            double d_old_q = 0.;
+            if (v > 0.)
+              for (unsigned int j = 0; j < n_dofs; ++j)
+                d_old_q += cell_d_old(j) * values.shape_value(j, q);
             // threshold: AT1 with H~ = max(H, 3Gc/(16l)), always definite
             // (the start of the active-set loop)
             const double H = threshold
@@ -354,12 +369,13 @@ namespace micropillar
             for (unsigned int i = 0; i < n_dofs; ++i)
             {
               const double Ni = values.shape_value(i, q);
-              cell_b(i) += source * Ni * w;
+              cell_b(i) +=
+                (source + (at1 ? v * cell_d_old(i) : v * d_old_q)) * Ni * w;
               if (at1)
-                cell_A(i, i) += mass * Ni * w;
+                cell_A(i, i) += (mass + v) * Ni * w;
               for (unsigned int j = 0; j < n_dofs; ++j)
                 cell_A(i, j) +=
-                  ((at1 ? 0. : mass * Ni * values.shape_value(j, q)) +
+                  ((at1 ? 0. : (mass + v) * Ni * values.shape_value(j, q)) +
                    diffusion *
                      (values.shape_grad(i, q) * values.shape_grad(j, q))) *
                   w;
@@ -509,8 +525,9 @@ namespace micropillar
 
 
     double
-    DamageField::update(const double, const Quadrature<3> &, History &)
+    DamageField::update(const double dt, const Quadrature<3> &, History &)
     {
+      step_dt             = dt;
       extrapolated        = false;
       const MPI_Comm comm = tria.get_communicator();
       // x, kept for relax_iterate().

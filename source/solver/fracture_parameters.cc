@@ -125,6 +125,25 @@ namespace micropillar
         "the machine spring, whose damage change per pass grows (0.01 -> "
         "0.3 within ~20 passes) until the pillar's Newton cannot follow "
         "the spring's release (docs/fracture.md). 1 (default): off [-].");
+      prm.declare_entry(
+        "Viscosity",
+        "0",
+        Patterns::Double(0.),
+        "eta: viscous regularisation of the damage evolution (Miehe, "
+        "Welschinger & Hofacker 2010, IJNME 83, their eq. for the "
+        "rate-dependent phase field): eta dd/dt = (the driving force) - "
+        "(the crack resistance), discretised backward Euler as the term "
+        "eta (d - d_old)/dt added to the damage equation (lumped with AT1, "
+        "consistent with AT2). The damage of a step then moves at most "
+        "~dt (driving force excess)/eta, so an unstable crack behind the "
+        "machine spring runs over several steps, which shrink through the "
+        "drop, instead of snapping inside one step; the stable curve "
+        "approaches the rate-independent one as the relaxation time "
+        "eta l/Gc falls below the loading time. A rate effect, not a "
+        "numerical device: state its value and its relaxation time "
+        "eta l/Gc next to the strain rate, and show the curve against "
+        "eta/2. May change on a restart (like the strain rate). 0 "
+        "(default): rate independent [MPa s].");
       prm.declare_entry("Anderson depth",
                         "5",
                         Patterns::Integer(1, 50),
@@ -187,6 +206,7 @@ namespace micropillar
       staggered_relaxation   = prm.get("Staggered relaxation");
       maximum_damage_change_per_pass =
         prm.get_double("Maximum damage change per pass");
+      viscosity                = prm.get_double("Viscosity");
       plastic_work_fraction    = prm.get_double("Plastic work fraction");
       plastic_work_threshold   = prm.get_double("Plastic work threshold");
       broken_phase_degradation = prm.get_double("Broken phase degradation");
@@ -320,6 +340,10 @@ namespace micropillar
                   ExcMessage(entry("Maximum damage change per pass",
                                    maximum_damage_change_per_pass) +
                              ": must be a number > 0 (1: no limit)."));
+      AssertThrow(std::isfinite(viscosity),
+                  ExcMessage(entry("Viscosity", viscosity) +
+                             ": must be a finite number >= 0 MPa s (0: "
+                             "rate independent)."));
       AssertThrow(std::isfinite(plastic_work_threshold),
                   ExcMessage(
                     entry("Plastic work threshold", plastic_work_threshold) +

@@ -17,3 +17,7 @@ micropillar_regression(fracture_staggered fracture_staggered_test.py)
 # Relaxed damage updates: the AT1 bar's snap with every update capped at
 # 0.05 per pass gives the plain curve in more passes (~10 s).
 micropillar_regression(fracture_relaxation fracture_relaxation_test.py)
+# Viscous damage evolution (Fracture/Viscosity): the bar's rows on the
+# backward-Euler recursion of one point (AT2, AT1) and the AT1 snap behind
+# the spring spread over steps (~20 s).
+micropillar_regression(fracture_viscous fracture_viscous_test.py)

@@ -36,6 +36,14 @@
 //        Jacobi-CG as before (no PETSc objects next to the Trilinos ones).
 //        The former form, H~ = max(H, 3Gc/(16l)) with d clipped, gave an
 //        exponential tail of decay length sqrt(2) l instead.
+//   Fracture/Viscosity eta > 0 (Miehe, Welschinger & Hofacker 2010, IJNME
+//   83): eta dd/dt on the left of either, backward Euler: (eta/dt) d
+//   joins the mass (lumped with AT1) and (eta/dt) d_old the source, with
+//   d_old the last converged step's d and dt the step's (update()).
+//   A homogeneous point then follows
+//     AT2: d = (2H + v d_old) / (Gc/l + 2H + v),
+//     AT1: d = clamp((2H - 3Gc/(8l) + v d_old) / (2H + v), d_old, 1),
+//   v = eta/dt (fracture_viscous_test.py checks both on the bar).
 // CG from a fixed initial guess (zero; the AT1 loop from d_old), so a
 // restart is bitwise identical; the converged d is checkpointed.
 //
@@ -296,6 +304,10 @@ namespace micropillar
       dealii::TrilinosWrappers::MPI::Vector d_before_update;
       bool                                  relaxable = false;
       unsigned int                          n_relaxed = 0;
+      // The time step of the damage solves of the current step (update();
+      // 0 before the first: the initial cracks' solve), for the viscous
+      // term of Fracture/Viscosity.
+      double step_dt = 0.;
     };
   } // namespace solver
 } // namespace micropillar

@@ -46,6 +46,12 @@ namespace micropillar
       /// A damage update whose largest nodal change exceeds this is relaxed
       /// to it (1: never) [-].
       double maximum_damage_change_per_pass = 1.;
+      /// Viscous regularisation eta [MPa s] of the damage evolution
+      /// (Miehe, Welschinger & Hofacker 2010, IJNME 83): the damage
+      /// equation gains eta (d - d_old)/dt (backward Euler), so a crack
+      /// advances at a finite rate and a step's damage change shrinks with
+      /// dt. 0: rate independent (off).
+      double viscosity = 0.;
       /// Initial cracks: segments (end points A, B [µm]); the history H of
       /// every point of a cracking material within l/2 of a segment starts
       /// at 1e3 Gc/l, so the first damage solve puts d ~ 1 there and it
