@@ -572,6 +572,11 @@ namespace micropillar
       // degraded, g ~ 0.2-0.4) the root of the traction residual fell into
       // such a gap and the jump Newton stalled. Points that solve without
       // it are unchanged.
+      // A trial evaluation (constitutive/interface.h) stops here: the
+      // fallbacks below cost up to ~1 s per point at the wild trial states
+      // of a softening pillar's line search, which halves the trial anyway.
+      if (!ok && trial_evaluation())
+        return;
       if (!ok && crystal_plasticity != nullptr)
       {
         hold = held;

@@ -217,12 +217,22 @@ namespace micropillar
           u.add(alpha, newton_update);
           solution               = u;
           const bool with_matrix = ls_step == 0;
-          const bool ok          = assemble(dt, with_matrix);
+          const bool last_trial =
+            !params.newton.line_search ||
+            ls_step >= params.newton.max_line_search_steps;
+          bool ok = false;
+          {
+            // Newton/Material fallbacks in line search = last trial only:
+            // the trials before the last skip the material models' costly
+            // fallbacks (constitutive::trial_evaluation()).
+            const constitutive::TrialEvaluationScope trial(
+              params.newton.quick_trials && !last_trial);
+            ok = assemble(dt, with_matrix);
+          }
           debug_memory("after an assembly");
           if (ok)
             norms = residual_norms();
-          const bool last = !params.newton.line_search ||
-                            ls_step >= params.newton.max_line_search_steps;
+          const bool last = last_trial;
           if (ok && (norms.first < (1. - 1e-4 * alpha) * r_old || last))
           {
             if (!with_matrix)

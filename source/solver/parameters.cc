@@ -191,6 +191,22 @@ namespace micropillar
         "as failed at once and is cut back, instead of running to 'Maximum "
         "iterations' (converging Newton iterations halve it every "
         "iteration). 0: off.");
+      prm.declare_entry(
+        "Material fallbacks in line search",
+        "all",
+        Patterns::Selection("all|last trial only"),
+        "all (default): every line-search trial evaluates each material "
+        "point with all its fallback integrations. last trial only: the "
+        "trials before the last (Maximum line search steps) skip the costly "
+        "fallbacks of a point that fails its plain attempts (the "
+        "homogenised laminate's held sub-step counts, restart from the last "
+        "iterate and continuation in the increment, up to ~1 s per point) "
+        "and count as failed, so the step is halved at once; the last trial "
+        "and every full assembly use them all. A point that converges "
+        "without its fallbacks gives the same result either way: only "
+        "which trial steps are accepted changes, not what counts as "
+        "converged. For the wild trial states of a softening pillar's "
+        "Newton (issue 13, docs/fracture.md).");
       prm.leave_subsection();
     }
 
@@ -204,6 +220,8 @@ namespace micropillar
       line_search           = prm.get_bool("Line search");
       max_line_search_steps = prm.get_integer("Maximum line search steps");
       stagnation_iterations = prm.get_integer("Stagnation iterations");
+      quick_trials =
+        prm.get("Material fallbacks in line search") == "last trial only";
       prm.leave_subsection();
       // A tolerance >= 1 would accept the predictor (a residual as large as
       // the reaction) as converged, 0 would never converge on the relative

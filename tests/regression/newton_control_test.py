@@ -12,7 +12,12 @@
 * Linear solver/Adaptive tolerance (Eisenstat-Walker): the same curve as
   the fixed Krylov tolerance within the Newton tolerance, with fewer GMRES
   iterations in total (a finer axial mesh than j2_pillar.prm so that ML has
-  more than one level and GMRES needs several iterations)."""
+  more than one level and GMRES needs several iterations).
+* Newton/Material fallbacks in line search = last trial only: J2 has no
+  fallback integrations, so the curve is the default's exactly (the
+  entry only refuses trial points that would need one; the laminate's
+  case is the unit test LaminateRunaway.TrialEvaluationSkipsOnlyTheFallbacks);
+  an unknown value exits 1 naming the entry."""
 import re
 import sys
 import mp_test as t
@@ -31,7 +36,9 @@ runs = {}
 for name, extra in (("default", {}),
                     ("stagnation", {"Newton/Stagnation iterations": 3}),
                     ("adaptive", {"Linear solver/Adaptive tolerance":
-                                  "true"})):
+                                  "true"}),
+                    ("quick", {"Newton/Material fallbacks in line search":
+                               "last trial only"})):
     out = work / name
     o = dict(base, **extra)
     o["Output directory"] = str(out)
@@ -79,4 +86,12 @@ t.check(all(int(re.search(r"after (\d+) iterations", f).group(1)) < 15
         "each stopped before Newton/Maximum iterations (15)")
 c = curves.read_curve(out)
 t.check(c.n_dropped_lines == 0, "no incomplete line in the curve")
+
+quick = runs["quick"][0]
+t.check(len(quick) == len(ref) and
+        all(a == b for a, b in zip(quick.stress, ref.stress)),
+        "last trial only: the J2 curve equals the default's exactly")
+t.check_bad_input(exe, work, "j2_pillar.prm",
+                  "Newton/Material fallbacks in line search", "never",
+                  "never")
 sys.exit(t.finish())

@@ -1200,3 +1200,62 @@ TEST(LaminateRunaway, RunawayPointIsObjective)
   std::printf("  objectivity error %.2e\n", error);
   EXPECT_LT(error, 1e-8);
 }
+
+// Newton/Material fallbacks in line search = last trial only: in a trial
+// evaluation (constitutive::TrialEvaluationScope) a runaway point that the
+// plain attempts cannot solve reports no convergence instead of running
+// the fallbacks, while the same call outside the scope solves it; where
+// the trial evaluation converges, P and the state are bitwise those of the
+// full evaluation. Each point from the attempt's start and from the state
+// the full solve left (its second call in a global Newton). The flag is
+// restored on leaving the scope.
+TEST(LaminateRunaway, TrialEvaluationSkipsOnlyTheFallbacks)
+{
+  const auto  model = laminate_of_prm("per step");
+  const auto *lam   = dynamic_cast<const HomogenisedLaminate *>(model.get());
+  ASSERT_NE(lam, nullptr);
+  const auto points = read_points(runaway_points);
+  ASSERT_EQ(points.size(), 4u);
+  unsigned int refused = 0, same = 0;
+  for (Point p : points)
+  {
+    p.degradation.frozen_below      = 0.01;
+    double              psi_plus[2] = {0., 0.};
+    std::vector<double> start       = p.old_state;
+    lam->start_step(start);
+    for (unsigned int call = 0; call < 2; ++call)
+    {
+      UpdateResult        full, quick;
+      std::vector<double> s_full = start, s_quick = start;
+      lam->update_degraded(
+        p.F, p.F_old, p.dt, p.old_state, s_full, full, p.degradation, psi_plus);
+      {
+        const constitutive::TrialEvaluationScope trial(true);
+        EXPECT_TRUE(constitutive::trial_evaluation());
+        lam->update_degraded(p.F,
+                             p.F_old,
+                             p.dt,
+                             p.old_state,
+                             s_quick,
+                             quick,
+                             p.degradation,
+                             psi_plus);
+      }
+      EXPECT_FALSE(constitutive::trial_evaluation());
+      ASSERT_TRUE(full.converged) << "g = " << p.degradation.g;
+      if (quick.converged)
+      {
+        EXPECT_EQ((quick.P - full.P).norm(), 0.);
+        EXPECT_TRUE(s_quick == s_full);
+        ++same;
+      }
+      else
+        ++refused;
+      start = s_full; // the second call starts where the full one ended
+    }
+  }
+  std::printf("  of 8 calls: %u refused in a trial evaluation, %u the same\n",
+              refused,
+              same);
+  EXPECT_GE(refused, 1u);
+}

@@ -71,6 +71,31 @@ namespace micropillar
       bool converged = true;
     };
 
+    /// Trial evaluations (Newton/Material fallbacks in line search = last
+    /// trial only): while true, a model may skip its costly fallback
+    /// integrations and report no convergence at once; the solver then
+    /// halves the trial step, and its last line-search trial is always
+    /// evaluated in full. A model that converges without its fallbacks
+    /// returns the same result either way (HomogenisedLaminate::solve: the
+    /// fallbacks run only after every plain attempt failed), so only which
+    /// trial steps are accepted changes, not what a converged state is.
+    /// One flag per process (the assembly is not threaded).
+    bool
+    trial_evaluation();
+    /// Sets trial_evaluation() for its lifetime (restores the old value).
+    class TrialEvaluationScope
+    {
+    public:
+      explicit TrialEvaluationScope(const bool trial);
+      ~TrialEvaluationScope();
+      TrialEvaluationScope(const TrialEvaluationScope &) = delete;
+      TrialEvaluationScope &
+      operator=(const TrialEvaluationScope &) = delete;
+
+    private:
+      bool previous;
+    };
+
     /**
      * Abstract material-point update. See the file comment.
      */

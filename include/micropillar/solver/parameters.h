@@ -64,6 +64,10 @@ namespace micropillar
       /// this many Newton iterations (0: never; the attempt runs to
       /// max_iterations).
       unsigned int stagnation_iterations = 0;
+      /// Material fallbacks in line search = last trial only: the trials
+      /// before the last evaluate the materials with
+      /// constitutive::trial_evaluation() set.
+      bool quick_trials = false;
 
       static void
       declare_parameters(dealii::ParameterHandler &prm);
