@@ -232,8 +232,7 @@ namespace micropillar
           debug_memory("after an assembly");
           if (ok)
             norms = residual_norms();
-          const bool last = last_trial;
-          if (ok && (norms.first < (1. - 1e-4 * alpha) * r_old || last))
+          if (ok && (norms.first < (1. - 1e-4 * alpha) * r_old || last_trial))
           {
             if (!with_matrix)
             {
@@ -245,7 +244,7 @@ namespace micropillar
               pcout << "    line search: step " << alpha << std::endl;
             break;
           }
-          if (last)
+          if (last_trial)
             break;
           alpha *= 0.5;
         }
