@@ -612,6 +612,16 @@ namespace micropillar
     }
 
 
+    double
+    DamageField::step_change() const
+    {
+      double change = 0.;
+      for (const auto i : owned)
+        change = std::max(change, std::abs(d(i) - d_old(i)));
+      return Utilities::MPI::max(change, tria.get_communicator());
+    }
+
+
     void
     DamageField::accept_step()
     {

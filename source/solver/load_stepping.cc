@@ -527,6 +527,10 @@ namespace micropillar
               field->reject_step();
             continue;
           }
+          double field_change = 0.; // before accept_step(): d - d_old
+          for (const auto &field : coupled_fields)
+            field_change = std::max(field_change, field->step_change());
+          const double step_increment = increment;
           accept_step();
           ++step;
           time += dt;
@@ -590,7 +594,21 @@ namespace micropillar
           // Growth from the Newton iterations of one solve (with a machine
           // spring a step is several solves; their sum says nothing about
           // how hard the step was).
-          if (s.max_solve_iterations <= params.time.fast_iterations)
+          const bool fast =
+            s.max_solve_iterations <= params.time.fast_iterations;
+          if (params.time.target_field_change > 0. && field_change > 0.)
+          {
+            // Time stepping/Target damage change per step: size the next
+            // step by the damage change of this one.
+            const double growth = fast ? params.time.growth_factor : 1.;
+            increment           = std::clamp(step_increment *
+                                     std::min(params.time.target_field_change /
+                                                field_change,
+                                              growth),
+                                   params.time.minimum_increment,
+                                   params.time.maximum_increment);
+          }
+          else if (fast)
             increment = std::min(increment * params.time.growth_factor,
                                  params.time.maximum_increment);
 

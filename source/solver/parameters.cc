@@ -127,6 +127,20 @@ namespace micropillar
         "collapsing at the minimum increment. 0.5 (default) never acts on "
         "a crystal, glass or J2 point away from a collapsing cell (their "
         "per-step volume changes are ~1e-3); 1 switches the check off.");
+      prm.declare_entry(
+        "Target damage change per step",
+        "0",
+        Patterns::Double(0., 1.),
+        "Step control by the damage field (Fracture): after a converged "
+        "step in which the damage d changed by c at some node (max |d - "
+        "d_old|), the next strain increment is this step's times "
+        "min(target / c, g), with g = Growth factor after a fast step "
+        "(see Fast Newton iterations) and 1 otherwise; never below Minimum "
+        "strain increment. With Fracture/Viscosity > 0 a step's damage "
+        "change scales with its time step, so the steps shrink while a "
+        "crack runs and grow back once it has stopped. The rule only sizes "
+        "the next step; no converged step is rejected. 0 (default): off, "
+        "the increment follows the Newton iterations only.");
       prm.leave_subsection();
     }
 
@@ -134,14 +148,15 @@ namespace micropillar
     TimeSteppingParameters::parse_parameters(ParameterHandler &prm)
     {
       prm.enter_subsection("Time stepping");
-      initial_increment = prm.get_double("Initial strain increment");
-      minimum_increment = prm.get_double("Minimum strain increment");
-      maximum_increment = prm.get_double("Maximum strain increment");
-      growth_factor     = prm.get_double("Growth factor");
-      cutback_factor    = prm.get_double("Cutback factor");
-      fast_iterations   = prm.get_integer("Fast Newton iterations");
-      maximum_steps     = prm.get_integer("Maximum steps");
-      max_jacobian_drop = prm.get_double("Maximum volume loss per step");
+      initial_increment   = prm.get_double("Initial strain increment");
+      minimum_increment   = prm.get_double("Minimum strain increment");
+      maximum_increment   = prm.get_double("Maximum strain increment");
+      growth_factor       = prm.get_double("Growth factor");
+      cutback_factor      = prm.get_double("Cutback factor");
+      fast_iterations     = prm.get_integer("Fast Newton iterations");
+      maximum_steps       = prm.get_integer("Maximum steps");
+      max_jacobian_drop   = prm.get_double("Maximum volume loss per step");
+      target_field_change = prm.get_double("Target damage change per step");
       prm.leave_subsection();
       AssertThrow(minimum_increment <= initial_increment &&
                     initial_increment <= maximum_increment,

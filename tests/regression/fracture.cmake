@@ -21,3 +21,7 @@ micropillar_regression(fracture_relaxation fracture_relaxation_test.py)
 # backward-Euler recursion of one point (AT2, AT1) and the AT1 snap behind
 # the spring spread over steps (~20 s).
 micropillar_regression(fracture_viscous fracture_viscous_test.py)
+# Step control by the damage change (Time stepping/Target damage change per
+# step): the viscous AT1 bar's crack in steps of at most twice the target,
+# the increment growing back after the break, 1 and 2 ranks (~15 s).
+micropillar_regression(fracture_step_control fracture_step_control_test.py)

@@ -200,6 +200,17 @@ namespace micropillar
         return "";
       }
 
+      /// The largest change of the field over the step about to be
+      /// accepted (its new values against the last converged ones, max
+      /// norm, the same on every rank), for the step control Time
+      /// stepping/Target damage change per step. Called before
+      /// accept_step(). Default 0: the field does not steer the step.
+      virtual double
+      step_change() const
+      {
+        return 0.;
+      }
+
       /// The step has been accepted: the field's new values become the old.
       virtual void
       accept_step()

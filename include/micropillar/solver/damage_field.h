@@ -152,6 +152,9 @@ namespace micropillar
       /// relaxed d.
       bool
       relax_iterate(const double omega) override;
+      /// max |d - d_old| over the nodes.
+      double
+      step_change() const override;
       void
       accept_step() override;
       void

@@ -45,6 +45,12 @@ namespace micropillar
       unsigned int fast_iterations   = 4;
       unsigned int maximum_steps     = 100000;
       double       max_jacobian_drop = 0.5;
+      /// Target damage change per step (0: off): after a converged step
+      /// whose coupled fields changed by c (CoupledField::step_change(),
+      /// the damage field's max |d - d_old|), the next increment is the
+      /// step's times min(target / c, growth) (growth: Growth factor if the
+      /// step was fast, else 1), at least Minimum strain increment.
+      double target_field_change = 0.;
 
       static void
       declare_parameters(dealii::ParameterHandler &prm);
