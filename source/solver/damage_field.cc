@@ -27,6 +27,22 @@ namespace micropillar
     using namespace dealii;
     namespace pf = constitutive::phase_field;
 
+    namespace
+    {
+      /// max |a(i) - b(i)| over the owned indices, on every rank.
+      double
+      max_difference(const IndexSet                      &owned,
+                     const TrilinosWrappers::MPI::Vector &a,
+                     const TrilinosWrappers::MPI::Vector &b,
+                     const MPI_Comm                       comm)
+      {
+        double change = 0.;
+        for (const auto i : owned)
+          change = std::max(change, std::abs(a(i) - b(i)));
+        return Utilities::MPI::max(change, comm);
+      }
+    } // namespace
+
     DamageField::DamageField(
       const parallel::distributed::Triangulation<3>           &tria,
       const std::vector<std::unique_ptr<constitutive::Model>> &models,
@@ -423,11 +439,9 @@ namespace micropillar
         return std::numeric_limits<double>::infinity();
       }
 
-      double change = 0.;
-      for (const auto i : owned)
-        change = std::max(change, std::abs(x(i) - d(i)));
-      d = x;
-      return Utilities::MPI::max(change, comm);
+      const double change = max_difference(owned, x, d, comm);
+      d                   = x;
+      return change;
     }
 
 
@@ -615,10 +629,7 @@ namespace micropillar
     double
     DamageField::step_change() const
     {
-      double change = 0.;
-      for (const auto i : owned)
-        change = std::max(change, std::abs(d(i) - d_old(i)));
-      return Utilities::MPI::max(change, tria.get_communicator());
+      return max_difference(owned, d, d_old, tria.get_communicator());
     }
 
 

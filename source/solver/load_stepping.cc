@@ -528,8 +528,9 @@ namespace micropillar
             continue;
           }
           double field_change = 0.; // before accept_step(): d - d_old
-          for (const auto &field : coupled_fields)
-            field_change = std::max(field_change, field->step_change());
+          if (params.time.target_field_change > 0.)
+            for (const auto &field : coupled_fields)
+              field_change = std::max(field_change, field->step_change());
           const double step_increment = increment;
           accept_step();
           ++step;
