@@ -8,6 +8,13 @@ namespace micropillar
     namespace
     {
       bool trial = false;
+      bool trace = false;
+    } // namespace
+
+    bool &
+    debug_trace()
+    {
+      return trace;
     }
 
     bool

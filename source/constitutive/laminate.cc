@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <deal.II/base/exceptions.h>
 #include <deal.II/base/tensor.h>
+#include <iostream>
 #include <limits>
 #include <micropillar/constitutive/crystal/crystal_plasticity.h>
 #include <micropillar/constitutive/laminate.h>
@@ -556,14 +557,16 @@ namespace micropillar
 
       // Start from the old material jump carried by the current F; retry
       // from a = 0 and then with a capped step.
+      // (Diagnostic: which attempt solved, for debug_trace().)
+      const char   *stage  = "predictor";
       const Tensor1 a_pred = F * b_old;
       bool          ok     = attempt(a_pred, 0.);
       if (!ok && a_pred.norm() > 0.)
-        ok = attempt(Tensor1(), 0.);
+        ok = (stage = "from 0", attempt(Tensor1(), 0.));
       if (!ok)
-        ok = attempt(a_pred, 0.02);
+        ok = (stage = "predictor capped", attempt(a_pred, 0.02));
       if (!ok)
-        ok = attempt(Tensor1(), 0.005);
+        ok = (stage = "from 0 capped", attempt(Tensor1(), 0.005));
       // Fallback (issue 13): the same attempts with the crystal's sub-step
       // counts held for the whole solve (chosen at the first trial, grown
       // only where a sub-step fails). With the adaptive rule the crystal's
@@ -579,11 +582,13 @@ namespace micropillar
         return;
       if (!ok && crystal_plasticity != nullptr)
       {
-        hold = held;
-        ok   = attempt(a_pred, 0.);
+        hold  = held;
+        stage = "held predictor";
+        ok    = attempt(a_pred, 0.);
         if (!ok)
         {
           held[0] = held[1] = 0;
+          stage             = "held predictor capped";
           ok                = attempt(a_pred, 0.02);
         }
       }
@@ -616,7 +621,8 @@ namespace micropillar
           {
             if (!begin_pass(pass))
               break;
-            ok = attempt(F * b_last, 0.);
+            stage = pass == 0 ? "last jump" : "last jump held";
+            ok    = attempt(F * b_last, 0.);
           }
       }
       // (b) Continuation in the increment: the roots at F_old + lambda
@@ -629,6 +635,7 @@ namespace micropillar
         {
           if (!begin_pass(pass))
             break;
+          stage            = pass == 0 ? "continuation" : "continuation held";
           Tensor1 a_lambda = F_old * b_old;
           double  lambda = 0., step = 0.25;
           while (lambda < 1. && step >= 1. / 64.)
@@ -652,6 +659,23 @@ namespace micropillar
           F_eval = F;
           ok     = lambda >= 1.;
         }
+      if (debug_trace())
+      {
+        std::cerr << "  laminate: " << (ok ? "solved by " : "failed after ")
+                  << stage << ", |r| = " << cur.r_norm << " MPa, a = (" << cur.a
+                  << ")";
+        if (crystal_plasticity != nullptr)
+          std::cerr << ", crystal sub-steps (HCP, FCC) = "
+                    << crystal_plasticity->substep_count(
+                         crystal::CrystalPlasticity::Phase::hcp, cur.new_c)
+                    << ", "
+                    << crystal_plasticity->substep_count(
+                         crystal::CrystalPlasticity::Phase::fcc, cur.new_c)
+                    << " (held " << held[0] << ", " << held[1] << ")";
+        std::cerr << ", P_zz = "
+                  << (cur.rg.P + f_c * (cur.rc.P - cur.rg.P))[2][2] << " MPa"
+                  << std::endl;
+      }
       if (!ok)
       {
         dump_failed_solve(F, F_old, dt, old_state, new_state, degradation);

@@ -2,13 +2,16 @@
 // (Q1, Q2, Q1 F-bar; see pillar_solver.h) with the contact forces of a
 // Coulomb punch (contact_assembly.cc), residual norms, punch force and the
 // reference area of the engineering stress.
+#include <array>
 #include <cmath>
+#include <cstdlib>
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/lac/full_matrix.h>
 #include <deal.II/lac/vector.h>
 #include <iomanip>
+#include <iostream>
 #include <micropillar/geometry/pillar.h>
 #include <micropillar/solver/faults.h>
 #include <micropillar/solver/pillar_solver.h>
@@ -69,6 +72,18 @@ namespace micropillar
         component[i] = fe->system_to_component_index(i).first;
       std::vector<double> a_i(dofs_per_cell), b_j(dofs_per_cell);
       const Tensor2       I = unit_symmetric_tensor<3>();
+      // MICROPILLAR_DEBUG_TRACE_POINT="x y z q" (constitutive::debug_trace).
+      static const std::pair<std::array<double, 4>, bool> trace_point = []()
+      {
+        std::pair<std::array<double, 4>, bool> p{{{0., 0., 0., 0.}}, false};
+        if (const char *e = std::getenv("MICROPILLAR_DEBUG_TRACE_POINT"))
+        {
+          std::istringstream in(e);
+          p.second = static_cast<bool>(in >> p.first[0] >> p.first[1] >>
+                                       p.first[2] >> p.first[3]);
+        }
+        return p;
+      }();
 
       if (with_matrix)
         K = 0.;
@@ -149,6 +164,18 @@ namespace micropillar
                 F_eval         = s * F;
                 F_eval_old     = std::cbrt(J0_old / determinant(F_old)) * F_old;
               }
+              // Diagnostic: trace the point MICROPILLAR_DEBUG_TRACE_POINT
+              // names (constitutive/interface.h).
+              constitutive::debug_trace() =
+                trace_point.second &&
+                cell->center().distance(Point<3>(trace_point.first[0],
+                                                 trace_point.first[1],
+                                                 trace_point.first[2])) <
+                  1e-4 &&
+                q == static_cast<unsigned int>(trace_point.first[3]);
+              if (constitutive::debug_trace())
+                std::cerr << "trace point at F_zz = " << F[2][2]
+                          << ", dt = " << dt << ":" << std::endl;
               // A field may evaluate the point itself (per-phase damage
               // of a laminate); otherwise the model does.
               const CoupledField *evaluated_by = nullptr;
@@ -166,6 +193,7 @@ namespace micropillar
                              data[q]->old_state,
                              data[q]->new_state,
                              r);
+              constitutive::debug_trace() = false;
               if (!r.converged || !std::isfinite(r.P.norm()))
               {
                 point_failure = std::string(r.converged ? "non-finite stress"

@@ -14,11 +14,13 @@
 // truncated p4est file made p4est abort, and a changed taper resumed
 // silently on another geometry.
 #include <algorithm>
+#include <cmath>
 #include <deal.II/base/mpi.h>
 #include <deal.II/distributed/solution_transfer.h>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <limits>
 #include <map>
 #include <micropillar/output/curve_file.h>
 #include <micropillar/solver/faults.h>
@@ -262,7 +264,13 @@ namespace micropillar
                                << displacement_old << ' '
                                << machine_displacement_old << ' ' << force_old
                                << ' ' << pillar_stiffness << ' '
-                               << last_increment << '\n';
+                               << last_increment << ' '
+                               << std::isfinite(machine_measured_stiffness)
+                               << ' '
+                               << (std::isfinite(machine_measured_stiffness)
+                                     ? machine_measured_stiffness
+                                     : 0.)
+                               << '\n';
                          });
                    // The field outputs so far (fields.pvd is rebuilt from
                    // them).
@@ -367,6 +375,14 @@ namespace micropillar
         AssertThrow(state,
                     ExcMessage("Checkpoint file <" + dir +
                                "/state.txt> is unreadable."));
+        // The measured machine-spring stiffness (absent in checkpoints
+        // written before 2026-12-04: not measured).
+        bool   measured = false;
+        double S        = 0.;
+        machine_measured_stiffness =
+          state >> measured >> S && measured
+            ? S
+            : std::numeric_limits<double>::quiet_NaN();
       }
       field_frames.clear();
       {

@@ -55,8 +55,14 @@ namespace micropillar
           for (unsigned int j = 0; j < 2; ++j)
             r.tangent[i][j] =
               -limit * eps_t / t_n * ((i == j ? 1. : 0.) - n[i] * n[j]);
-          // p depends on x_z (only where g > 0)
-          r.tangent[i][2] = loaded ? mu * eps_n * n[i] : 0.;
+          // p depends on x_z. At an active point not yet pressed
+          // (-gap_tolerance <= g <= 0) this is the derivative from the
+          // pressed side, as the normal's -eps_n above: with 0 there, the
+          // first Newton iterate of a pillar whose top face the predictor
+          // put exactly on the punch had a tangent error of 1.5 % of |R|
+          // in every h of the Taylor test (tests/regression/
+          // pillar_tangent_test.py).
+          r.tangent[i][2] = mu * eps_n * n[i];
         }
         return r;
       }

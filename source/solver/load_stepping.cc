@@ -157,6 +157,17 @@ namespace micropillar
       // be pulled into tension by the first correction).
       if (x0 != displacement_old)
         S = std::max(0., (F0 - force_old) / (x0 - displacement_old));
+      // Better still, the stiffness at fixed time and damage that the
+      // secant iteration measured at an earlier step: g(d_p) is the gap at
+      // this step's dt and damage, and the secant across steps also holds
+      // the relaxation over the step (the material's rate, the damage of
+      // the last step). Where the load falls at an almost fixed punch
+      // (a crack's runaway), that secant is negative, the slope was taken
+      // as 1 and the correction overshot by 1 + S/k, so the next solve
+      // had to unload (the punch moved back) and, with the Coulomb punch,
+      // stalled in the stick-slip switches of the rim (issue 13, stop 28).
+      if (std::isfinite(machine_measured_stiffness))
+        S = machine_measured_stiffness;
       // A later staggered pass starts at equilibrium with the last pass's
       // damage: a small correction of d_p loads or unloads the pillar
       // from there, at its local stiffness (elastic unloading is stiff
@@ -178,7 +189,11 @@ namespace micropillar
         // g'(d_p) = 1 + S/k; kept positive (a snap-back is not followed).
         const double slope = std::max(1. + S / k, 0.05);
         const double x1    = x0 - g0 / slope;
-        s                  = solve_step(x1, dt, true);
+        if (params.output.verbose)
+          pcout << "    machine spring: punch displacement " << x0
+                << " µm, gap " << g0 << " µm, pillar stiffness " << S
+                << " µN/µm, next " << x1 << " µm" << std::endl;
+        s = solve_step(x1, dt, true);
         total.iterations += s.iterations;
         total.max_solve_iterations =
           std::max(total.max_solve_iterations, s.max_solve_iterations);
@@ -190,6 +205,12 @@ namespace micropillar
           S = k * ((g1 - g0) / (x1 - x0) - 1.);
           if (local_stiffness != nullptr)
             *local_stiffness = S;
+          // Kept for the next step only where the force difference is
+          // well above the Newton tolerance's noise (a later pass moves
+          // the punch by ~1e-9 µm, and S is then noise).
+          if (std::isfinite(S) &&
+              std::abs(x1 - x0) * k > 100. * params.newton.absolute_tolerance)
+            machine_measured_stiffness = S;
         }
         x0 = x1;
         g0 = g1;

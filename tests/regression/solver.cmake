@@ -14,3 +14,8 @@ micropillar_regression(prm_examples prm_examples_test.py)
 micropillar_regression(ci_siblings ci_siblings_test.py)
 micropillar_regression(fracture fracture_test.py)
 micropillar_regression(faults faults_test.py)
+# Taylor test of the assembled tangent (MICROPILLAR_DEBUG_TANGENT_FD=restore)
+# on the laminate pillar with per-phase damage, F-bar, the Coulomb punch and
+# the machine spring: first-order decay at every Newton iterate, R
+# reproduced at u, no stress that jumps with F (~10 s).
+micropillar_regression(pillar_tangent pillar_tangent_test.py)

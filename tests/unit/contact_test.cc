@@ -126,3 +126,24 @@ TEST(Contact, TangentMatchesFiniteDifferencesInSlip)
   ASSERT_TRUE(penalty_point(x, 1., {{0., 0.}}, eps_n, eps_t, mu, tol).slipping);
   EXPECT_LT(tangent_error(x, {{0., 0.}}, mu), 1e-6);
 }
+
+TEST(Contact, TouchingPointHasThePressedSideTangent)
+{
+  // g = 0 exactly (the predictor puts the top face on the punch), slipping
+  // (mu p = 0): the tangent is the one-sided derivative into the punch,
+  // for the normal traction and for the friction that the pressure brings.
+  const double   mu = 0.3, s = 1e-3;
+  const Point<3> x(s * 0.6, -s * 0.8, 1.);
+  const auto     r = penalty_point(x, 1., {{0., 0.}}, eps_n, eps_t, mu, tol);
+  ASSERT_TRUE(r.active);
+  ASSERT_TRUE(r.slipping);
+  EXPECT_EQ(r.pressure, 0.);
+  const double h  = 1e-9;
+  const auto   rp = penalty_point(
+    Point<3>(x[0], x[1], 1. + h), 1., {{0., 0.}}, eps_n, eps_t, mu, tol);
+  for (unsigned int i = 0; i < 3; ++i)
+    EXPECT_NEAR(r.tangent[i][2],
+                (rp.traction[i] - r.traction[i]) / h,
+                1e-6 * eps_n)
+      << "component " << i;
+}

@@ -96,6 +96,15 @@ namespace micropillar
       bool previous;
     };
 
+    /// Diagnostic: true while the solver evaluates the one quadrature
+    /// point named by MICROPILLAR_DEBUG_TRACE_POINT="x y z q" (its cell
+    /// centre in µm and its index; solver/assembly.cc); a model may then
+    /// print how it reached its result to std::cerr (the homogenised
+    /// laminate prints which of its attempts solved and the crystal's
+    /// sub-step counts). One flag per process, as trial_evaluation().
+    bool &
+    debug_trace();
+
     /**
      * Abstract material-point update. See the file comment.
      */

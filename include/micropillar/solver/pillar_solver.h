@@ -46,6 +46,7 @@
 #include <deal.II/lac/petsc_vector.h>
 #include <deal.II/lac/trilinos_sparse_matrix.h>
 #include <deal.II/lac/trilinos_vector.h>
+#include <limits>
 #include <memory>
 #include <micropillar/constitutive/interface.h>
 #include <micropillar/loading/punch.h>
@@ -191,6 +192,14 @@ namespace micropillar
       /// iterate (solution, internal_force, K) to the equilibrium of the step.
       StepResult
       newton_iterate(const double dt);
+      /// Every locally owned point's new_state, in cell order (a line
+      /// search restores it after a rejected trial, so that what a material
+      /// point chose at that trial, e.g. the crystal's per-step sub-step
+      /// count, does not change the residual of the trials after it).
+      std::vector<std::vector<double>>
+      point_states() const;
+      void
+      restore_point_states(const std::vector<std::vector<double>> &states);
 
       // ---- load_stepping.cc ----
       /// Predictor for a step to punch displacement @p d_new (extrapolated
@@ -331,9 +340,15 @@ namespace micropillar
       double                      machine_displacement_old = 0.;
       double                      force_old                = 0.;
       double                      pillar_stiffness = 0.; // secant dF/dd_p
-      double                      last_increment   = 0.;
-      double                      increment        = 0.; // strain, next step
-      unsigned int                step             = 0;
+      // The pillar's stiffness dF/dd_p at fixed time and damage, as the
+      // machine-spring iteration last measured it between two solves of
+      // one step (NaN: not yet); the first correction of a step uses it
+      // (solve_step_with_machine). Checkpointed.
+      double machine_measured_stiffness =
+        std::numeric_limits<double>::quiet_NaN();
+      double       last_increment = 0.;
+      double       increment      = 0.; // strain, next step
+      unsigned int step           = 0;
       // restart_fingerprint() of this run's prm file.
       std::vector<std::string> fingerprint;
       // Every field output so far (fields.pvd, fields_by_strain.pvd).
