@@ -18,6 +18,10 @@
 //               Coulomb cone, as in rate-independent plasticity).
 // The consistent tangent dt/dx is returned with the traction; in slip it is
 // non-symmetric (dt_T/dx_z = mu eps_n n), which the GMRES solve accepts.
+// At an active point not yet pressed (p = 0) both -eps_n and mu eps_n n are
+// the derivatives from the pressed side (a one-sided choice at the kink;
+// with zero elastic slip the cone has zero width there and no tangent is
+// consistent in every direction).
 // Penalty size and the choice of a penalty over an active set or an
 // augmented Lagrangian: docs/contact.md.
 #ifndef micropillar_solver_contact_h
