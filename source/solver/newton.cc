@@ -382,9 +382,10 @@ namespace micropillar
         // crystal's per-step sub-step counts, the laminate's last jump)
         // are not passed on to the next trial. Before 2026-12-04 they were:
         // a full Newton step far from the root grew the counts of dozens
-        // of laminate points under a crack (stress jumps of 10-30 MPa), the
-        // shorter trials were then compared with |R(u)| of the old counts,
-        // and the line search stalled at |R| ~ 4-13 µN (issue 13, stop 28).
+        // of laminate points under a crack (stress jumps of 10-30 MPa), and
+        // the shorter trials were then compared with |R(u)| of the old
+        // counts, i.e. not one residual function within a line search
+        // (issue 13, stop 28; docs/fracture.md "The stop at ~20 %").
         const auto states_at_u = params.newton.line_search
                                    ? point_states()
                                    : std::vector<std::vector<double>>();
