@@ -96,6 +96,160 @@ namespace micropillar
 
 
     template <typename LA>
+    void
+    PillarSolver<LA>::debug_tangent_check(const double      dt,
+                                          const VectorType &base,
+                                          const bool        restore)
+    {
+      VectorType u(locally_owned, comm);
+      // Every locally owned point: its new_state after the assembly at
+      // u, and its stress at the reference evaluation and at h.
+      struct PointRecord
+      {
+        Point<3>              centre;
+        unsigned int          q, material;
+        SymmetricTensor<2, 3> reference;
+        std::vector<double>   jumps;
+      };
+      std::vector<PointRecord> points;
+      const auto               for_each_point = [&](const auto &action)
+      {
+        std::size_t i = 0;
+        for (const auto &cell : dof_handler.active_cell_iterators())
+          if (cell->is_locally_owned())
+          {
+            auto data = this->history.get_data(cell);
+            for (unsigned int q = 0; q < data.size(); ++q, ++i)
+              action(i, cell, q, *data[q]);
+          }
+      };
+      for_each_point(
+        [&](std::size_t, const auto &cell, unsigned int q, PointHistory &h)
+        {
+          points.push_back(
+            PointRecord{cell->center(), q, cell->material_id(), h.cauchy, {}});
+        });
+      const auto states_at_u    = point_states();
+      const auto restore_states = [&]()
+      {
+        if (restore)
+          restore_point_states(states_at_u);
+      };
+      VectorType r0(locally_owned, comm), d(locally_owned, comm);
+      r0              = rhs; // -R(u) on the free DoFs
+      const double n0 = r0.l2_norm();
+      // Where the residual is: the largest free components of a vector
+      // on this rank, at their support points.
+      std::map<types::global_dof_index, Point<3>> support;
+      DoFTools::map_dofs_to_support_points(MappingQ1<3>(),
+                                           dof_handler,
+                                           support);
+      std::vector<IndexSet> components;
+      for (unsigned int c = 0; c < 3; ++c)
+        components.push_back(DoFTools::extract_dofs(
+          dof_handler, fe->component_mask(FEValuesExtractors::Scalar(c))));
+      const auto print_largest =
+        [&](const VectorType &v, const std::string &label)
+      {
+        std::vector<std::pair<double, types::global_dof_index>> largest;
+        for (const auto i : locally_owned)
+          largest.emplace_back(std::abs(v(i)), i);
+        const std::size_t n = std::min<std::size_t>(4, largest.size());
+        std::partial_sort(largest.begin(),
+                          largest.begin() + n,
+                          largest.end(),
+                          std::greater<>());
+        std::ostringstream s;
+        s << "    [rank " << Utilities::MPI::this_mpi_process(comm) << "] "
+          << label << ":";
+        for (std::size_t k = 0; k < n; ++k)
+        {
+          unsigned int c = 0;
+          while (c < 2 && !components[c].is_element(largest[k].second))
+            ++c;
+          s << " " << largest[k].first << " ("
+            << "xyz"[c] << " at " << support[largest[k].second] << ");";
+        }
+        std::cout << s.str() << std::endl;
+      };
+      print_largest(r0, "largest |R| [µN]");
+      print_largest(newton_update, "largest |du| [µm]");
+      pcout << "    tangent check (|R(u+h du) - (1-h) R(u)| / (h |R(u)|)):";
+      solution = base;
+      restore_states();
+      if (assemble(dt, false))
+      {
+        residual_norms();
+        d = rhs;
+        d.add(-1., r0);
+        pcout << " h=0: |R - R(u)| = " << d.l2_norm() << " µN;";
+        r0 = rhs;
+        for_each_point(
+          [&](std::size_t i, const auto &, unsigned int, PointHistory &h)
+          { points[i].reference = h.cauchy; });
+      }
+      const std::vector<double> hs = {1., 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6};
+      VectorType                d_at_small_h(locally_owned, comm);
+      for (const double h : hs)
+      {
+        u = base; // owned: a ghosted vector cannot be added to in parallel
+        u.add(h, newton_update);
+        solution = u;
+        restore_states();
+        const bool ok = assemble(dt, false);
+        for_each_point(
+          [&](std::size_t i, const auto &, unsigned int, PointHistory &p)
+          {
+            points[i].jumps.push_back(
+              ok ? (p.cauchy - points[i].reference).norm()
+                 : std::numeric_limits<double>::quiet_NaN());
+          });
+        if (!ok)
+        {
+          pcout << " h=" << h << ": point failure;";
+          continue;
+        }
+        residual_norms();
+        d = rhs;
+        d.add(-(1. - h), r0);
+        if (h == 1e-4)
+          d_at_small_h = d;
+        pcout << " h=" << h << ": " << d.l2_norm() / (h * n0) << ";";
+      }
+      pcout << std::endl;
+      print_largest(d_at_small_h,
+                    "at h = 1e-4, largest |R(u+h du) - (1-h) R(u)| [µN]");
+      // The points whose stress change does not fall with h, largest
+      // change at h = 1e-6 first (each rank its own; std::cout).
+      std::vector<const PointRecord *> jumping;
+      for (const auto &p : points)
+      {
+        const double j5 = p.jumps[hs.size() - 2], j6 = p.jumps.back();
+        if (j6 > 1e-6 && j6 > 0.3 * j5)
+          jumping.push_back(&p);
+      }
+      std::sort(jumping.begin(),
+                jumping.end(),
+                [](auto a, auto b)
+                { return a->jumps.back() > b->jumps.back(); });
+      for (std::size_t k = 0; k < std::min<std::size_t>(5, jumping.size()); ++k)
+      {
+        std::ostringstream s;
+        s << "    [rank " << Utilities::MPI::this_mpi_process(comm)
+          << "] stress not continuous in F at the cell centre ("
+          << jumping[k]->centre << "), q " << jumping[k]->q << ", material "
+          << jumping[k]->material << ": |dsigma| [MPa] at h = 1e-4/1e-5/1e-6:";
+        for (std::size_t m = hs.size() - 3; m < hs.size(); ++m)
+          s << " " << jumping[k]->jumps[m];
+        std::cout << s.str() << " (" << jumping.size()
+                  << " such points on this rank)" << std::endl;
+      }
+      solution = base;
+      restore_states();
+    }
+
+
+    template <typename LA>
     typename PillarSolver<LA>::StepResult
     PillarSolver<LA>::newton_iterate(const double dt)
     {
@@ -104,172 +258,9 @@ namespace micropillar
       auto                norms = residual_norms();
       std::vector<double> history;            // |R| of every iterate
       double              eta_previous = 0.1; // last Eisenstat-Walker tolerance
-      // Diagnostic hook (MICROPILLAR_DEBUG_TANGENT_FD set): a Taylor test
-      // of the assembled tangent along each Newton direction du. As
-      // K du = -R(u), |R(u + h du) - (1 - h) R(u)| / (h |R(u)|) is O(h)
-      // for a consistent tangent and does not fall with h otherwise.
-      // It first assembles R at u again ("h=0": how far a second
-      // evaluation at the same u moves R, i.e. how much a point's response
-      // depends on the iterates before, through its new_state) and then
-      // reports the quadrature points whose Cauchy stress does not fall
-      // with h (|dsigma(1e-6)| > 0.3 |dsigma(1e-5)|: a response that is
-      // not continuous in F). With the value "restore", every point's
-      // new_state is reset before each evaluation to what the assembly at
-      // u left, so that only the dependence on F is tested.
+      // Diagnostic hook: debug_tangent_check() at every Newton direction.
       static const char *tangent_check_mode =
         std::getenv("MICROPILLAR_DEBUG_TANGENT_FD");
-      static const bool tangent_check = tangent_check_mode != nullptr;
-      auto              check_tangent = [&](const VectorType &base)
-      {
-        const bool restore = tangent_check_mode != nullptr &&
-                             std::string(tangent_check_mode) == "restore";
-        // Every locally owned point: its new_state after the assembly at
-        // u, and its stress at the reference evaluation and at h.
-        struct PointRecord
-        {
-          Point<3>              centre;
-          unsigned int          q, material;
-          SymmetricTensor<2, 3> reference;
-          std::vector<double>   jumps;
-        };
-        std::vector<PointRecord> points;
-        const auto               for_each_point = [&](const auto &action)
-        {
-          std::size_t i = 0;
-          for (const auto &cell : dof_handler.active_cell_iterators())
-            if (cell->is_locally_owned())
-            {
-              auto data = this->history.get_data(cell);
-              for (unsigned int q = 0; q < data.size(); ++q, ++i)
-                action(i, cell, q, *data[q]);
-            }
-        };
-        for_each_point(
-          [&](std::size_t, const auto &cell, unsigned int q, PointHistory &h)
-          {
-            points.push_back(PointRecord{
-              cell->center(), q, cell->material_id(), h.cauchy, {}});
-          });
-        const auto states_at_u    = point_states();
-        const auto restore_states = [&]()
-        {
-          if (restore)
-            restore_point_states(states_at_u);
-        };
-        VectorType r0(locally_owned, comm), d(locally_owned, comm);
-        r0              = rhs; // -R(u) on the free DoFs
-        const double n0 = r0.l2_norm();
-        // Where the residual is: the largest free components of a vector
-        // on this rank, at their support points.
-        std::map<types::global_dof_index, Point<3>> support;
-        DoFTools::map_dofs_to_support_points(MappingQ1<3>(),
-                                             dof_handler,
-                                             support);
-        std::vector<IndexSet> components;
-        for (unsigned int c = 0; c < 3; ++c)
-          components.push_back(DoFTools::extract_dofs(
-            dof_handler, fe->component_mask(FEValuesExtractors::Scalar(c))));
-        const auto print_largest =
-          [&](const VectorType &v, const std::string &label)
-        {
-          std::vector<std::pair<double, types::global_dof_index>> largest;
-          for (const auto i : locally_owned)
-            largest.emplace_back(std::abs(v(i)), i);
-          const std::size_t n = std::min<std::size_t>(4, largest.size());
-          std::partial_sort(largest.begin(),
-                            largest.begin() + n,
-                            largest.end(),
-                            std::greater<>());
-          std::ostringstream s;
-          s << "    [rank " << Utilities::MPI::this_mpi_process(comm) << "] "
-            << label << ":";
-          for (std::size_t k = 0; k < n; ++k)
-          {
-            unsigned int c = 0;
-            while (c < 2 && !components[c].is_element(largest[k].second))
-              ++c;
-            s << " " << largest[k].first << " ("
-              << "xyz"[c] << " at " << support[largest[k].second] << ");";
-          }
-          std::cout << s.str() << std::endl;
-        };
-        print_largest(r0, "largest |R| [µN]");
-        print_largest(newton_update, "largest |du| [µm]");
-        pcout << "    tangent check (|R(u+h du) - (1-h) R(u)| / (h |R(u)|)):";
-        solution = base;
-        restore_states();
-        if (assemble(dt, false))
-        {
-          residual_norms();
-          d = rhs;
-          d.add(-1., r0);
-          pcout << " h=0: |R - R(u)| = " << d.l2_norm() << " µN;";
-          r0 = rhs;
-          for_each_point(
-            [&](std::size_t i, const auto &, unsigned int, PointHistory &h)
-            { points[i].reference = h.cauchy; });
-        }
-        const std::vector<double> hs = {1., 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6};
-        VectorType                d_at_small_h(locally_owned, comm);
-        for (const double h : hs)
-        {
-          u = base; // owned: a ghosted vector cannot be added to in parallel
-          u.add(h, newton_update);
-          solution = u;
-          restore_states();
-          const bool ok = assemble(dt, false);
-          for_each_point(
-            [&](std::size_t i, const auto &, unsigned int, PointHistory &p)
-            {
-              points[i].jumps.push_back(
-                ok ? (p.cauchy - points[i].reference).norm()
-                   : std::numeric_limits<double>::quiet_NaN());
-            });
-          if (!ok)
-          {
-            pcout << " h=" << h << ": point failure;";
-            continue;
-          }
-          residual_norms();
-          d = rhs;
-          d.add(-(1. - h), r0);
-          if (h == 1e-4)
-            d_at_small_h = d;
-          pcout << " h=" << h << ": " << d.l2_norm() / (h * n0) << ";";
-        }
-        pcout << std::endl;
-        print_largest(d_at_small_h,
-                      "at h = 1e-4, largest |R(u+h du) - (1-h) R(u)| [µN]");
-        // The points whose stress change does not fall with h, largest
-        // change at h = 1e-6 first (each rank its own; std::cout).
-        std::vector<const PointRecord *> jumping;
-        for (const auto &p : points)
-        {
-          const double j5 = p.jumps[hs.size() - 2], j6 = p.jumps.back();
-          if (j6 > 1e-6 && j6 > 0.3 * j5)
-            jumping.push_back(&p);
-        }
-        std::sort(jumping.begin(),
-                  jumping.end(),
-                  [](auto a, auto b)
-                  { return a->jumps.back() > b->jumps.back(); });
-        for (std::size_t k = 0; k < std::min<std::size_t>(5, jumping.size());
-             ++k)
-        {
-          std::ostringstream s;
-          s << "    [rank " << Utilities::MPI::this_mpi_process(comm)
-            << "] stress not continuous in F at the cell centre ("
-            << jumping[k]->centre << "), q " << jumping[k]->q << ", material "
-            << jumping[k]->material
-            << ": |dsigma| [MPa] at h = 1e-4/1e-5/1e-6:";
-          for (std::size_t m = hs.size() - 3; m < hs.size(); ++m)
-            s << " " << jumping[k]->jumps[m];
-          std::cout << s.str() << " (" << jumping.size()
-                    << " such points on this rank)" << std::endl;
-        }
-        solution = base;
-        restore_states();
-      };
       for (unsigned int it = 0;; ++it)
       {
         const double tolerance =
@@ -373,8 +364,10 @@ namespace micropillar
         // the tangent (the same state: the result does not change).
         VectorType base(locally_owned, comm);
         base = solution;
-        if (tangent_check)
-          check_tangent(base);
+        if (tangent_check_mode != nullptr)
+          debug_tangent_check(dt,
+                              base,
+                              std::string(tangent_check_mode) == "restore");
         double       alpha    = 1.;
         bool         accepted = false;
         const double r_old    = norms.first;

@@ -192,6 +192,23 @@ namespace micropillar
       /// iterate (solution, internal_force, K) to the equilibrium of the step.
       StepResult
       newton_iterate(const double dt);
+      /// Diagnostic (MICROPILLAR_DEBUG_TANGENT_FD set; "restore" for
+      /// @p restore): a Taylor test of the assembled tangent along the
+      /// Newton direction newton_update from @p base. As K du = -R(u),
+      /// |R(u + h du) - (1 - h) R(u)| / (h |R(u)|) is O(h) for a
+      /// consistent tangent and does not fall with h otherwise. It first
+      /// assembles R at u again ("h=0"), prints where R, du and the
+      /// linearisation error at h = 1e-4 are largest, and reports the
+      /// quadrature points whose Cauchy stress does not fall with h
+      /// (|dsigma(1e-6)| > 0.3 |dsigma(1e-5)|: not continuous in F). With
+      /// @p restore, every evaluation starts from the points' states at u,
+      /// so that only the dependence on F is tested. Leaves solution at
+      /// @p base (rhs, K and the point states are those of the last
+      /// evaluation; the line search reassembles).
+      void
+      debug_tangent_check(const double      dt,
+                          const VectorType &base,
+                          const bool        restore);
       /// Every locally owned point's new_state, in cell order (a line
       /// search restores it after a rejected trial, so that what a material
       /// point chose at that trial, e.g. the crystal's per-step sub-step
