@@ -274,6 +274,8 @@ namespace micropillar
           }
         if (ok && contact_on)
           assemble_contact(with_matrix);
+        if (ok)
+          add_stabilisation(dt, with_matrix);
       }
       catch (const std::exception &e)
       {
@@ -298,6 +300,41 @@ namespace micropillar
           break;
         }
       return false;
+    }
+
+
+    template <typename LA>
+    void
+    PillarSolver<LA>::add_stabilisation(const double dt, const bool with_matrix)
+    {
+      const double nu = params.newton.viscous_stabilisation;
+      if (!(nu > 0.) || !(dt > 0.))
+        return;
+      for (const auto i : locally_owned)
+        if (!constraints.is_constrained(i))
+        {
+          const double c = nu * lumped_volume(i) / dt;
+          internal_force(i) += c * (solution(i) - solution_old(i));
+          if (with_matrix)
+            K.add(i, i, c);
+        }
+    }
+
+
+    template <typename LA>
+    double
+    PillarSolver<LA>::stabilisation_work(const double dt) const
+    {
+      const double nu = params.newton.viscous_stabilisation;
+      double       w  = 0.;
+      if (nu > 0. && dt > 0.)
+        for (const auto i : locally_owned)
+          if (!constraints.is_constrained(i))
+          {
+            const double du = solution(i) - solution_old(i);
+            w += nu * lumped_volume(i) / dt * du * du;
+          }
+      return Utilities::MPI::sum(w, comm);
     }
 
 

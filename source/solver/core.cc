@@ -276,6 +276,32 @@ namespace micropillar
           }
         unit_compression.compress(VectorOperation::insert);
       }
+      lumped_volume.reinit(locally_owned, comm);
+      if (params.newton.viscous_stabilisation > 0.)
+      {
+        // int N_i dV on the reference mesh, the same for the three
+        // components of a node (Newton/Viscous stabilisation).
+        const QGauss<3> q(fe->degree + 1);
+        FEValues<3>     fe_values(*fe, q, update_values | update_JxW_values);
+        std::vector<types::global_dof_index> indices(fe->n_dofs_per_cell());
+        dealii::Vector<double>               cell_m(fe->n_dofs_per_cell());
+        for (const auto &cell : dof_handler.active_cell_iterators())
+          if (cell->is_locally_owned())
+          {
+            fe_values.reinit(cell);
+            cell_m = 0.;
+            for (unsigned int i = 0; i < indices.size(); ++i)
+            {
+              const unsigned int c = fe->system_to_component_index(i).first;
+              for (unsigned int k = 0; k < q.size(); ++k)
+                cell_m(i) +=
+                  fe_values.shape_value_component(i, k, c) * fe_values.JxW(k);
+            }
+            cell->get_dof_indices(indices);
+            lumped_volume.add(indices, cell_m);
+          }
+        lumped_volume.compress(VectorOperation::add);
+      }
       internal_force.reinit(locally_owned, comm);
       rhs.reinit(locally_owned, comm);
       newton_update.reinit(locally_owned, comm);

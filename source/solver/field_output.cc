@@ -297,6 +297,9 @@ namespace micropillar
                 << Utilities::MPI::sum(contact_active_local, comm)
                 << " contact_points_slipping="
                 << Utilities::MPI::sum(contact_slipping_local, comm);
+        if (params.newton.viscous_stabilisation > 0.)
+          pcout << " stabilisation_work=" << stabilisation_work_total
+                << " external_work=" << external_work_total;
         pcout << " wall_s=" << wall_time
               << " peak_rss_mb_max_rank=" << Utilities::MPI::max(rss_mb, comm)
               << " peak_rss_mb_total=" << Utilities::MPI::sum(rss_mb, comm)

@@ -454,6 +454,11 @@ namespace micropillar
       if (sliding)
         for (const char *name : {"punch_slide", "tangential_force"})
           extra.push_back(name);
+      // Newton/Viscous stabilisation: its work and the punch's per step.
+      const bool stabilised = params.newton.viscous_stabilisation > 0.;
+      if (stabilised)
+        for (const char *name : {"stabilisation_work", "external_work"})
+          extra.push_back(name);
       output::CurveFile curve(params.output_directory,
                               extra,
                               comm,
@@ -473,6 +478,8 @@ namespace micropillar
           for (unsigned int k = 0; k < field->curve_names().size(); ++k)
             row.push_back(0.);
         if (sliding)
+          row.insert(row.end(), {0., 0.});
+        if (stabilised)
           row.insert(row.end(), {0., 0.});
         curve.write_row(0, 0., 0., 0., 0., 0., 0, 0., row);
       }
@@ -553,6 +560,8 @@ namespace micropillar
             for (const auto &field : coupled_fields)
               field_change = std::max(field_change, field->step_change());
           const double step_increment = increment;
+          const double step_stabilisation_work =
+            stabilised ? stabilisation_work(dt) : 0.;
           accept_step();
           ++step;
           time += dt;
@@ -560,6 +569,10 @@ namespace micropillar
           const double force = punch_force();
           if (last_increment != 0.)
             pillar_stiffness = (force - force_old) / last_increment;
+          const double step_external_work =
+            0.5 * (force + force_old) * last_increment;
+          stabilisation_work_total += step_stabilisation_work;
+          external_work_total += step_external_work;
           displacement_old         = d_new;
           machine_displacement_old = d_programme;
           force_old                = force;
@@ -578,6 +591,11 @@ namespace micropillar
           {
             row.push_back(params.punch.lateral_displacement(d_new, height));
             row.push_back(Utilities::MPI::sum(contact_tangential_local, comm));
+          }
+          if (stabilised)
+          {
+            row.push_back(step_stabilisation_work);
+            row.push_back(step_external_work);
           }
           collective(comm,
                      "writing " + params.output_directory +

@@ -222,6 +222,24 @@ namespace micropillar
         "which trial steps are accepted changes, not what counts as "
         "converged. For the wild trial states of a softening pillar's "
         "Newton (issue 13, docs/fracture.md).");
+      prm.declare_entry(
+        "Viscous stabilisation",
+        "0",
+        Patterns::Double(0.),
+        "Numerical damping, off at 0 (the default) [MPa s/µm^2]: every free "
+        "displacement DoF i gets the dashpot force nu m_i (u_i - u_i,n)/dt, "
+        "m_i = int N_i dV the lumped reference volume of its node, u_n the "
+        "last converged step, dt the step's time increment (the automatic "
+        "stabilisation of commercial implicit codes). Not physics: it lets "
+        "the quasi-static Newton follow a part that has become nearly free "
+        "(a piece split off by a crack, held only by friction), which "
+        "otherwise makes the tangent nearly singular. A body moving at the "
+        "loading rate feels a stress of order nu * strain rate * H^2 (nu = 10, "
+        "5e-3 /s, H = 2.4 µm: 0.3 MPa). Its work per step is written to "
+        "stress_strain.csv (column stabilisation_work, µN µm = pJ) next to "
+        "the step's external work (external_work), and summed in the run "
+        "summary: compare the two before trusting a curve (issue 13, "
+        "docs/fracture.md 'Viscous stabilisation').");
       prm.leave_subsection();
     }
 
@@ -237,6 +255,7 @@ namespace micropillar
       stagnation_iterations = prm.get_integer("Stagnation iterations");
       quick_trials =
         prm.get("Material fallbacks in line search") == "last trial only";
+      viscous_stabilisation = prm.get_double("Viscous stabilisation");
       prm.leave_subsection();
       // A tolerance >= 1 would accept the predictor (a residual as large as
       // the reaction) as converged, 0 would never converge on the relative

@@ -19,3 +19,6 @@ micropillar_regression(faults faults_test.py)
 # the machine spring: first-order decay at every Newton iterate, R
 # reproduced at u, no stress that jumps with F (~10 s).
 micropillar_regression(pillar_tangent pillar_tangent_test.py)
+# Newton/Viscous stabilisation against the exact solution of the lumped
+# Q1 bar and, extrapolated, the continuum's kH coth(kH) (a few seconds).
+micropillar_regression(stabilisation stabilisation_test.py)

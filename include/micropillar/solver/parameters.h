@@ -74,6 +74,13 @@ namespace micropillar
       /// before the last evaluate the materials with
       /// constitutive::trial_evaluation() set.
       bool quick_trials = false;
+      /// Viscous stabilisation nu [MPa s/µm^2] (0: off): a nodal dashpot
+      /// force nu m_i (u_i - u_i,n)/dt on every free DoF i, m_i the lumped
+      /// reference volume of its node (int N_i dV), u_n the last converged
+      /// step. Numerical, not physics: for nearly free parts (a split-off
+      /// piece held by friction) that a quasi-static Newton cannot follow;
+      /// its work is reported (stress_strain.csv, run summary).
+      double viscous_stabilisation = 0.;
 
       static void
       declare_parameters(dealii::ParameterHandler &prm);

@@ -277,6 +277,14 @@ namespace micropillar
       write_pvd_records() const;
       void
       print_run_summary(const double wall_time) const;
+      /// Newton/Viscous stabilisation: adds nu m_i (u_i - u_i,n)/dt to the
+      /// internal force of every free owned DoF (and nu m_i/dt to K's
+      /// diagonal); stabilisation_work(dt): its work over the step,
+      /// sum nu m_i (u_i - u_i,n)^2/dt over all ranks [µN µm].
+      void
+      add_stabilisation(const double dt, const bool with_matrix);
+      double
+      stabilisation_work(const double dt) const;
 
       // ---- checkpoint.cc ----
       std::string
@@ -322,6 +330,12 @@ namespace micropillar
       VectorType internal_force;   // owned, unconstrained R_int
       VectorType rhs;              // owned, -R_int on free DoFs
       VectorType newton_update;    // owned
+      // Newton/Viscous stabilisation: int N_i dV of each owned DoF's node
+      // (reference volume, lumped), and the stabilisation's and the
+      // punch's work summed over this run's converged steps [µN µm].
+      VectorType lumped_volume;
+      double     stabilisation_work_total = 0.;
+      double     external_work_total      = 0.;
       // Krylov iteration and AMG set-up counts, the stored AMG hierarchy
       // (linear_solver.h; run summary).
       LinearSolverState linear_solver_state;
