@@ -2,6 +2,7 @@
 #include <deal.II/base/exceptions.h>
 #include <deal.II/base/mpi.h>
 #include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <micropillar/output/curve_file.h>
 #include <sstream>
@@ -11,6 +12,36 @@ namespace micropillar
 {
   namespace output
   {
+    namespace
+    {
+      // The csv header: the standard columns, then the extra ones.
+      std::vector<std::string>
+      header_columns(const std::vector<std::string> &extra)
+      {
+        std::vector<std::string> c = {"step",
+                                      "time",
+                                      "displacement",
+                                      "force",
+                                      "strain",
+                                      "stress",
+                                      "newton_iterations",
+                                      "dt"};
+        c.insert(c.end(), extra.begin(), extra.end());
+        return c;
+      }
+
+      std::vector<std::string>
+      split(const std::string &line)
+      {
+        std::vector<std::string> v;
+        std::istringstream       s(line);
+        std::string              item;
+        while (std::getline(s, item, ','))
+          v.push_back(item);
+        return v;
+      }
+    } // namespace
+
     CurveFile::CurveFile(const std::string              &directory,
                          const std::vector<std::string> &extra_columns,
                          const MPI_Comm                  comm,
@@ -29,16 +60,52 @@ namespace micropillar
         else if (!restart_copy.empty())
         {
           // The rows up to the checkpoint; later rows of the killed run
-          // are dropped.
-          std::filesystem::copy_file(
-            restart_copy,
-            directory + "/stress_strain.csv",
-            std::filesystem::copy_options::overwrite_existing,
-            ec);
-          if (ec)
+          // are dropped. A restart may switch a column group on or off
+          // (Newton/Viscous stabilisation): the rows are then rewritten
+          // under this run's header, column by name, a column the earlier
+          // run did not write as 0 (e.g. no stabilisation work).
+          std::ifstream            in(restart_copy);
+          std::string              line;
+          std::vector<std::string> lines;
+          while (std::getline(in, line))
+            lines.push_back(line);
+          const std::vector<std::string> columns =
+            header_columns(extra_columns);
+          if (!in.eof() || lines.empty())
             error = "cannot restore the curve from " + restart_copy;
           else
-            file.open(directory + "/stress_strain.csv", std::ios::app);
+          {
+            const std::vector<std::string> old_columns = split(lines[0]);
+            std::vector<int>               source(columns.size(), -1);
+            for (std::size_t c = 0; c < columns.size(); ++c)
+              for (std::size_t o = 0; o < old_columns.size(); ++o)
+                if (old_columns[o] == columns[c])
+                  source[c] = static_cast<int>(o);
+            file.open(directory + "/stress_strain.csv", std::ios::trunc);
+            if (!file)
+              error = "cannot write " + directory + "/stress_strain.csv";
+            for (std::size_t c = 0; c < columns.size(); ++c)
+              file << (c > 0 ? "," : "") << columns[c];
+            file << '\n';
+            for (std::size_t k = 1; k < lines.size(); ++k)
+            {
+              if (old_columns == columns || lines[k].empty() ||
+                  lines[k][0] == '#')
+              {
+                file << lines[k] << '\n';
+                continue;
+              }
+              const std::vector<std::string> values = split(lines[k]);
+              for (std::size_t c = 0; c < columns.size(); ++c)
+                file << (c > 0 ? "," : "")
+                     << (source[c] >= 0 &&
+                             static_cast<std::size_t>(source[c]) < values.size()
+                           ? values[source[c]]
+                           : std::string("0"));
+              file << '\n';
+            }
+            file << std::flush;
+          }
         }
         else
         {
@@ -56,10 +123,10 @@ namespace micropillar
             error = "cannot write " + directory + "/stress_strain.csv";
           else
           {
-            file << "step,time,displacement,force,strain,stress,"
-                    "newton_iterations,dt";
-            for (const auto &c : extra_columns)
-              file << ',' << c;
+            const std::vector<std::string> columns =
+              header_columns(extra_columns);
+            for (std::size_t c = 0; c < columns.size(); ++c)
+              file << (c > 0 ? "," : "") << columns[c];
             file << '\n' << std::flush;
           }
         }

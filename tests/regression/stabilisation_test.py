@@ -21,6 +21,7 @@ stabilisation column, Newton converges in at most 3 iterations, and 2
 ranks give the 1-rank curve.
 """
 import math
+import subprocess
 import sys
 
 import numpy as np
@@ -97,4 +98,23 @@ c = runs[1]
 diff = max(abs(a - b) for a, b in zip(runs[1].stress, runs[2].stress))
 t.check(len(runs[2]) == len(c) and diff < 1e-8 * max(c.stress),
         f"2 ranks: stress differs by {diff:.3g} MPa")
+
+# A restart that switches the stabilisation on (Newton entries may change
+# at a restart) rewrites the curve under the new header: the rows before
+# the checkpoint get stabilisation_work 0, the new rows their work.
+prm = t.write_prm("elastic_pillar.prm", work / "switch.prm",
+                  dict(common, **{"Output directory": str(work / "switch"),
+                                  "Checkpoint/Interval": 1}))
+t.run(exe, prm)
+prm.write_text(t.convergence.set_prm_entry(
+    prm.read_text(), "Newton/Viscous stabilisation", str(nu)))
+p = subprocess.run([str(exe), "--restart", str(prm)],
+                   capture_output=True, text=True)
+t.check(p.returncode == 0, f"restart with the stabilisation on: exit "
+        f"{p.returncode} {p.stderr[-300:]}")
+s = t.curves.read_curve(work / "switch")
+w = s.columns.get("stabilisation_work")
+t.check(w is not None and len(s) == 3 and w[1] == 0. and w[2] > 0.,
+        f"restarted curve: {len(s)} rows, stabilisation_work "
+        f"{None if w is None else list(w)} (0 before the checkpoint)")
 sys.exit(t.finish())
