@@ -4,7 +4,11 @@
 // bulk stress), the spectral split (tangent with distinct and repeated
 // principal strains, objectivity, uniaxial stress against its analytic
 // energies and broken stress), and the homogeneous bar's peak stress against
-// the analytic AT1 and AT2 values.
+// the analytic AT1 and AT2 values; the spectral split's work around a
+// closed strain path (zero for an isotropic Hencky model and, to O(strain),
+// for the volumetric-deviatoric split of the HCP constants; not for the
+// spectral split of an anisotropic model: a disabled test that documents
+// the defect).
 #include "material_checks.h"
 
 #include <cmath>
@@ -370,4 +374,169 @@ TEST(PhaseField, SpectralSplitOfUniaxialStressMatchesAnalytic)
       sigma < 0. ? diagonal(sigma, q, q) : diagonal(0., -q, -q);
     EXPECT_LT((r.P - broken).norm(), 1e-12 * std::abs(sigma)) << sigma;
   }
+}
+
+namespace
+{
+  // Saint Venant-Kirchhoff with a transversely isotropic C (axis z; the
+  // HCP Cr-Co-Ni constants of prm/laminate*.prm): P = F (C : E).
+  class AnisotropicSVK : public Model
+  {
+  public:
+    AnisotropicSVK()
+    {
+      const double c11 = 340000., c12 = 120000., c13 = 90000., c33 = 370000.,
+                   c44 = 80000., c66 = 0.5 * (c11 - c12);
+      auto set = [&](unsigned int i,
+                     unsigned int j,
+                     unsigned int k,
+                     unsigned int l,
+                     double       v)
+      { C[i][j][k][l] = C[j][i][k][l] = C[i][j][l][k] = C[j][i][l][k] = v; };
+      set(0, 0, 0, 0, c11);
+      set(1, 1, 1, 1, c11);
+      set(2, 2, 2, 2, c33);
+      set(0, 0, 1, 1, c12);
+      set(1, 1, 0, 0, c12);
+      set(0, 0, 2, 2, c13);
+      set(2, 2, 0, 0, c13);
+      set(1, 1, 2, 2, c13);
+      set(2, 2, 1, 1, c13);
+      set(1, 2, 1, 2, c44);
+      set(0, 2, 0, 2, c44);
+      set(0, 1, 0, 1, c66);
+    }
+    unsigned int
+    n_state() const override
+    {
+      return 0;
+    }
+    void
+    initialise_state(const PointContext &, std::vector<double> &) const override
+    {
+    }
+    double
+    shear_modulus() const override
+    {
+      return 80000.;
+    }
+    void
+    update(const Tensor2 &F,
+           const Tensor2 &,
+           const double,
+           const std::vector<double> &,
+           std::vector<double> &,
+           UpdateResult &r) const override
+    {
+      const Tensor2 I = dealii::unit_symmetric_tensor<3>();
+      const Tensor2 E = 0.5 * (transpose(F) * F - I);
+      Tensor2       S;
+      for (unsigned int i = 0; i < 3; ++i)
+        for (unsigned int j = 0; j < 3; ++j)
+          for (unsigned int k = 0; k < 3; ++k)
+            for (unsigned int l = 0; l < 3; ++l)
+              S[i][j] += C[i][j][k][l] * E[k][l];
+      r.P         = F * S;
+      r.converged = true;
+      // dP_iJ/dF_kL = delta_ik S_JL + F_iM C_MJNL F_kN
+      for (unsigned int i = 0; i < 3; ++i)
+        for (unsigned int J = 0; J < 3; ++J)
+          for (unsigned int k = 0; k < 3; ++k)
+            for (unsigned int L = 0; L < 3; ++L)
+            {
+              double v = (i == k ? S[J][L] : 0.);
+              for (unsigned int M = 0; M < 3; ++M)
+                for (unsigned int N = 0; N < 3; ++N)
+                  v += F[i][M] * C[M][J][N][L] * F[k][N];
+              r.dP_dF[i][J][k][L] = v;
+            }
+    }
+
+  private:
+    dealii::Tensor<4, 3> C;
+  };
+
+  // Work of the degraded response (fixed g, spectral split) around a
+  // closed strain path that crosses from stretched to compressed
+  // principal directions, over the largest stored energy on the path.
+  double
+  closed_path_work(const Model    &inner,
+                   const double    g,
+                   const pf::Split split = pf::Split::spectral,
+                   const double    a     = 2e-3)
+  {
+    std::vector<double> state(inner.n_state());
+    inner.initialise_state(PointContext(), state);
+    const auto         m = pf::isotropic_moduli(inner, PointContext());
+    const Degraded     model(inner, g, split, m);
+    const Tensor2      I    = dealii::unit_symmetric_tensor<3>();
+    const unsigned int n    = 4000;
+    double             work = 0., scale = 0.;
+    Tensor2            F_prev = I, P_prev;
+    for (unsigned int k = 0; k <= n; ++k)
+    {
+      const double  t = 2. * M_PI * k / n;
+      const Tensor2 F = deformation(a * std::cos(t) - a,
+                                    0.5 * a * std::sin(t),
+                                    a * std::sin(t));
+      const auto r = micropillar::testing::run_update(model, F, I, 0., state);
+      if (k > 0)
+        work += 0.5 * scalar_product(r.P + P_prev, F - F_prev);
+      scale  = std::max(scale, std::abs(scalar_product(r.P, F - I)));
+      F_prev = F;
+      P_prev = r.P;
+    }
+    return work / scale;
+  }
+} // namespace
+
+// The degraded stress of an isotropic Hencky model (J2 far below yield) is
+// the derivative of g psi+ + psi-: no work around a closed path.
+TEST(PhaseField, SpectralSplitOfAnIsotropicHenckyModelIsConservative)
+{
+  J2Plasticity::Parameters p;
+  p.youngs_modulus    = 100000.;
+  p.poissons_ratio    = 0.3;
+  p.yield_stress      = 1e12;
+  p.hardening_modulus = 0.;
+  const J2Plasticity hencky(p);
+  for (const double g : {1., 0.1, 1e-3})
+    EXPECT_LT(std::abs(closed_path_work(hencky, g)), 1e-6) << "g = " << g;
+}
+
+// The HCP constants of the laminate prm files are derived from the cubic
+// ones, so their volumetric response is isotropic (C : I = 3K I, 550 GPa
+// in every direction): the volumetric-deviatoric split degrades g psi +
+// (1 - g) <p>_-^2 / (2K) exactly, and a closed path returns no work but
+// the O(strain) of Saint Venant-Kirchhoff against Kirchhoff stress
+// (measured: 0.31 / 0.031 / 0.0031 % of the stored energy at amplitudes
+// 2e-3 / 2e-4 / 2e-5).
+TEST(PhaseField, VolumetricDeviatoricSplitOfTheHcpConstantsIsConservative)
+{
+  const AnisotropicSVK crystal;
+  for (const double a : {2e-4, 2e-5})
+    for (const double g : {1., 0.1, 1e-3})
+      EXPECT_LT(std::abs(closed_path_work(
+                  crystal, g, pf::Split::volumetric_deviatoric, a)),
+                2. * a)
+        << "amplitude " << a << ", g = " << g;
+}
+
+// Known defect (issue 13, docs/fracture.md "Past the first drop"): for an
+// anisotropic crystal the spectral split maps the effective stress to the
+// strain of the isotropic moduli, so the degraded stress is not the
+// derivative of an energy and a closed path returns work that does not
+// vanish with the strain: 1.02 % of the largest stored energy per loop at
+// g = 0.1 for amplitudes 2e-3 to 2e-5, 1.07 % at g = 1e-3, with the HCP
+// Cr-Co-Ni constants (measured 2026-12-04 with
+// --gtest_also_run_disabled_tests; run the other way round, the loop
+// creates that energy). Enable when the split is defined on the model's own
+// energy.
+TEST(PhaseField, DISABLED_SpectralSplitOfAnAnisotropicModelIsConservative)
+{
+  const AnisotropicSVK crystal;
+  for (const double g : {0.1, 1e-3})
+    EXPECT_LT(std::abs(closed_path_work(crystal, g, pf::Split::spectral, 2e-5)),
+              2. * 2e-5)
+      << "g = " << g;
 }
