@@ -11,6 +11,7 @@
 // the defect).
 #include "material_checks.h"
 
+#include <array>
 #include <cmath>
 #include <gtest/gtest.h>
 #include <micropillar/constitutive/j2_plasticity.h>
@@ -71,14 +72,15 @@ namespace
     return F;
   }
 
+  // E = 100 GPa, nu = 0.3.
   J2Plasticity
-  j2()
+  j2(const double yield_stress = 300., const double hardening = 2000.)
   {
     J2Plasticity::Parameters p;
     p.youngs_modulus    = 100000.;
     p.poissons_ratio    = 0.3;
-    p.yield_stress      = 300.;
-    p.hardening_modulus = 2000.;
+    p.yield_stress      = yield_stress;
+    p.hardening_modulus = hardening;
     return J2Plasticity(p);
   }
 } // namespace
@@ -243,22 +245,16 @@ TEST(PhaseField, PlasticWorkOfJ2IsSigmaYTimesPlasticStrain)
   // von Mises stress is sigma_y, so W_p = sigma_y * ep with ep the model's
   // equivalent plastic strain = eps - sigma_y/(3G) along the isochoric
   // stretch (eps the axial Hencky strain, von Mises equivalent eps).
-  J2Plasticity::Parameters p;
-  p.youngs_modulus    = 100000.;
-  p.poissons_ratio    = 0.3;
-  p.yield_stress      = 300.;
-  p.hardening_modulus = 0.;
-  const J2Plasticity model(p);
-  const double       G   = 100000. / 2.6;
-  const double       eps = 0.1;
-  const double       W   = plastic_work_along(model, eps, false);
+  const J2Plasticity model = j2(300., 0.);
+  const double       G     = 100000. / 2.6;
+  const double       eps   = 0.1;
+  const double       W     = plastic_work_along(model, eps, false);
   EXPECT_NEAR(W, 300. * (eps - 300. / (3. * G)), 0.01 * W);
   // objective: the same with a rotation superposed that changes with the
   // load (both factors of the increment are invariants)
   EXPECT_NEAR(plastic_work_along(model, eps, true), W, 1e-9 * W);
   // an elastic response does no plastic work, to round-off
-  p.yield_stress = 1e9;
-  EXPECT_EQ(plastic_work_along(J2Plasticity(p), eps, false), 0.);
+  EXPECT_EQ(plastic_work_along(j2(1e9, 0.), eps, false), 0.);
   EXPECT_EQ(plastic_work_along(NeoHookean(100000., 0.3), eps, true), 0.);
 }
 
@@ -387,24 +383,22 @@ namespace
     {
       const double c11 = 340000., c12 = 120000., c13 = 90000., c33 = 370000.,
                    c44 = 80000., c66 = 0.5 * (c11 - c12);
-      auto set = [&](unsigned int i,
-                     unsigned int j,
-                     unsigned int k,
-                     unsigned int l,
-                     double       v)
-      { C[i][j][k][l] = C[j][i][k][l] = C[i][j][l][k] = C[j][i][l][k] = v; };
-      set(0, 0, 0, 0, c11);
-      set(1, 1, 1, 1, c11);
-      set(2, 2, 2, 2, c33);
-      set(0, 0, 1, 1, c12);
-      set(1, 1, 0, 0, c12);
-      set(0, 0, 2, 2, c13);
-      set(2, 2, 0, 0, c13);
-      set(1, 1, 2, 2, c13);
-      set(2, 2, 1, 1, c13);
-      set(1, 2, 1, 2, c44);
-      set(0, 2, 0, 2, c44);
-      set(0, 1, 0, 1, c66);
+      // C_ijkl (one entry per pair), with its minor and major symmetries
+      const std::array<double, 5> entries[] = {{{0, 0, 0, 0, c11}},
+                                               {{1, 1, 1, 1, c11}},
+                                               {{2, 2, 2, 2, c33}},
+                                               {{0, 0, 1, 1, c12}},
+                                               {{0, 0, 2, 2, c13}},
+                                               {{1, 1, 2, 2, c13}},
+                                               {{1, 2, 1, 2, c44}},
+                                               {{0, 2, 0, 2, c44}},
+                                               {{0, 1, 0, 1, c66}}};
+      for (const auto &e : entries)
+      {
+        const unsigned int i = e[0], j = e[1], k = e[2], l = e[3];
+        C[i][j][k][l] = C[j][i][k][l] = C[i][j][l][k] = C[j][i][l][k] = e[4];
+        C[k][l][i][j] = C[l][k][i][j] = C[k][l][j][i] = C[l][k][j][i] = e[4];
+      }
     }
     unsigned int
     n_state() const override
@@ -494,12 +488,7 @@ namespace
 // the derivative of g psi+ + psi-: no work around a closed path.
 TEST(PhaseField, SpectralSplitOfAnIsotropicHenckyModelIsConservative)
 {
-  J2Plasticity::Parameters p;
-  p.youngs_modulus    = 100000.;
-  p.poissons_ratio    = 0.3;
-  p.yield_stress      = 1e12;
-  p.hardening_modulus = 0.;
-  const J2Plasticity hencky(p);
+  const J2Plasticity hencky = j2(1e12, 0.);
   for (const double g : {1., 0.1, 1e-3})
     EXPECT_LT(std::abs(closed_path_work(hencky, g)), 1e-6) << "g = " << g;
 }
