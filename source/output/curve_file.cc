@@ -75,15 +75,18 @@ namespace micropillar
             error = "cannot restore the curve from " + restart_copy;
           else
           {
+            file.open(directory + "/stress_strain.csv", std::ios::trunc);
+            if (!file)
+              error = "cannot write " + directory + "/stress_strain.csv";
+          }
+          if (error.empty())
+          {
             const std::vector<std::string> old_columns = split(lines[0]);
             std::vector<int>               source(columns.size(), -1);
             for (std::size_t c = 0; c < columns.size(); ++c)
               for (std::size_t o = 0; o < old_columns.size(); ++o)
                 if (old_columns[o] == columns[c])
                   source[c] = static_cast<int>(o);
-            file.open(directory + "/stress_strain.csv", std::ios::trunc);
-            if (!file)
-              error = "cannot write " + directory + "/stress_strain.csv";
             for (std::size_t c = 0; c < columns.size(); ++c)
               file << (c > 0 ? "," : "") << columns[c];
             file << '\n';

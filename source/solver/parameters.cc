@@ -233,13 +233,14 @@ namespace micropillar
         "stabilisation of commercial implicit codes). Not physics: it lets "
         "the quasi-static Newton follow a part that has become nearly free "
         "(a piece split off by a crack, held only by friction), which "
-        "otherwise makes the tangent nearly singular. A body moving at the "
-        "loading rate feels a stress of order nu * strain rate * H^2 (nu = 10, "
-        "5e-3 /s, H = 2.4 µm: 0.3 MPa). Its work per step is written to "
+        "otherwise makes the tangent nearly singular. A bar compressed at the "
+        "loading rate carries an extra punch stress nu * strain rate * H^2 / 3 "
+        "(nu = 100, 5e-3 /s, H = 2.4 µm: 0.96 MPa). Its work per step is "
+        "written to "
         "stress_strain.csv (column stabilisation_work, µN µm = pJ) next to "
         "the step's external work (external_work), and summed in the run "
         "summary: compare the two before trusting a curve (issue 13, "
-        "docs/fracture.md 'Viscous stabilisation').");
+        "docs/fracture.md 'Past the first drop').");
       prm.leave_subsection();
     }
 
