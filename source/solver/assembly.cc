@@ -207,7 +207,8 @@ namespace micropillar
               }
               for (auto *field : response_fields)
                 if (field != evaluated_by)
-                  field->modify_material_response(q, F_eval, *data[q], r);
+                  field->modify_material_response(
+                    q, F_eval, F_eval_old, *data[q], r);
               const double J_eval = determinant(F_eval);
               data[q]->cauchy =
                 symmetrize(Tensor2(r.P * transpose(F_eval)) / J_eval);

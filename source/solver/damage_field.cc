@@ -293,13 +293,26 @@ namespace micropillar
     void
     DamageField::modify_material_response(const unsigned int          q,
                                           const Tensor<2, 3>         &F,
+                                          const Tensor<2, 3>         &F_old,
                                           PointHistory               &point,
                                           constitutive::UpdateResult &r)
     {
       if (Gc[cell_material] == 0. || laminate[cell_material] != nullptr)
         return;
       const Tensor<2, 3> tau = r.P * transpose(F);
-      double drive = pf::energy_split(tau, moduli[cell_material], split).first;
+      // The orthogonal split's metric: the model's own stiffness at the
+      // step's start, if it has one (constitutive/phase_field.h).
+      pf::StepStiffness C;
+      C.F_old = F_old;
+      const pf::StepStiffness *stiffness =
+        split == pf::Split::orthogonal &&
+            models[cell_material]->elastic_stiffness(F_old,
+                                                     point.old_state,
+                                                     C.C)
+          ? &C
+          : nullptr;
+      double drive =
+        pf::energy_split(tau, moduli[cell_material], split, stiffness, F).first;
       if (parameters.ductile())
       {
         // W_p accumulated over the converged steps (field_old) plus this
@@ -321,7 +334,8 @@ namespace micropillar
                   F,
                   pf::degradation(dq, parameters.residual_stiffness),
                   split,
-                  moduli[cell_material]);
+                  moduli[cell_material],
+                  stiffness);
     }
 
 

@@ -28,14 +28,20 @@ namespace micropillar
       prm.declare_entry(
         "Energy split",
         "volumetric-deviatoric",
-        Patterns::Selection("volumetric-deviatoric|spectral"),
+        Patterns::Selection("volumetric-deviatoric|spectral|orthogonal"),
         "Which part of the effective stress the damage degrades and which "
         "elastic energy drives it: volumetric-deviatoric (Amor, Marigo & "
         "Maurini 2009: a compressed volume keeps its bulk stress, the "
-        "deviatoric stress is degraded) or spectral (Miehe, Welschinger & "
+        "deviatoric stress is degraded), spectral (Miehe, Welschinger & "
         "Hofacker 2010: only the stretched principal directions of the "
         "isotropic elastic strain are degraded; uniaxial compression keeps "
-        "its axial stress).");
+        "its axial stress; for an anisotropic crystal its isotropic strain "
+        "is not the crystal's, and the degraded stress is not the "
+        "derivative of an energy) or orthogonal (Nguyen, Yvonnet, Waldmann "
+        "& He 2020: the principal values of C^-1/2 : tau with C the point's "
+        "own elastic stiffness, the crystal's rotated lattice stiffness at "
+        "the step's start: energy-consistent for anisotropic crystals, and "
+        "splits axially like spectral; constitutive/phase_field.h).");
       prm.declare_entry("Regularisation length",
                         "0.05",
                         Patterns::Double(0.),

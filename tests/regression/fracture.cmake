@@ -8,6 +8,9 @@ micropillar_regression(fracture_scaled fracture_scaled_test.py)
 micropillar_regression(fracture_profile fracture_profile_test.py)
 micropillar_regression(fracture_ductile fracture_ductile_test.py)
 micropillar_regression(fracture_spectral fracture_spectral_test.py)
+# The orthogonal split on the compressed homogeneous bar: no damage at
+# nu = 0, onset at its analytic lateral threshold at nu = 0.3, 2 ranks.
+micropillar_regression(fracture_orthogonal fracture_orthogonal_test.py)
 # The staggered loop behind a machine spring: the homogeneous AT2 bar on its
 # analytic curve, through its load drop, and the warm-started passes (~4 s).
 micropillar_regression(fracture_machine fracture_machine_test.py)

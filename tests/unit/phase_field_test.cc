@@ -8,12 +8,17 @@
 // closed strain path (zero for an isotropic Hencky model and, to O(strain),
 // for the volumetric-deviatoric split of the HCP constants; not for the
 // spectral split of an anisotropic model: a disabled test that documents
-// the defect).
+// the defect); the orthogonal split (stored energy, uniaxial stress against
+// its analytic energies and broken stress, tangent with the step's rotation
+// of the metric, objectivity, conservative around the closed path for the
+// anisotropic model and the real HCP crystal, whose elastic_stiffness() is
+// its rotated lattice stiffness).
 #include "material_checks.h"
 
 #include <array>
 #include <cmath>
 #include <gtest/gtest.h>
+#include <micropillar/constitutive/crystal/crystal_plasticity.h>
 #include <micropillar/constitutive/j2_plasticity.h>
 #include <micropillar/constitutive/neo_hookean.h>
 #include <micropillar/constitutive/phase_field.h>
@@ -51,7 +56,15 @@ namespace
       if (split == pf::Split::volumetric_deviatoric)
         pf::degrade(r, F, g);
       else
-        pf::degrade(r, F, g, split, moduli);
+      {
+        // as the damage field: the orthogonal split in the model's own
+        // stiffness at (F_old, old state), if it has one
+        pf::StepStiffness C;
+        C.F_old        = F_old;
+        const bool own = split == pf::Split::orthogonal &&
+                         inner.elastic_stiffness(F_old, old_state, C.C);
+        pf::degrade(r, F, g, split, moduli, own ? &C : nullptr);
+      }
     }
 
   private:
@@ -446,6 +459,36 @@ namespace
             }
     }
 
+    // C rotated by the rotation of F (as the crystal's, with Fe = F)
+    bool
+    elastic_stiffness(const Tensor2 &F,
+                      const std::vector<double> &,
+                      dealii::SymmetricTensor<4, 3> &out) const override
+    {
+      out = rotated(dealii::project_onto_orthogonal_tensors(F));
+      return true;
+    }
+    dealii::SymmetricTensor<4, 3>
+    rotated(const Tensor2 &R) const
+    {
+      dealii::SymmetricTensor<4, 3> out;
+      for (unsigned int i = 0; i < 3; ++i)
+        for (unsigned int j = i; j < 3; ++j)
+          for (unsigned int k = 0; k < 3; ++k)
+            for (unsigned int l = k; l < 3; ++l)
+            {
+              double v = 0.;
+              for (unsigned int a = 0; a < 3; ++a)
+                for (unsigned int b = 0; b < 3; ++b)
+                  for (unsigned int c = 0; c < 3; ++c)
+                    for (unsigned int d = 0; d < 3; ++d)
+                      v +=
+                        R[i][a] * R[j][b] * R[k][c] * R[l][d] * C[a][b][c][d];
+              out[i][j][k][l] = v;
+            }
+      return out;
+    }
+
   private:
     dealii::Tensor<4, 3> C;
   };
@@ -519,8 +562,9 @@ TEST(PhaseField, VolumetricDeviatoricSplitOfTheHcpConstantsIsConservative)
 // g = 0.1 for amplitudes 2e-3 to 2e-5, 1.07 % at g = 1e-3, with the HCP
 // Cr-Co-Ni constants (measured 2026-12-04 with
 // --gtest_also_run_disabled_tests; run the other way round, the loop
-// creates that energy). Enable when the split is defined on the model's own
-// energy.
+// creates that energy). The split defined on the model's own energy is the
+// orthogonal one (OrthogonalSplitOfAnAnisotropicModelIsConservative below);
+// this one stays disabled as the record of the spectral split's defect.
 TEST(PhaseField, DISABLED_SpectralSplitOfAnAnisotropicModelIsConservative)
 {
   const AnisotropicSVK crystal;
@@ -528,4 +572,227 @@ TEST(PhaseField, DISABLED_SpectralSplitOfAnAnisotropicModelIsConservative)
     EXPECT_LT(std::abs(closed_path_work(crystal, g, pf::Split::spectral, 2e-5)),
               2. * 2e-5)
       << "g = " << g;
+}
+
+// The orthogonal split (constitutive/phase_field.h): psi+ + psi- is the
+// stored energy tau : C^-1 : tau / 2 in the point's own (anisotropic,
+// rotated) C, both parts >= 0, for tension, compression and shear.
+TEST(PhaseField, OrthogonalSplitSumsToTheStoredEnergy)
+{
+  const AnisotropicSVK crystal;
+  const Tensor2        Q =
+    micropillar::testing::rotation(dealii::Tensor<1, 3>({1., -2., 0.5}), 0.9);
+  pf::StepStiffness C;
+  C.C                   = crystal.rotated(Q);
+  const auto    Cinv    = dealii::invert(C.C);
+  const Tensor2 I       = dealii::unit_symmetric_tensor<3>();
+  const Tensor2 cases[] = {diagonal(-900., 100., 50.),
+                           diagonal(800., 300., -200.),
+                           deformation(300., -500., 400.) - I,
+                           diagonal(-500., -500., -500.)};
+  for (const Tensor2 &tau : cases)
+  {
+    const dealii::SymmetricTensor<2, 3> t   = dealii::symmetrize(tau);
+    const double                        psi = 0.5 * t * (Cinv * t);
+    const auto                          p   = pf::energy_split(
+      tau, pf::IsotropicModuli{1., 1.}, pf::Split::orthogonal, &C, I);
+    EXPECT_GE(p.first, 0.);
+    EXPECT_GE(p.second, 0.);
+    EXPECT_NEAR(p.first + p.second, psi, 1e-12 * psi);
+  }
+  // hydrostatic compression drives nothing
+  EXPECT_EQ(pf::energy_split(diagonal(-500., -500., -500.),
+                             pf::IsotropicModuli{1., 1.},
+                             pf::Split::orthogonal,
+                             &C,
+                             I)
+              .first,
+            0.);
+}
+
+// Isotropic C = 3K P_vol + 2G P_dev: C^-1/2 tau = p / sqrt(3K) I +
+// dev tau / sqrt(2G). Uniaxial tau = sigma e1 (x) e1, sigma < 0: the two
+// lateral principal values (sigma/3)(1/sqrt(3K) - 1/sqrt(2G)) are
+// positive for Poisson's ratio > 0 and drive psi+ = their squares; the
+// broken point (g = 0) loses tau+ = C^1/2 of them.
+TEST(PhaseField, OrthogonalSplitOfUniaxialStressMatchesAnalytic)
+{
+  const double              E = 100000., nu = 0.3, sigma = -500.;
+  const pf::IsotropicModuli m{E / (3. * (1. - 2. * nu)), E / (2. * (1. + nu))};
+  const Tensor2             I  = dealii::unit_symmetric_tensor<3>();
+  const double              rK = std::sqrt(3. * m.K), rG = std::sqrt(2. * m.G);
+  const double              lat = sigma / 3. * (1. / rK - 1. / rG);
+  const double              ax  = sigma / 3. * (1. / rK + 2. / rG);
+  ASSERT_GT(lat, 0.);
+  const Tensor2 tau   = diagonal(sigma, 0., 0.);
+  const auto    psi   = pf::energy_split(tau, m, pf::Split::orthogonal);
+  const double  total = sigma * sigma / (2. * E);
+  EXPECT_NEAR(psi.first, lat * lat, 1e-12 * total);
+  EXPECT_NEAR(psi.second, 0.5 * ax * ax, 1e-12 * total);
+  EXPECT_NEAR(psi.first + psi.second, total, 1e-12 * total);
+  // tau+ = C^1/2 : lat (e2 e2 + e3 e3) = sqrt(3K) (2 lat / 3) I
+  //        + sqrt(2G) lat diag(-2/3, 1/3, 1/3)
+  const Tensor2 tau_plus =
+    rK * 2. * lat / 3. * I + rG * lat * diagonal(-2. / 3., 1. / 3., 1. / 3.);
+  for (const double g : {0., 0.25})
+  {
+    UpdateResult r;
+    r.P = tau; // F = I: P = tau
+    pf::degrade(r, I, g, pf::Split::orthogonal, m);
+    EXPECT_LT((r.P - (tau - (1. - g) * tau_plus)).norm(),
+              1e-12 * std::abs(sigma))
+      << "g = " << g;
+  }
+}
+
+TEST(PhaseField, OrthogonalTangentMatchesFiniteDifferences)
+{
+  const Tensor2 I = dealii::unit_symmetric_tensor<3>();
+  // the isotropic J2 model (the isotropic metric, no rotation) and the
+  // anisotropic SVK model (its own C at F_old, carried by the step's
+  // rotation): distinct and repeated principal values, tension,
+  // compression, plastic (J2 yields at 0.003)
+  const auto           j2m = j2();
+  const AnisotropicSVK svk;
+  const Tensor2        R0 =
+    micropillar::testing::rotation(dealii::Tensor<1, 3>({0.3, 1., -0.4}), 0.5);
+  const std::vector<std::pair<std::string, Tensor2>> cases = {
+    {"distinct, tension", deformation(0.001, 0.0002, 0.0005)},
+    {"distinct, compression", deformation(-0.001, -0.0004, 0.0005)},
+    {"distinct, plastic compression", deformation(-0.01, -0.006, 0.004)},
+    {"repeated, uniaxial compression", diagonal(0.998, 1.0006, 1.0006)},
+    {"repeated, plastic tension", diagonal(1.01, 0.995, 0.995)},
+    {"triple, hydrostatic compression", 0.999 * I}};
+  for (const double g : {1., 0.3, 1e-3})
+    for (const Model *inner :
+         {static_cast<const Model *>(&j2m), static_cast<const Model *>(&svk)})
+    {
+      std::vector<double> state(inner->n_state());
+      inner->initialise_state(PointContext(), state);
+      const Degraded model(*inner,
+                           g,
+                           pf::Split::orthogonal,
+                           pf::isotropic_moduli(*inner, PointContext()));
+      // F_old a rotated, stretched state: the step rotates the metric
+      const Tensor2 F_old = R0 * deformation(0.0005, -0.0002, 0.0003);
+      for (const auto &[name, F] : cases)
+        EXPECT_LT(micropillar::testing::tangent_error(
+                    model, R0 * F, F_old, 1., state, 1e-7),
+                  2e-6)
+          << name << ", g = " << g << ", "
+          << (inner == &svk ? "anisotropic" : "isotropic");
+    }
+}
+
+// Objective under a superposed rotation of the whole history (F, F_old)
+// and of the step alone (F, not F_old: the metric follows the step's
+// rotation), with the anisotropic model; psi+- invariant.
+TEST(PhaseField, OrthogonalResponseIsObjective)
+{
+  const AnisotropicSVK inner;
+  std::vector<double>  state;
+  const Degraded       model(inner, 0.2, pf::Split::orthogonal);
+  const Tensor2        Q =
+    micropillar::testing::rotation(dealii::Tensor<1, 3>({1., 2., 3.}), 0.7);
+  const Tensor2 F_old = deformation(0.001, -0.0003, 0.0002);
+  for (const Tensor2 &F : {deformation(0.004, 0.001, 0.002),
+                           deformation(-0.008, -0.002, 0.003),
+                           diagonal(0.998, 1.0006, 1.0006)})
+  {
+    EXPECT_LT(
+      micropillar::testing::objectivity_error(model, F, F_old, 1., state, Q),
+      1e-10);
+    const auto r = micropillar::testing::run_update(model, F, F_old, 1., state);
+    const auto rq =
+      micropillar::testing::run_update(model, Q * F, F_old, 1., state);
+    EXPECT_LT((rq.P - Q * r.P).norm(), 1e-10 * r.P.norm());
+    pf::StepStiffness C;
+    C.F_old = F_old;
+    inner.elastic_stiffness(F_old, state, C.C);
+    const auto ri =
+      micropillar::testing::run_update(inner, F, F_old, 1., state);
+    const auto a = pf::energy_split(
+      ri.P * transpose(F), pf::IsotropicModuli(), pf::Split::orthogonal, &C, F);
+    const auto b = pf::energy_split(Q * ri.P * transpose(F) * transpose(Q),
+                                    pf::IsotropicModuli(),
+                                    pf::Split::orthogonal,
+                                    &C,
+                                    Q * F);
+    EXPECT_NEAR(a.first, b.first, 1e-12 * (a.first + a.second));
+    EXPECT_NEAR(a.second, b.second, 1e-12 * (a.first + a.second));
+  }
+}
+
+// The orthogonal split in the model's own C is conservative around the
+// closed path on which the spectral split returns ~1 % (the disabled test
+// above): only the O(strain) of Saint Venant-Kirchhoff against Kirchhoff
+// stress remains.
+TEST(PhaseField, OrthogonalSplitOfAnAnisotropicModelIsConservative)
+{
+  const AnisotropicSVK crystal;
+  for (const double a : {2e-4, 2e-5})
+    for (const double g : {1., 0.1, 1e-3})
+    {
+      const double w = closed_path_work(crystal, g, pf::Split::orthogonal, a);
+      EXPECT_LT(std::abs(w), 2. * a) << "amplitude " << a << ", g = " << g;
+      std::cout << "orthogonal SVK amplitude " << a << " g " << g
+                << " work/psi " << w << std::endl;
+    }
+}
+
+// The crystal's elastic_stiffness(): its lattice C rotated by its
+// orientation and by the rotation of F; a small elastic strain from F = Q
+// gives tau ~ C : eps to O(eps); and the orthogonal split of the real HCP
+// crystal (dt = 0: elastic) is conservative around the closed path.
+TEST(PhaseField, CrystalElasticStiffnessIsItsRotatedLatticeStiffness)
+{
+  using micropillar::constitutive::crystal::CrystalPlasticity;
+  CrystalPlasticity::Parameters p;
+  p.initial_phase               = "HCP";
+  p.transformation              = false;
+  p.microstructure.euler_angles = {{10., 40., 25.}};
+  const CrystalPlasticity m(p);
+  std::vector<double>     state(m.n_state());
+  m.initialise_state(PointContext(), state);
+  const Tensor2 I = dealii::unit_symmetric_tensor<3>();
+  const Tensor2 Q =
+    micropillar::testing::rotation(dealii::Tensor<1, 3>({1., 2., 3.}), 0.7);
+  dealii::SymmetricTensor<4, 3> C0, CQ;
+  ASSERT_TRUE(m.elastic_stiffness(I, state, C0));
+  ASSERT_TRUE(m.elastic_stiffness(Q, state, CQ));
+  // CQ = Q * C0
+  double diff = 0.;
+  for (unsigned int i = 0; i < 3; ++i)
+    for (unsigned int j = 0; j < 3; ++j)
+      for (unsigned int k = 0; k < 3; ++k)
+        for (unsigned int l = 0; l < 3; ++l)
+        {
+          double v = 0.;
+          for (unsigned int a = 0; a < 3; ++a)
+            for (unsigned int b = 0; b < 3; ++b)
+              for (unsigned int c = 0; c < 3; ++c)
+                for (unsigned int d = 0; d < 3; ++d)
+                  v += Q[i][a] * Q[j][b] * Q[k][c] * Q[l][d] * C0[a][b][c][d];
+          diff = std::max(diff, std::abs(v - CQ[i][j][k][l]));
+        }
+  EXPECT_LT(diff, 1e-9 * C0.norm());
+  // tau at F = Q (I + eps), dt = 0, against Q (C0 : eps) Q^T
+  for (const double e : {1e-4, 1e-5})
+  {
+    const dealii::SymmetricTensor<2, 3> es =
+      dealii::symmetrize(deformation(e, -0.4 * e, 0.7 * e) - I);
+    const Tensor2 F   = Q * (I + Tensor2(es));
+    const auto    r   = micropillar::testing::run_update(m, F, Q, 0., state);
+    const Tensor2 tau = r.P * transpose(F);
+    const Tensor2 expected = Q * Tensor2(C0 * es) * transpose(Q);
+    EXPECT_LT((tau - expected).norm(), 5. * e * expected.norm()) << e;
+  }
+  for (const double g : {0.1, 1e-3})
+  {
+    const double w = closed_path_work(m, g, pf::Split::orthogonal, 2e-5);
+    EXPECT_LT(std::abs(w), 4e-5) << "g = " << g;
+    std::cout << "crystal orthogonal g " << g << " work/psi " << w << std::endl;
+    const double ws = closed_path_work(m, g, pf::Split::spectral, 2e-5);
+    std::cout << "crystal spectral g " << g << " work/psi " << ws << std::endl;
+  }
 }

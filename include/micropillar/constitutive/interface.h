@@ -18,6 +18,7 @@
 #define micropillar_constitutive_interface_h
 
 #include <deal.II/base/point.h>
+#include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/base/tensor.h>
 #include <limits>
 #include <string>
@@ -207,6 +208,22 @@ namespace micropillar
       diffusivity_at(const std::vector<double> & /*state*/) const
       {
         return diffusivity();
+      }
+
+      /// The elastic stiffness C [MPa] of a point in the current frame, at
+      /// the deformation @p F with the state @p state: the Kirchhoff stress
+      /// of a small elastic strain from there is tau ~ C : eps_e. Used by
+      /// the orthogonal energy split of phase-field fracture
+      /// (constitutive/phase_field.h), the metric of its crack-driving
+      /// energy. Default: false, the model is elastically isotropic and the
+      /// split uses its isotropic moduli; an anisotropic model (the
+      /// crystal) writes C and returns true.
+      virtual bool
+      elastic_stiffness(const Tensor2 & /*F*/,
+                        const std::vector<double> & /*state*/,
+                        dealii::SymmetricTensor<4, 3> & /*C*/) const
+      {
+        return false;
       }
 
       /// An estimate of the small-strain shear modulus [MPa], used by the

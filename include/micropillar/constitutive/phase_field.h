@@ -37,6 +37,39 @@
 // division by a small difference, so repeated eigenvalues (the two lateral
 // strains of uniaxial compression) are exact, not perturbed.
 //
+// Orthogonal split (Nguyen, Yvonnet, Waldmann & He 2020, IJNME 121, 4717;
+// for anisotropic elasticity see also Ziaei-Rad et al. 2023, the option
+// Fracture/Energy split = orthogonal): the spectral split above maps the
+// effective stress to the strain of an ISOTROPIC C, so for an anisotropic
+// crystal its degraded stress is not the derivative of any energy of the
+// crystal's own strain (1-1.1 % of the stored energy per closed strain
+// loop with the HCP constants, measured in tests/unit/phase_field_test.cc).
+// The orthogonal split works in the energy norm of the point's own
+// elastic stiffness C (Model::elastic_stiffness(); the isotropic C of K, G
+// for an isotropic model): with the symmetric square root C^1/2 (Mandel
+// 6 x 6 form, so it rotates with C),
+//   e^ = C^-1/2 : tau~ = C^1/2 : eps,   psi = |e^|^2 / 2 = eps : C : eps / 2,
+// split by the principal values of the symmetric tensor e^,
+//   psi+ = sum <e^_i>_+^2 / 2,  psi- = sum <e^_i>_-^2 / 2,  psi+ + psi- = psi,
+//   tau~+ = C^1/2 : <e^>_+ = d psi+ / d eps,   tau = g tau~+ + (tau~ - tau~+),
+// the derivative of g psi+ + psi- of the model's own strain eps = C^-1 tau~:
+// conservative around any closed elastic path, both parts >= 0 and convex
+// (a fully broken point keeps the energy psi- only). For an isotropic C
+// it is not Miehe's split (the volume weighs with sqrt(3K), the deviator
+// with sqrt(2G)); under uniaxial compression the lateral principal value
+// of e^ is positive when 3K > 2G (Poisson's ratio above 0), so the
+// lateral directions crack (axial splitting). Tangent: dtau~+/dtau~ =
+// C^1/2 Theta C^-1/2 with Theta = d<e^>_+/de^ (the divided differences
+// below). C is the caller's (StepStiffness): the damage field passes the
+// stiffness C_n at the step's start (F_n, state_n), carried to F by the
+// rotation dR of the polar decomposition of the step's relative
+// deformation F F_n^-1, C = dR * C_n (rotated); so the split is objective
+// (a superposed rotation Q turns dR into Q dR), and C depends on F only
+// through dR, whose derivative dR = dR Omega, axial(Omega) = (tr U I -
+// U)^-1 axial(dR^T dA - dA^T dR) (A = F F_n^-1 = dR U), enters the tangent.
+// The plastic spin of the step is left out of C (O(its lattice rotation),
+// ~1e-3 rad per step).
+//
 // Functionals (Tanne, Li, Bourdin, Marigo & Maurini 2018, JMPS 110):
 //   AT2: w(d) = d^2, c_w = 1/2: damage from the first load, homogeneous
 //        peak stress (9/16) sqrt(E Gc / (3 l)) in uniaxial tension;
@@ -45,6 +78,7 @@
 #ifndef micropillar_constitutive_phase_field_h
 #define micropillar_constitutive_phase_field_h
 
+#include <deal.II/base/symmetric_tensor.h>
 #include <micropillar/constitutive/interface.h>
 #include <string>
 #include <utility>
@@ -70,10 +104,12 @@ namespace micropillar
       enum class Split
       {
         volumetric_deviatoric, // Amor, Marigo & Maurini 2009
-        spectral               // Miehe, Welschinger & Hofacker 2010
+        spectral,              // Miehe, Welschinger & Hofacker 2010
+        orthogonal             // Nguyen, Yvonnet, Waldmann & He 2020
       };
 
-      /// "volumetric-deviatoric" or "spectral" -> Split (throws otherwise).
+      /// "volumetric-deviatoric", "spectral" or "orthogonal" -> Split
+      /// (throws otherwise).
       Split
       split_from_string(const std::string &name);
 
@@ -83,17 +119,39 @@ namespace micropillar
         double G = 0.; // shear modulus [MPa]
       };
 
+      /// Elastic stiffness C_ijkl [MPa] (the orthogonal split's metric).
+      using Stiffness = dealii::SymmetricTensor<4, 3>;
+
+      /// 3K P_vol + 2G P_dev.
+      Stiffness
+      isotropic_stiffness(const IsotropicModuli &moduli);
+
       /// Voigt isotropic projection of dP/dF at F = I (an elastic step,
       /// dt = 1 s, from a state initialised at @p context):
       /// K = C_iijj / 9, G = (C_ijij - C_iijj / 3) / 10.
       IsotropicModuli
       isotropic_moduli(const Model &model, const PointContext &context);
 
-      /// (psi+, psi-) [MPa = MJ/m^3] of the effective Kirchhoff stress.
+      /// The orthogonal split's metric at a point (file comment): the
+      /// elastic stiffness C_n at the step's start (Model::
+      /// elastic_stiffness() at F_n, state_n) and F_n; at F it is C_n
+      /// rotated by the rotation of F F_n^-1.
+      struct StepStiffness
+      {
+        Stiffness C;
+        Tensor2   F_old = dealii::unit_symmetric_tensor<3>();
+      };
+
+      /// (psi+, psi-) [MPa = MJ/m^3] of the effective Kirchhoff stress
+      /// @p tau at F. The orthogonal split uses @p stiffness (null: the
+      /// isotropic C of @p moduli, rotation-invariant, F not needed); the
+      /// other splits ignore both.
       std::pair<double, double>
       energy_split(const Tensor2         &tau,
                    const IsotropicModuli &moduli,
-                   const Split            split = Split::volumetric_deviatoric);
+                   const Split            split = Split::volumetric_deviatoric,
+                   const StepStiffness   *stiffness = nullptr,
+                   const Tensor2 &F = dealii::unit_symmetric_tensor<3>());
 
       /// Plastic work density of a step [MPa = MJ/m^3] from the effective
       /// Kirchhoff stress @p tau at the step's end and the model's
@@ -123,13 +181,16 @@ namespace micropillar
       /// The same with the chosen split: volumetric_deviatoric is the
       /// function above; spectral degrades the tensile part tau~+ of the
       /// file comment, P <- P - (1 - g) tau~+ F^-T, with its consistent
-      /// tangent (moduli: the model's isotropic_moduli()).
+      /// tangent (moduli: the model's isotropic_moduli()); orthogonal
+      /// likewise with the tau~+ of the orthogonal split in the metric
+      /// @p stiffness (null: the isotropic C of @p moduli).
       void
       degrade(UpdateResult          &r,
               const Tensor2         &F,
               const double           g,
               const Split            split,
-              const IsotropicModuli &moduli);
+              const IsotropicModuli &moduli,
+              const StepStiffness   *stiffness = nullptr);
 
       /// Degradation of the phases inside a point that holds several (the
       /// homogenised laminate, HomogenisedLaminate::update_degraded()):
@@ -144,7 +205,9 @@ namespace micropillar
         /// Per phase (the laminate: crystal, glass): does it crack?
         bool cracks[2] = {false, false};
         /// Per phase: the moduli of its split (isotropic_moduli() of the
-        /// sub-model).
+        /// sub-model); the orthogonal split of a phase whose sub-model has
+        /// an elastic_stiffness() uses that instead (at the phase's F_n,
+        /// state_n).
         IsotropicModuli moduli[2];
         /// A cracking phase whose g falls below this stops flowing: its
         /// update takes dt = 0 (elastic, its plastic state frozen). 0: off

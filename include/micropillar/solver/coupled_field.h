@@ -153,12 +153,14 @@ namespace micropillar
       {
         return false;
       }
-      /// Point @p q of the last reinit() cell, evaluated at @p F: modify
-      /// the response @p r in place (stress and consistent tangent); may
-      /// record per-point values in @p point.field_new.
+      /// Point @p q of the last reinit() cell, evaluated at @p F (from
+      /// @p F_old, the step's start): modify the response @p r in place
+      /// (stress and consistent tangent); may record per-point values in
+      /// @p point.field_new.
       virtual void
       modify_material_response(const unsigned int /*q*/,
                                const dealii::Tensor<2, 3> & /*F*/,
+                               const dealii::Tensor<2, 3> & /*F_old*/,
                                PointHistory & /*point*/,
                                constitutive::UpdateResult & /*r*/)
       {

@@ -185,6 +185,7 @@ namespace micropillar
       void
       modify_material_response(const unsigned int          q,
                                const dealii::Tensor<2, 3> &F,
+                               const dealii::Tensor<2, 3> &F_old,
                                PointHistory               &point,
                                constitutive::UpdateResult &r) override;
       /// max_damage, cracked_volume_fraction, max_driving_force (the

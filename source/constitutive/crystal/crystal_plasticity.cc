@@ -2364,6 +2364,59 @@ namespace micropillar
         return s;
       }
 
+      bool
+      CrystalPlasticity::elastic_stiffness(
+        const Tensor2                 &F,
+        const std::vector<double>     &state,
+        dealii::SymmetricTensor<4, 3> &C) const
+      {
+        C                = dealii::SymmetricTensor<4, 3>();
+        const double f   = state[i_f];
+        bool         any = false;
+        for (unsigned int ip = 0; ip < 2; ++ip)
+        {
+          const PhaseData &ph     = phases[ip];
+          const double     weight = ip == 0 ? 1. - f : f;
+          if (!ph.present || weight == 0.)
+            continue;
+          any              = true;
+          const Tensor2 Fe = F * load9(state.data() + ph.offset + b_Fpi);
+          const Tensor2 R  = dealii::project_onto_orthogonal_tensors(Fe);
+          // ℂ_abcd of the lattice frame (Chat carries the factor 2 of the
+          // tensor shear components), then rotated one index at a time.
+          Tensor4 c, t;
+          for (unsigned int p = 0; p < 6; ++p)
+            for (unsigned int q = 0; q < 6; ++q)
+            {
+              const double v = ph.Chat[p][q] / (q >= 3 ? 2. : 1.);
+              c[vi[p]][vj[p]][vi[q]][vj[q]] = c[vj[p]][vi[p]][vi[q]][vj[q]] = v;
+              c[vi[p]][vj[p]][vj[q]][vi[q]] = c[vj[p]][vi[p]][vj[q]][vi[q]] = v;
+            }
+          for (unsigned int slot = 0; slot < 4; ++slot)
+          {
+            t = Tensor4();
+            for (unsigned int i = 0; i < 3; ++i)
+              for (unsigned int j = 0; j < 3; ++j)
+                for (unsigned int k = 0; k < 3; ++k)
+                  for (unsigned int l = 0; l < 3; ++l)
+                    for (unsigned int a = 0; a < 3; ++a)
+                    {
+                      unsigned int idx[4] = {i, j, k, l};
+                      const double r      = R[idx[slot]][a];
+                      idx[slot]           = a;
+                      t[i][j][k][l] += r * c[idx[0]][idx[1]][idx[2]][idx[3]];
+                    }
+            c = t;
+          }
+          for (unsigned int i = 0; i < 3; ++i)
+            for (unsigned int j = i; j < 3; ++j)
+              for (unsigned int k = 0; k < 3; ++k)
+                for (unsigned int l = k; l < 3; ++l)
+                  C[i][j][k][l] += weight * c[i][j][k][l];
+        }
+        return any;
+      }
+
       double
       CrystalPlasticity::shear_modulus() const
       {

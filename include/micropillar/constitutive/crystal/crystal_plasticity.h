@@ -307,6 +307,17 @@ namespace micropillar
         double
         shear_modulus() const override;
 
+        /// The lattice stiffness of each phase rotated by the rotation of
+        /// its Fe = F Fp⁻¹ (polar decomposition) into the current frame,
+        /// mixed iso-strain as the stresses, (1 − f) ℂ_hcp + f ℂ_fcc: the
+        /// metric of the orthogonal fracture split. τ = Fe (ℂ:Ee) Feᵀ
+        /// differs from R(ℂ:Ee)Rᵀ by O(|Ee|), and the phases' elastic
+        /// strains differ, so it is the point's stiffness to O(|Ee|) (~1 %).
+        bool
+        elastic_stiffness(const Tensor2                 &F,
+                          const std::vector<double>     &state,
+                          dealii::SymmetricTensor<4, 3> &C) const override;
+
         // ---- diagnostics (tests, not for the hot path) ----
         enum class Phase
         {
