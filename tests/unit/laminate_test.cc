@@ -802,7 +802,7 @@ namespace
 } // namespace
 
 // Consistent tangent (d fixed) of the per-phase-degraded laminate against
-// central differences: J2 layers flowing, both splits, each phase and both
+// central differences: J2 layers flowing, the three splits, each phase and both
 // cracking, g = 0.3 and 1e-3, under a general deformation and under
 // compression along N0 (the in-plane tension of the hard layer).
 TEST(HomogenisedLaminate, PerPhaseDegradedTangent)
@@ -824,8 +824,9 @@ TEST(HomogenisedLaminate, PerPhaseDegradedTangent)
     else
       s = deformed_state(*m, F_old, 0.02);
     const Tensor2 F = compression ? compression_F(0.05) : general_F(0.06);
-    for (const auto split :
-         {pf::Split::spectral, pf::Split::volumetric_deviatoric})
+    for (const auto split : {pf::Split::spectral,
+                             pf::Split::volumetric_deviatoric,
+                             pf::Split::orthogonal})
       for (const auto &phases : {std::make_pair(true, false),
                                  std::make_pair(false, true),
                                  std::make_pair(true, true)})
