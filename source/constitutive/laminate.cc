@@ -396,25 +396,13 @@ namespace micropillar
         // phases degraded (the shared kernel of constitutive/phase_field.h).
         const Tensor2 *Fk[2] = {&F_c, &F_g};
         UpdateResult  *rk[2] = {&e.rc, &e.rg};
-        // The orthogonal split's metric per phase: the sub-model's own
-        // stiffness at the step's start, if it has one
-        // (constitutive/phase_field.h).
-        const Tensor2                    *Fk_old[2] = {&F_c_old, &F_g_old};
-        const std::vector<double>        *old_k[2]  = {&old_c, &old_g};
-        const Model                      *sub[2] = {crystal.get(), glass.get()};
-        phase_field::StepStiffness        C[2];
-        const phase_field::StepStiffness *stiffness[2] = {nullptr, nullptr};
         for (unsigned int k = 0; k < 2; ++k)
         {
-          C[k].F_old = *Fk_old[k];
-          if (degradation->split == phase_field::Split::orthogonal &&
-              sub[k]->elastic_stiffness(*Fk_old[k], *old_k[k], C[k].C))
-            stiffness[k] = &C[k];
           e.psi_plus[k] =
             phase_field::energy_split(rk[k]->P * dealii::transpose(*Fk[k]),
                                       degradation->moduli[k],
                                       degradation->split,
-                                      stiffness[k],
+                                      degradation->stiffness[k],
                                       *Fk[k])
               .first;
           if (degradation->cracks[k])
@@ -423,7 +411,7 @@ namespace micropillar
                                  degradation->g,
                                  degradation->split,
                                  degradation->moduli[k],
-                                 stiffness[k]);
+                                 degradation->stiffness[k]);
         }
       }
       e.r      = (e.rc.P - e.rg.P) * N0;
@@ -488,6 +476,30 @@ namespace micropillar
 
       const double tight = parameters.tolerance * stress_scale;
       const double loose = parameters.noise_floor * stress_scale;
+
+      // The orthogonal split's metric per phase, once per point update: the
+      // sub-model's own stiffness at the step's start, if it has one
+      // (constitutive/phase_field.h).
+      phase_field::PhaseDegradation with_stiffness;
+      phase_field::StepStiffness    stiffness[2];
+      if (degradation != nullptr &&
+          degradation->split == phase_field::Split::orthogonal)
+      {
+        with_stiffness                    = *degradation;
+        const Tensor2             *Fk[2]  = {&F_c_old, &F_g_old};
+        const std::vector<double> *sk[2]  = {&old_c, &old_g};
+        const Model               *sub[2] = {crystal.get(), glass.get()};
+        for (unsigned int k = 0; k < 2; ++k)
+        {
+          phase_field::Stiffness C;
+          if (sub[k]->elastic_stiffness(*Fk[k], *sk[k], C))
+          {
+            stiffness[k] = phase_field::step_stiffness(C, *Fk[k]);
+            with_stiffness.stiffness[k] = &stiffness[k];
+          }
+        }
+        degradation = &with_stiffness;
+      }
 
       Evaluation cur, trial;
       // The crystal's sub-step counts held over the fallback solve (null:

@@ -170,13 +170,13 @@ namespace micropillar
         // The orthogonal split of the effective Kirchhoff stress (header)
         // in the metric C; with @p M, also d tau+_ab / d tau_cd as in
         // spectral_part().
-        SpectralPart
-        orthogonal_part(const Tensor2   &tau,
-                        const Stiffness &C,
-                        Tensor4         *M = nullptr)
+        // C^1/2 and C^-1/2 of C in Mandel form.
+        void
+        mandel_roots(const Stiffness &C,
+                     double           root[6][6],
+                     double           inv_root[6][6])
         {
-          // C^1/2 and C^-1/2 in Mandel form
-          double A[6][6], w[6], V[6][6], root[6][6], inv_root[6][6];
+          double A[6][6], w[6], V[6][6];
           for (unsigned int p = 0; p < 6; ++p)
             for (unsigned int q = 0; q < 6; ++q)
               A[p][q] = C[mi[p]][mj[p]][mi[q]][mj[q]] * mandel_weight(p) *
@@ -199,6 +199,38 @@ namespace micropillar
               root[p][q]     = r;
               inv_root[p][q] = ri;
             }
+        }
+
+        // The roots of the isotropic C = 3K P_vol + 2G P_dev, in closed
+        // form: sqrt(3K) P_vol + sqrt(2G) P_dev and its inverse.
+        void
+        isotropic_roots(const IsotropicModuli &m,
+                        double                 root[6][6],
+                        double                 inv_root[6][6])
+        {
+          AssertThrow(m.K > 0. && m.G > 0.,
+                      dealii::ExcMessage("phase field: the orthogonal split "
+                                         "needs positive K and G"));
+          const double a = std::sqrt(3. * m.K), b = std::sqrt(2. * m.G);
+          for (unsigned int p = 0; p < 6; ++p)
+            for (unsigned int q = 0; q < 6; ++q)
+            {
+              const double vol = p < 3 && q < 3 ? 1. / 3. : 0.;
+              const double dev = (p == q ? 1. : 0.) - vol;
+              root[p][q]       = a * vol + b * dev;
+              inv_root[p][q]   = vol / a + dev / b;
+            }
+        }
+
+        // The orthogonal split of the effective Kirchhoff stress (header)
+        // in the metric whose roots C^1/2, C^-1/2 are given; with @p M,
+        // also d tau+_ab / d tau_cd as in spectral_part().
+        SpectralPart
+        orthogonal_part(const Tensor2 &tau,
+                        const double   root[6][6],
+                        const double   inv_root[6][6],
+                        Tensor4       *M = nullptr)
+        {
           // e^ = C^-1/2 : sym(tau)
           double t[6], e[6];
           for (unsigned int q = 0; q < 6; ++q)
@@ -352,6 +384,17 @@ namespace micropillar
       } // namespace
 
 
+      StepStiffness
+      step_stiffness(const Stiffness &C, const Tensor2 &F_old)
+      {
+        StepStiffness s;
+        s.C     = C;
+        s.F_old = F_old;
+        mandel_roots(C, s.root, s.inv_root);
+        return s;
+      }
+
+
       Stiffness
       isotropic_stiffness(const IsotropicModuli &m)
       {
@@ -377,7 +420,10 @@ namespace micropillar
           const Tensor2      Rt  = dealii::transpose(R);
           const Tensor2      tau = r.P * dealii::transpose(F);
           Tensor4            M;
-          const SpectralPart s = orthogonal_part(Rt * tau * R, stiffness.C, &M);
+          const SpectralPart s      = orthogonal_part(Rt * tau * R,
+                                                 stiffness.root,
+                                                 stiffness.inv_root,
+                                                 &M);
           const Tensor2      tp     = R * s.tau_plus * Rt;
           const Tensor2      Finv_T = dealii::transpose(dealii::invert(F));
           Tensor4            dP;
@@ -484,13 +530,15 @@ namespace micropillar
           // psi(tau, dR * C_n) = psi(dR^T tau dR, C_n)
           if (stiffness == nullptr)
           {
-            const SpectralPart s =
-              orthogonal_part(tau, isotropic_stiffness(moduli));
+            double root[6][6], inv_root[6][6];
+            isotropic_roots(moduli, root, inv_root);
+            const SpectralPart s = orthogonal_part(tau, root, inv_root);
             return std::make_pair(s.psi_plus, s.psi_minus);
           }
           const Tensor2      R = step_rotation(F, stiffness->F_old);
-          const SpectralPart s =
-            orthogonal_part(dealii::transpose(R) * tau * R, stiffness->C);
+          const SpectralPart s = orthogonal_part(dealii::transpose(R) * tau * R,
+                                                 stiffness->root,
+                                                 stiffness->inv_root);
           return std::make_pair(s.psi_plus, s.psi_minus);
         }
         if (split == Split::spectral)
@@ -592,15 +640,17 @@ namespace micropillar
           return;
         if (split == Split::orthogonal && stiffness != nullptr)
           return degrade_rotated(r, F, c, *stiffness);
-        Tensor4            M;
-        const Tensor2      tau_eff = r.P * dealii::transpose(F);
-        const SpectralPart s =
-          split == Split::orthogonal
-            ? orthogonal_part(tau_eff, isotropic_stiffness(moduli), &M)
-            : spectral_part(tau_eff, moduli, &M);
-        const Tensor2 Finv_T = dealii::transpose(dealii::invert(F));
-        const Tensor2 Pp     = s.tau_plus * Finv_T;
-        Tensor4       Dtau;
+        Tensor4       M;
+        const Tensor2 tau_eff = r.P * dealii::transpose(F);
+        double        root[6][6], inv_root[6][6];
+        if (split == Split::orthogonal)
+          isotropic_roots(moduli, root, inv_root);
+        const SpectralPart s      = split == Split::orthogonal
+                                      ? orthogonal_part(tau_eff, root, inv_root, &M)
+                                      : spectral_part(tau_eff, moduli, &M);
+        const Tensor2      Finv_T = dealii::transpose(dealii::invert(F));
+        const Tensor2      Pp     = s.tau_plus * Finv_T;
+        Tensor4            Dtau;
         for (unsigned int a = 0; a < 3; ++a)
           for (unsigned int b = 0; b < 3; ++b)
             for (unsigned int k = 0; k < 3; ++k)

@@ -302,15 +302,15 @@ namespace micropillar
       const Tensor<2, 3> tau = r.P * transpose(F);
       // The orthogonal split's metric: the model's own stiffness at the
       // step's start, if it has one (constitutive/phase_field.h).
-      pf::StepStiffness C;
-      C.F_old = F_old;
-      const pf::StepStiffness *stiffness =
-        split == pf::Split::orthogonal &&
-            models[cell_material]->elastic_stiffness(F_old,
-                                                     point.old_state,
-                                                     C.C)
-          ? &C
-          : nullptr;
+      pf::StepStiffness        C;
+      pf::Stiffness            C_n;
+      const pf::StepStiffness *stiffness = nullptr;
+      if (split == pf::Split::orthogonal &&
+          models[cell_material]->elastic_stiffness(F_old, point.old_state, C_n))
+      {
+        C         = pf::step_stiffness(C_n, F_old);
+        stiffness = &C;
+      }
       double drive =
         pf::energy_split(tau, moduli[cell_material], split, stiffness, F).first;
       if (parameters.ductile())

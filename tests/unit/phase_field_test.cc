@@ -59,10 +59,12 @@ namespace
       {
         // as the damage field: the orthogonal split in the model's own
         // stiffness at (F_old, old state), if it has one
+        pf::Stiffness     C_n;
         pf::StepStiffness C;
-        C.F_old        = F_old;
-        const bool own = split == pf::Split::orthogonal &&
-                         inner.elastic_stiffness(F_old, old_state, C.C);
+        const bool        own = split == pf::Split::orthogonal &&
+                         inner.elastic_stiffness(F_old, old_state, C_n);
+        if (own)
+          C = pf::step_stiffness(C_n, F_old);
         pf::degrade(r, F, g, split, moduli, own ? &C : nullptr);
       }
     }
@@ -582,8 +584,8 @@ TEST(PhaseField, OrthogonalSplitSumsToTheStoredEnergy)
   const AnisotropicSVK crystal;
   const Tensor2        Q =
     micropillar::testing::rotation(dealii::Tensor<1, 3>({1., -2., 0.5}), 0.9);
-  pf::StepStiffness C;
-  C.C                   = crystal.rotated(Q);
+  const pf::StepStiffness C =
+    pf::step_stiffness(crystal.rotated(Q), dealii::unit_symmetric_tensor<3>());
   const auto    Cinv    = dealii::invert(C.C);
   const Tensor2 I       = dealii::unit_symmetric_tensor<3>();
   const Tensor2 cases[] = {diagonal(-900., 100., 50.),
@@ -706,10 +708,10 @@ TEST(PhaseField, OrthogonalResponseIsObjective)
     const auto rq =
       micropillar::testing::run_update(model, Q * F, F_old, 1., state);
     EXPECT_LT((rq.P - Q * r.P).norm(), 1e-10 * r.P.norm());
-    pf::StepStiffness C;
-    C.F_old = F_old;
-    inner.elastic_stiffness(F_old, state, C.C);
-    const auto ri =
+    pf::Stiffness C_n;
+    inner.elastic_stiffness(F_old, state, C_n);
+    const pf::StepStiffness C = pf::step_stiffness(C_n, F_old);
+    const auto              ri =
       micropillar::testing::run_update(inner, F, F_old, 1., state);
     const auto a = pf::energy_split(
       ri.P * transpose(F), pf::IsotropicModuli(), pf::Split::orthogonal, &C, F);

@@ -136,11 +136,20 @@ namespace micropillar
       /// elastic stiffness C_n at the step's start (Model::
       /// elastic_stiffness() at F_n, state_n) and F_n; at F it is C_n
       /// rotated by the rotation of F F_n^-1.
+      /// Build with step_stiffness(), which also stores C^1/2 and C^-1/2
+      /// (Mandel 6 x 6), so that the evaluations of one step share them.
       struct StepStiffness
       {
         Stiffness C;
-        Tensor2   F_old = dealii::unit_symmetric_tensor<3>();
+        Tensor2   F_old          = dealii::unit_symmetric_tensor<3>();
+        double    root[6][6]     = {};
+        double    inv_root[6][6] = {};
       };
+
+      /// The StepStiffness of C_n at F_n (throws unless C_n is positive
+      /// definite).
+      StepStiffness
+      step_stiffness(const Stiffness &C, const Tensor2 &F_old);
 
       /// (psi+, psi-) [MPa = MJ/m^3] of the effective Kirchhoff stress
       /// @p tau at F. The orthogonal split uses @p stiffness (null: the
@@ -205,10 +214,12 @@ namespace micropillar
         /// Per phase (the laminate: crystal, glass): does it crack?
         bool cracks[2] = {false, false};
         /// Per phase: the moduli of its split (isotropic_moduli() of the
-        /// sub-model); the orthogonal split of a phase whose sub-model has
-        /// an elastic_stiffness() uses that instead (at the phase's F_n,
-        /// state_n).
+        /// sub-model).
         IsotropicModuli moduli[2];
+        /// Per phase, orthogonal split: the metric when the sub-model has an
+        /// elastic_stiffness() (at the phase's F_n, state_n; the laminate
+        /// sets it once per point update), else null (moduli).
+        const StepStiffness *stiffness[2] = {nullptr, nullptr};
         /// A cracking phase whose g falls below this stops flowing: its
         /// update takes dt = 0 (elastic, its plastic state frozen). 0: off
         /// (Fracture/Broken phase degradation).

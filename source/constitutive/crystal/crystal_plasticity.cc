@@ -2382,37 +2382,40 @@ namespace micropillar
           any              = true;
           const Tensor2 Fe = F * load9(state.data() + ph.offset + b_Fpi);
           const Tensor2 R  = dealii::project_onto_orthogonal_tensors(Fe);
-          // ℂ_abcd of the lattice frame (Chat carries the factor 2 of the
-          // tensor shear components), then rotated one index at a time.
-          Tensor4 c, t;
+          // ℂ of the lattice frame in Mandel form (Chat carries the factor
+          // 2 of the tensor shear components), rotated as Q ℂ Qᵀ with Q the
+          // Mandel form of A ↦ R A Rᵀ (orthogonal).
+          const double w[6] = {
+            1., 1., 1., std::sqrt(2.), std::sqrt(2.), std::sqrt(2.)};
+          double c[6][6], Q[6][6], QC[6][6];
           for (unsigned int p = 0; p < 6; ++p)
             for (unsigned int q = 0; q < 6; ++q)
             {
-              const double v = ph.Chat[p][q] / (q >= 3 ? 2. : 1.);
-              c[vi[p]][vj[p]][vi[q]][vj[q]] = c[vj[p]][vi[p]][vi[q]][vj[q]] = v;
-              c[vi[p]][vj[p]][vj[q]][vi[q]] = c[vj[p]][vi[p]][vj[q]][vi[q]] = v;
+              c[p][q] = ph.Chat[p][q] / (q >= 3 ? 2. : 1.) * w[p] * w[q];
+              const unsigned int i = vi[p], j = vj[p], k = vi[q], l = vj[q];
+              Q[p][q] = k == l
+                          ? w[p] * R[i][k] * R[j][k]
+                          : w[p] * (R[i][k] * R[j][l] + R[i][l] * R[j][k]) /
+                              std::sqrt(2.);
             }
-          for (unsigned int slot = 0; slot < 4; ++slot)
-          {
-            t = Tensor4();
-            for (unsigned int i = 0; i < 3; ++i)
-              for (unsigned int j = 0; j < 3; ++j)
-                for (unsigned int k = 0; k < 3; ++k)
-                  for (unsigned int l = 0; l < 3; ++l)
-                    for (unsigned int a = 0; a < 3; ++a)
-                    {
-                      unsigned int idx[4] = {i, j, k, l};
-                      const double r      = R[idx[slot]][a];
-                      idx[slot]           = a;
-                      t[i][j][k][l] += r * c[idx[0]][idx[1]][idx[2]][idx[3]];
-                    }
-            c = t;
-          }
-          for (unsigned int i = 0; i < 3; ++i)
-            for (unsigned int j = i; j < 3; ++j)
-              for (unsigned int k = 0; k < 3; ++k)
-                for (unsigned int l = k; l < 3; ++l)
-                  C[i][j][k][l] += weight * c[i][j][k][l];
+          for (unsigned int p = 0; p < 6; ++p)
+            for (unsigned int q = 0; q < 6; ++q)
+            {
+              double v = 0.;
+              for (unsigned int k = 0; k < 6; ++k)
+                v += Q[p][k] * c[k][q];
+              QC[p][q] = v;
+            }
+          // (SymmetricTensor<4> has the minor symmetries only: every
+          // (p, q) is set)
+          for (unsigned int p = 0; p < 6; ++p)
+            for (unsigned int q = 0; q < 6; ++q)
+            {
+              double v = 0.;
+              for (unsigned int k = 0; k < 6; ++k)
+                v += QC[p][k] * Q[q][k];
+              C[vi[p]][vj[p]][vi[q]][vj[q]] += weight * v / (w[p] * w[q]);
+            }
         }
         return any;
       }
