@@ -16,6 +16,16 @@ namespace pf = micropillar::constitutive::phase_field;
 
 namespace
 {
+  CrystalPlasticity::Parameters
+  hcp(const bool transformation)
+  {
+    CrystalPlasticity::Parameters p;
+    p.initial_phase               = "HCP";
+    p.transformation              = transformation;
+    p.microstructure.euler_angles = {{10., 40., 25.}};
+    return p;
+  }
+
   // A compressed, sheared point: P = tau F^-T with an elastic-like tangent.
   struct Point
   {
@@ -50,14 +60,10 @@ namespace
   void
   run(benchmark::State &bstate, const pf::Split split, const bool own)
   {
-    const Point                   p = point();
-    const pf::IsotropicModuli     m{2e5, 8e4};
-    CrystalPlasticity::Parameters cp;
-    cp.initial_phase               = "HCP";
-    cp.transformation              = false;
-    cp.microstructure.euler_angles = {{10., 40., 25.}};
-    const CrystalPlasticity crystal(cp);
-    std::vector<double>     s(crystal.n_state());
+    const Point               p = point();
+    const pf::IsotropicModuli m{2e5, 8e4};
+    const CrystalPlasticity   crystal(hcp(false));
+    std::vector<double>       s(crystal.n_state());
     crystal.initialise_state(PointContext(), s);
     pf::Stiffness C_n;
     crystal.elastic_stiffness(p.F_old, s, C_n);
@@ -93,11 +99,7 @@ namespace
   void
   BM_crystal_elastic_stiffness(benchmark::State &bstate)
   {
-    CrystalPlasticity::Parameters cp;
-    cp.initial_phase               = "HCP";
-    cp.transformation              = true;
-    cp.microstructure.euler_angles = {{10., 40., 25.}};
-    const CrystalPlasticity crystal(cp);
+    const CrystalPlasticity crystal(hcp(true));
     std::vector<double>     s(crystal.n_state());
     crystal.initialise_state(PointContext(), s);
     const Point                   p = point();
@@ -114,11 +116,7 @@ namespace
   void
   BM_step_stiffness(benchmark::State &bstate)
   {
-    CrystalPlasticity::Parameters cp;
-    cp.initial_phase               = "HCP";
-    cp.transformation              = false;
-    cp.microstructure.euler_angles = {{10., 40., 25.}};
-    const CrystalPlasticity crystal(cp);
+    const CrystalPlasticity crystal(hcp(false));
     std::vector<double>     s(crystal.n_state());
     crystal.initialise_state(PointContext(), s);
     const Point   p = point();

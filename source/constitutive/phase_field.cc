@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <deal.II/base/exceptions.h>
 #include <deal.II/base/symmetric_tensor.h>
@@ -18,6 +19,28 @@ namespace micropillar
           double  psi_plus  = 0.;
           double  psi_minus = 0.;
         };
+
+        // d<x>_+/dx of the principal values @p eig in the eigenbasis:
+        // divided differences of the ramp, case by case (no division by a
+        // small difference; equal eigenvalues on the same side give 1 or 0
+        // exactly; the kink at 0 takes the derivative 0).
+        void
+        ramp_divided_differences(
+          const std::array<std::pair<double, dealii::Tensor<1, 3>>, 3> &eig,
+          double theta[3][3])
+        {
+          for (unsigned int i = 0; i < 3; ++i)
+            for (unsigned int j = 0; j < 3; ++j)
+            {
+              const double x = eig[i].first, y = eig[j].first;
+              if (x > 0. && y > 0.)
+                theta[i][j] = 1.;
+              else if (x <= 0. && y <= 0.)
+                theta[i][j] = 0.;
+              else
+                theta[i][j] = x > 0. ? x / (x - y) : y / (y - x);
+            }
+        }
 
         // The spectral split of the effective Kirchhoff stress (header);
         // with @p M, also M_abcd = d tau+_ab / d tau_cd (tau enters through
@@ -55,22 +78,9 @@ namespace micropillar
           }
           if (M == nullptr)
             return s;
-          // d<eps>_+/d eps in the eigenbasis: divided differences of the
-          // ramp, case by case (no division by a small difference; equal
-          // eigenvalues on the same side give 1 or 0 exactly; the kink at
-          // 0 takes the derivative 0).
+          // d<eps>_+/d eps in the eigenbasis
           double theta[3][3];
-          for (unsigned int i = 0; i < 3; ++i)
-            for (unsigned int j = 0; j < 3; ++j)
-            {
-              const double x = eig[i].first, y = eig[j].first;
-              if (x > 0. && y > 0.)
-                theta[i][j] = 1.;
-              else if (x <= 0. && y <= 0.)
-                theta[i][j] = 0.;
-              else
-                theta[i][j] = x > 0. ? x / (x - y) : y / (y - x);
-            }
+          ramp_divided_differences(eig, theta);
           // T = d tau+ / d eps on symmetric increments
           Tensor4      T;
           const double h = tre > 0. ? lambda : 0.;
@@ -272,17 +282,7 @@ namespace micropillar
           // Theta = d<e^>_+/de^ in Mandel form, from the divided
           // differences of the ramp (as in spectral_part()).
           double theta[3][3];
-          for (unsigned int i = 0; i < 3; ++i)
-            for (unsigned int j = 0; j < 3; ++j)
-            {
-              const double x = eig[i].first, y = eig[j].first;
-              if (x > 0. && y > 0.)
-                theta[i][j] = 1.;
-              else if (x <= 0. && y <= 0.)
-                theta[i][j] = 0.;
-              else
-                theta[i][j] = x > 0. ? x / (x - y) : y / (y - x);
-            }
+          ramp_divided_differences(eig, theta);
           double Th[6][6];
           for (unsigned int p = 0; p < 6; ++p)
             for (unsigned int q = 0; q < 6; ++q)
