@@ -18,6 +18,7 @@ Usage::
     /usr/bin/python3 postprocess/plot_curves.py RUN_DIR_or_CSV ... -o curves.png
         [--labels A B ...] [--experiments laminate glass | none]
         [--measured "pillar 2=3550"] [--offset-lines] [--title TEXT]
+        [--legend "upper left"]
 """
 
 from __future__ import annotations
@@ -72,10 +73,12 @@ def plot_curves(curve_list: Sequence[curves.Curve], out_png,
                 measured: Sequence[Tuple[str, float]] = (),
                 offset: float = curves.DEFAULT_OFFSET,
                 offset_lines: bool = False,
-                title: Optional[str] = None) -> Path:
+                title: Optional[str] = None,
+                legend: str = "lower right") -> Path:
     """Write a PNG of the curves (strain in %, stress in GPa) with their
     offset-yield points and horizontal lines at the @p measured yield
-    strengths [(label, MPa)]. Returns the PNG path."""
+    strengths [(label, MPa)]; @p legend is matplotlib's legend location.
+    Returns the PNG path."""
     fig, ax = plt.subplots(figsize=(7.0, 5.0))
     strain_max = 0.0
     for k, c in enumerate(curve_list):
@@ -104,7 +107,7 @@ def plot_curves(curve_list: Sequence[curves.Curve], out_png,
     ax.grid(alpha=0.3)
     if title:
         ax.set_title(title)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc=legend)
     return save_figure(fig, out_png)
 
 
@@ -123,6 +126,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--offset-lines", action="store_true",
                     help="draw the offset lines used for the yield points")
     ap.add_argument("--title")
+    ap.add_argument("--legend", default="lower right",
+                    help="legend location (matplotlib loc, e.g. 'upper "
+                    "left')")
     args = ap.parse_args(argv)
     if args.labels and len(args.labels) != len(args.paths):
         ap.error("--labels needs one label per path")
@@ -139,7 +145,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         else args.experiments)
     measured = [MEASURED_YIELD[k] for k in keys] + extra
     out = plot_curves(cl, args.output, measured=measured, offset=args.offset,
-                      offset_lines=args.offset_lines, title=args.title)
+                      offset_lines=args.offset_lines, title=args.title,
+                      legend=args.legend)
     print(f"wrote {out}")
     return 0
 
