@@ -394,10 +394,20 @@ namespace micropillar
       {
         // Each phase's psi+ from its effective stress, then the cracking
         // phases degraded (the shared kernel of constitutive/phase_field.h).
-        const Tensor2 *Fk[2] = {&F_c, &F_g};
-        UpdateResult  *rk[2] = {&e.rc, &e.rg};
+        const Tensor2             *Fk[2]  = {&F_c, &F_g};
+        UpdateResult              *rk[2]  = {&e.rc, &e.rg};
+        const std::vector<double> *ok[2]  = {&old_c, &old_g};
+        const Model               *sub[2] = {crystal.get(), glass.get()};
         for (unsigned int k = 0; k < 2; ++k)
         {
+          // A broken, frozen phase (elastic at any strain its crack
+          // opening gives it) with the orthogonal split: the model's exact
+          // split of its own hyperelastic energy, if it has one.
+          if (degradation->cracks[k] && phase_dt(k) == 0. &&
+              degradation->split == phase_field::Split::orthogonal &&
+              sub[k]->degraded_elastic_update(
+                *Fk[k], *ok[k], degradation->g, *rk[k], e.psi_plus[k]))
+            continue;
           e.psi_plus[k] =
             phase_field::energy_split(rk[k]->P * dealii::transpose(*Fk[k]),
                                       degradation->moduli[k],

@@ -395,6 +395,18 @@ namespace micropillar
       }
 
 
+      std::pair<double, double>
+      orthogonal_split(const Tensor2       &S,
+                       const StepStiffness &C,
+                       Tensor2             &S_plus,
+                       Tensor4             *dS_plus)
+      {
+        const SpectralPart s = orthogonal_part(S, C.root, C.inv_root, dS_plus);
+        S_plus               = s.tau_plus;
+        return std::make_pair(s.psi_plus, s.psi_minus);
+      }
+
+
       Stiffness
       isotropic_stiffness(const IsotropicModuli &m)
       {

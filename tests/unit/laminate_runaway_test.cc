@@ -1168,6 +1168,51 @@ TEST(LaminateRunaway, RunawayPointsSolve)
   }
 }
 
+// The same broken point with the orthogonal split: the frozen crystal is
+// degraded by its own lattice-frame split (CrystalPlasticity::
+// degraded_elastic_update()): the point solves, the crystal does not flow,
+// the tangent is consistent and the response objective.
+TEST(LaminateRunaway, BrokenCrystalWithTheOrthogonalSplit)
+{
+  const auto  model = laminate_of_prm("per step");
+  const auto *lam   = dynamic_cast<const HomogenisedLaminate *>(model.get());
+  ASSERT_NE(lam, nullptr);
+  const auto points = read_points(broken_point);
+  ASSERT_EQ(points.size(), 1u);
+  Point p                    = points[0];
+  p.degradation.frozen_below = 0.01;
+  p.degradation.split        = phase_field::Split::orthogonal;
+  ASSERT_LT(p.degradation.g, 0.01);
+  const Tensor2       Q = rotation();
+  UpdateResult        r[2];
+  double              psi_plus[2] = {0., 0.};
+  std::vector<double> new_state;
+  for (unsigned int k = 0; k < 2; ++k)
+  {
+    std::vector<double> s = p.old_state;
+    lam->start_step(s);
+    lam->update_degraded(k == 0 ? p.F : Tensor2(Q * p.F),
+                         k == 0 ? p.F_old : Tensor2(Q * p.F_old),
+                         p.dt,
+                         p.old_state,
+                         s,
+                         r[k],
+                         p.degradation,
+                         psi_plus);
+    ASSERT_TRUE(r[k].converged);
+    if (k == 0)
+      new_state = s;
+  }
+  const Model &crystal = lam->crystal_model();
+  EXPECT_EQ(crystal.equivalent_plastic_strain(lam->crystal_state(new_state)),
+            crystal.equivalent_plastic_strain(lam->crystal_state(p.old_state)));
+  std::printf("  orthogonal, broken crystal: P_zz %.1f MPa, psi+ %.3g MPa\n",
+              r[0].P[2][2],
+              psi_plus[0]);
+  expect_consistent_tangent(*lam, p, p.old_state, new_state, r[0]);
+  EXPECT_LT((r[1].P - Q * r[0].P).norm(), 1e-8 * r[0].P.norm());
+}
+
 // Objectivity of a continuation-solved point: F and F_old rotated by Q give
 // Q P (the nearly broken crystal, g = 0.011).
 TEST(LaminateRunaway, RunawayPointIsObjective)

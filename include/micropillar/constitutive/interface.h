@@ -226,6 +226,25 @@ namespace micropillar
         return false;
       }
 
+      /// The elastic (dt = 0, plastic state frozen) update at @p F from
+      /// @p state with the orthogonal split of phase-field fracture applied
+      /// to the model's own hyperelastic energy, exactly at any elastic
+      /// strain: P and dP/dF of g psi+ + psi- in @p result, psi+ [MPa] in
+      /// @p psi_plus. For a phase broken and frozen (Fracture/Broken phase
+      /// degradation), whose elastic strain the crack opening can make
+      /// O(1) or larger, where a split read from the Kirchhoff stress
+      /// through a small-strain C is no longer an energy. Default: false
+      /// (not available; the caller degrades the update's result).
+      virtual bool
+      degraded_elastic_update(const Tensor2 & /*F*/,
+                              const std::vector<double> & /*state*/,
+                              const double /*g*/,
+                              UpdateResult & /*result*/,
+                              double & /*psi_plus*/) const
+      {
+        return false;
+      }
+
       /// An estimate of the small-strain shear modulus [MPa], used by the
       /// solver only to scale tolerances and penalty-free preconditioners.
       virtual double

@@ -162,6 +162,20 @@ namespace micropillar
                    const StepStiffness   *stiffness = nullptr,
                    const Tensor2 &F = dealii::unit_symmetric_tensor<3>());
 
+      /// The orthogonal split of a symmetric stress @p S in the metric of
+      /// @p C (S = C : E with E the strain C acts on; only C^1/2, C^-1/2
+      /// are used, not F_old): writes S+ = C^1/2 <C^-1/2 S>_+ and, when
+      /// @p dS_plus is not null, dS+/dS (acting on the symmetric part of
+      /// dS); returns (psi+, psi-). With the lattice-frame stiffness and
+      /// the second Piola-Kirchhoff stress of a hyperelastic phase this is
+      /// the exact split of its energy Ee : C : Ee / 2 at any strain
+      /// (Model::degraded_elastic_update()).
+      std::pair<double, double>
+      orthogonal_split(const Tensor2       &S,
+                       const StepStiffness &C,
+                       Tensor2             &S_plus,
+                       Tensor4             *dS_plus = nullptr);
+
       /// Plastic work density of a step [MPa = MJ/m^3] from the effective
       /// Kirchhoff stress @p tau at the step's end and the model's
       /// equivalent plastic strain before and after it:

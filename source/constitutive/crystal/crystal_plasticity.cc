@@ -6,6 +6,7 @@
 #include <deal.II/base/numbers.h>
 #include <deal.II/base/utilities.h>
 #include <micropillar/constitutive/crystal/crystal_plasticity.h>
+#include <micropillar/constitutive/phase_field.h>
 #include <micropillar/constitutive/registry.h>
 #include <sstream>
 #include <type_traits>
@@ -2362,6 +2363,73 @@ namespace micropillar
           if (phases[ip].present)
             s += (ip == 0 ? 1. - f : f) * state[phases[ip].offset + b_eps];
         return s;
+      }
+
+      bool
+      CrystalPlasticity::degraded_elastic_update(
+        const Tensor2             &F,
+        const std::vector<double> &state,
+        const double               g,
+        UpdateResult              &r,
+        double                    &psi_plus) const
+      {
+        namespace pf      = phase_field;
+        r.P               = Tensor2();
+        r.dP_dF           = Tensor4();
+        r.converged       = true;
+        psi_plus          = 0.;
+        const double  f   = state[i_f];
+        const Tensor2 I   = identity();
+        bool          any = false;
+        for (unsigned int ip = 0; ip < 2; ++ip)
+        {
+          const PhaseData &ph     = phases[ip];
+          const double     weight = ip == 0 ? 1. - f : f;
+          if (!ph.present || weight == 0.)
+            continue;
+          any = true;
+          // ℂ of the lattice frame (Chat carries the factor 2 of the
+          // tensor shear components)
+          pf::Stiffness C;
+          for (unsigned int p = 0; p < 6; ++p)
+            for (unsigned int q = 0; q < 6; ++q)
+              C[vi[p]][vj[p]][vi[q]][vj[q]] =
+                ph.Chat[p][q] / (q >= 3 ? 2. : 1.);
+          const pf::StepStiffness L   = pf::step_stiffness(C, I);
+          const Tensor2           Fpi = load9(state.data() + ph.offset + b_Fpi);
+          const Tensor2           FpiT = dealii::transpose(Fpi);
+          const Tensor2           Fe   = F * Fpi;
+          const dealii::SymmetricTensor<2, 3> Ee =
+            dealii::symmetrize(0.5 * (dealii::transpose(Fe) * Fe - I));
+          const Tensor2 S = Tensor2(C * Ee);
+          Tensor2       Sp;
+          Tensor4       M;
+          psi_plus += weight * pf::orthogonal_split(S, L, Sp, &M).first;
+          const Tensor2 Sd = S - (1. - g) * Sp;
+          r.P += weight * (Fe * Sd * FpiT);
+          for (unsigned int k = 0; k < 3; ++k)
+            for (unsigned int l = 0; l < 3; ++l)
+            {
+              Tensor2 dFe; // E_kl Fp⁻¹
+              for (unsigned int j = 0; j < 3; ++j)
+                dFe[k][j] = Fpi[l][j];
+              const dealii::SymmetricTensor<2, 3> dE =
+                dealii::symmetrize(dealii::transpose(Fe) * dFe);
+              const Tensor2 dS = Tensor2(C * dE);
+              Tensor2       dSp;
+              for (unsigned int i = 0; i < 3; ++i)
+                for (unsigned int j = 0; j < 3; ++j)
+                  for (unsigned int a = 0; a < 3; ++a)
+                    for (unsigned int b = 0; b < 3; ++b)
+                      dSp[i][j] += M[i][j][a][b] * dS[a][b];
+              const Tensor2 dP =
+                dFe * Sd * FpiT + Fe * (dS - (1. - g) * dSp) * FpiT;
+              for (unsigned int i = 0; i < 3; ++i)
+                for (unsigned int j = 0; j < 3; ++j)
+                  r.dP_dF[i][j][k][l] += weight * dP[i][j];
+            }
+        }
+        return any;
       }
 
       bool

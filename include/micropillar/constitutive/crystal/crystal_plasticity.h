@@ -313,6 +313,18 @@ namespace micropillar
         /// metric of the orthogonal fracture split. τ = Fe (ℂ:Ee) Feᵀ
         /// differs from R(ℂ:Ee)Rᵀ by O(|Ee|), and the phases' elastic
         /// strains differ, so it is the point's stiffness to O(|Ee|) (~1 %).
+        /// The frozen (dt = 0) update with the orthogonal split in each
+        /// phase's lattice frame: S = ℂ:Ee, Ŝ = ℂ^−½ S = ℂ^½ Ee split by
+        /// its principal values, S_d = S − (1 − g) ℂ^½⟨Ŝ⟩₊, P = Σ w Fe S_d
+        /// Fp⁻ᵀ: the derivative of g ψ⁺ + ψ⁻ of ½ Ee:ℂ:Ee exactly at any
+        /// elastic strain (Fp fixed, so dFe = dF Fp⁻¹).
+        bool
+        degraded_elastic_update(const Tensor2             &F,
+                                const std::vector<double> &state,
+                                const double               g,
+                                UpdateResult              &result,
+                                double &psi_plus) const override;
+
         bool
         elastic_stiffness(const Tensor2                 &F,
                           const std::vector<double>     &state,
