@@ -383,9 +383,16 @@ namespace micropillar
         return;
       }
 
-      const Parameters        &p = parameters;
-      const double             G = elasticity.G, K = elasticity.K;
-      const hencky::Trial      trial(F, hencky::read_metric(old_state));
+      const Parameters   &p = parameters;
+      const double        G = elasticity.G, K = elasticity.K;
+      const hencky::Trial trial(F, hencky::read_metric(old_state));
+      if (!trial.defined)
+      {
+        // Be_trial not positive definite in floating point: no elastic
+        // strain exists; a failed update cuts the step back (hencky.h).
+        result.converged = false;
+        return;
+      }
       const hencky::SymTensor2 tau_trial = elasticity.stress(trial.eps);
       const hencky::SymTensor2 s_trial   = dealii::deviator(tau_trial);
       const double             s_norm    = s_trial.norm();

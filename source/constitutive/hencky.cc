@@ -78,54 +78,83 @@ namespace micropillar
                2. * G * dealii::deviator_tensor<3>();
       }
 
+      namespace
+      {
+        bool
+        positive(const Eigen &e)
+        {
+          for (const auto &pair : e)
+            if (!(pair.first > 0.) || !std::isfinite(pair.first))
+              return false;
+          return true;
+        }
+
+        // ln A from A's eigenpairs e (all eigenvalues positive).
+        SymTensor2
+        log_of_eigen(const Eigen                         &e,
+                     SymTensor4                          *dlnA_dA,
+                     std::array<dealii::Tensor<1, 3>, 3> *directions);
+      } // namespace
+
       SymTensor2
       log(const SymTensor2                    &A,
           SymTensor4                          *dlnA_dA,
           std::array<dealii::Tensor<1, 3>, 3> *directions)
       {
         const Eigen e = eigen(A);
-        if (directions != nullptr)
-          for (unsigned int a = 0; a < 3; ++a)
-            (*directions)[a] = e[a].second;
-        SymTensor2 result;
-        for (unsigned int a = 0; a < 3; ++a)
-        {
-          AssertThrow(e[a].first > 0.,
-                      dealii::ExcMessage(
-                        "hencky::log: tensor is not positive definite"));
-          const double l = std::log(e[a].first);
-          for (unsigned int i = 0; i < 3; ++i)
-            for (unsigned int j = i; j < 3; ++j)
-              result[i][j] += l * e[a].second[i] * e[a].second[j];
-        }
-        if (dlnA_dA != nullptr)
-        {
-          // Daleckii-Krein: dG_ij/dA_kl = sum_ab theta_ab n_a,i n_b,j
-          // 1/2 (n_a,k n_b,l + n_a,l n_b,k).
-          SymTensor4 &D = *dlnA_dA;
-          D             = 0;
-          for (unsigned int a = 0; a < 3; ++a)
-            for (unsigned int b = 0; b < 3; ++b)
-            {
-              const double theta =
-                (a == b) ? 1. / e[a].first
-                         : log_divided_difference(e[a].first, e[b].first);
-              const dealii::Tensor<1, 3> &na = e[a].second;
-              const dealii::Tensor<1, 3> &nb = e[b].second;
-              for (unsigned int i = 0; i < 3; ++i)
-                for (unsigned int j = i; j < 3; ++j)
-                {
-                  const double mij =
-                    0.5 * theta * (na[i] * nb[j] + na[j] * nb[i]);
-                  for (unsigned int k = 0; k < 3; ++k)
-                    for (unsigned int l = k; l < 3; ++l)
-                      D[i][j][k][l] +=
-                        mij * 0.5 * (na[k] * nb[l] + na[l] * nb[k]);
-                }
-            }
-        }
-        return result;
+        AssertThrow(positive(e),
+                    dealii::ExcMessage(
+                      "hencky::log: tensor is not positive definite"));
+        return log_of_eigen(e, dlnA_dA, directions);
       }
+
+      namespace
+      {
+        SymTensor2
+        log_of_eigen(const Eigen                         &e,
+                     SymTensor4                          *dlnA_dA,
+                     std::array<dealii::Tensor<1, 3>, 3> *directions)
+        {
+          if (directions != nullptr)
+            for (unsigned int a = 0; a < 3; ++a)
+              (*directions)[a] = e[a].second;
+          SymTensor2 result;
+          for (unsigned int a = 0; a < 3; ++a)
+          {
+            const double l = std::log(e[a].first);
+            for (unsigned int i = 0; i < 3; ++i)
+              for (unsigned int j = i; j < 3; ++j)
+                result[i][j] += l * e[a].second[i] * e[a].second[j];
+          }
+          if (dlnA_dA != nullptr)
+          {
+            // Daleckii-Krein: dG_ij/dA_kl = sum_ab theta_ab n_a,i n_b,j
+            // 1/2 (n_a,k n_b,l + n_a,l n_b,k).
+            SymTensor4 &D = *dlnA_dA;
+            D             = 0;
+            for (unsigned int a = 0; a < 3; ++a)
+              for (unsigned int b = 0; b < 3; ++b)
+              {
+                const double theta =
+                  (a == b) ? 1. / e[a].first
+                           : log_divided_difference(e[a].first, e[b].first);
+                const dealii::Tensor<1, 3> &na = e[a].second;
+                const dealii::Tensor<1, 3> &nb = e[b].second;
+                for (unsigned int i = 0; i < 3; ++i)
+                  for (unsigned int j = i; j < 3; ++j)
+                  {
+                    const double mij =
+                      0.5 * theta * (na[i] * nb[j] + na[j] * nb[i]);
+                    for (unsigned int k = 0; k < 3; ++k)
+                      for (unsigned int l = k; l < 3; ++l)
+                        D[i][j][k][l] +=
+                          mij * 0.5 * (na[k] * nb[l] + na[l] * nb[k]);
+                  }
+              }
+          }
+          return result;
+        }
+      } // namespace
 
       SymTensor2
       exp(const SymTensor2 &A)
@@ -149,7 +178,10 @@ namespace micropillar
       {
         const Tensor2 Be_full = F * Tensor2(Cp_inv_old) * dealii::transpose(F);
         const SymTensor2 Be   = dealii::symmetrize(Be_full);
-        eps                   = 0.5 * hencky::log(Be, &dlnB_dB, &directions);
+        const Eigen      e    = eigen(Be);
+        defined               = positive(e);
+        if (defined)
+          eps = 0.5 * log_of_eigen(e, &dlnB_dB, &directions);
       }
 
       SymTensor2

@@ -147,8 +147,15 @@ namespace micropillar
         return;
       }
 
-      const double             ep_old = old_state[ep_index];
-      const hencky::Trial      trial(F, hencky::read_metric(old_state));
+      const double        ep_old = old_state[ep_index];
+      const hencky::Trial trial(F, hencky::read_metric(old_state));
+      if (!trial.defined)
+      {
+        // Be_trial not positive definite in floating point: no elastic
+        // strain exists; a failed update cuts the step back (hencky.h).
+        result.converged = false;
+        return;
+      }
       const hencky::SymTensor2 tau_trial = elasticity.stress(trial.eps);
       const hencky::SymTensor2 s_trial   = dealii::deviator(tau_trial);
       const double             s_norm    = s_trial.norm();

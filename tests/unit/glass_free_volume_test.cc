@@ -432,6 +432,23 @@ TEST(FreeVolumeGlass, InvertedElementIsReportedNotThrown)
   EXPECT_FALSE(run_update(m, F, I, 1., fresh_state(m)).converged);
 }
 
+// A trial elastic metric that is not positive definite (here a corrupt
+// stored Cp^-1; in a run, a wild trial at extreme stretch) has no logarithm:
+// the update reports failure, which cuts the step back, instead of throwing,
+// which stopped the run as a fault (stop 30).
+TEST(FreeVolumeGlass, NonPositiveTrialMetricIsReportedNotThrown)
+{
+  const FreeVolumeGlass m{FreeVolumeGlass::Parameters()};
+  std::vector<double>   s = fresh_state(m);
+  ASSERT_TRUE(run_update(m, I, I, 1., s).converged);
+  hencky::SymTensor2 metric = dealii::unit_symmetric_tensor<3>();
+  metric[2][2]              = -1e-3;
+  hencky::write_metric(metric, s);
+  UpdateResult r;
+  EXPECT_NO_THROW(r = run_update(m, I, I, 1., s));
+  EXPECT_FALSE(r.converged);
+}
+
 TEST(FreeVolumeGlass, RegisteredAndParsed)
 {
   ASSERT_TRUE(Registry::has("free volume glass"));

@@ -156,3 +156,18 @@ TEST(HenckyKernel, PlasticMetricCoaxialAndGeneral)
               .norm(),
             1e-13);
 }
+
+// Trial flags a Be_trial without a logarithm instead of throwing; the plain
+// log still throws (it has no caller that can recover).
+TEST(HenckyKernel, TrialOfANonPositiveMetricIsUndefined)
+{
+  const dealii::Tensor<2, 3> F = dealii::unit_symmetric_tensor<3>();
+  EXPECT_TRUE(hencky::Trial(F, dealii::unit_symmetric_tensor<3>()).defined);
+  dealii::SymmetricTensor<2, 3> A = dealii::unit_symmetric_tensor<3>();
+  A[1][1]                         = -0.5;
+  A[0][1]                         = 0.1;
+  bool defined                    = true;
+  EXPECT_NO_THROW(defined = hencky::Trial(F, A).defined);
+  EXPECT_FALSE(defined);
+  EXPECT_THROW(hencky::log(A), std::exception);
+}

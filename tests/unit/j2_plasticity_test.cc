@@ -218,3 +218,19 @@ TEST(J2Plasticity, InvalidParametersAreReported)
   p.yield_stress             = -1.;
   EXPECT_THROW(J2Plasticity m(p), dealii::ExceptionBase);
 }
+
+// As for the glass: a stored Cp^-1 that is not positive definite gives a
+// failed update, not an exception (hencky::Trial::defined).
+TEST(J2Plasticity, NonPositiveTrialMetricIsReportedNotThrown)
+{
+  const J2Plasticity  m{steel()};
+  const Tensor2       I = dealii::unit_symmetric_tensor<3>();
+  std::vector<double> s = fresh_state(m);
+  ASSERT_TRUE(run_update(m, I, I, 1., s).converged);
+  hencky::SymTensor2 metric = dealii::unit_symmetric_tensor<3>();
+  metric[0][0]              = 0.;
+  hencky::write_metric(metric, s);
+  UpdateResult r;
+  EXPECT_NO_THROW(r = run_update(m, I, I, 1., s));
+  EXPECT_FALSE(r.converged);
+}

@@ -84,10 +84,19 @@ namespace micropillar
        * The elastic predictor of one step: Be_trial = F Cp_n^-1 F^T, its
        * logarithmic strain eps_trial = 1/2 ln Be_trial and the derivative
        * L = d ln Be / d Be (needed by the tangent).
+       *
+       * `defined` is false when Be_trial is not positive definite in floating
+       * point (a non-positive or non-finite eigenvalue: a wild Newton or
+       * line-search trial at extreme stretch, or a corrupt stored metric).
+       * Its logarithm does not exist; eps, dlnB_dB and directions are then
+       * zero, and the model reports a failed update (the step is cut back)
+       * instead of throwing, which would stop the run as a fault.
        */
       struct Trial
       {
         Trial(const Tensor2 &F, const SymTensor2 &Cp_inv_old);
+
+        bool defined = true;
 
         Tensor2    F;
         Tensor2    F_inv;
