@@ -28,3 +28,7 @@ micropillar_regression(fracture_viscous fracture_viscous_test.py)
 # step): the viscous AT1 bar's crack in steps of at most twice the target,
 # the increment growing back after the break, 1 and 2 ranks (~15 s).
 micropillar_regression(fracture_step_control fracture_step_control_test.py)
+# The cracking laminate pillar's CI sibling (prm/laminate_fracture_ci.prm):
+# flow_end within +-3 % strain of the full-size orthogonal-split run and a
+# load drop of at least 10 %, 2 ranks (~3 min).
+micropillar_regression(laminate_fracture_ci laminate_fracture_ci_test.py)
