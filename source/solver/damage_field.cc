@@ -132,6 +132,8 @@ namespace micropillar
     void
     DamageField::setup()
     {
+      stiffness_cache.clear();
+      stiffness_stamp.clear();
       // A plane-strain strip (faces with boundary id 3): an initial crack
       // runs through the thickness, its distance ignores y.
       strip = false;
@@ -246,6 +248,7 @@ namespace micropillar
     DamageField::reinit(const DoFHandler<3>::active_cell_iterator &cell)
     {
       cell_material = cell->material_id();
+      cell_index    = cell->active_cell_index();
       if (Gc[cell_material] == 0.)
         return;
       const DoFHandler<3>::active_cell_iterator dc(&tria,
@@ -290,6 +293,36 @@ namespace micropillar
     }
 
 
+    const pf::StepStiffness *
+    DamageField::step_stiffness(const unsigned int  q,
+                                const Tensor<2, 3> &F_old,
+                                const PointHistory &point)
+    {
+      const std::size_t n_q = quadrature.size();
+      if (stiffness_cache.size() != tria.n_active_cells() * n_q)
+      {
+        stiffness_cache.clear();
+        stiffness_cache.resize(tria.n_active_cells() * n_q);
+        stiffness_stamp.assign(tria.n_active_cells() * n_q, 0);
+      }
+      const std::size_t k     = cell_index * n_q + q;
+      auto             &entry = stiffness_cache[k];
+      if (entry != nullptr && stiffness_stamp[k] == stiffness_step &&
+          entry->F_old == F_old)
+        return entry.get();
+      pf::Stiffness C_n;
+      if (!models[cell_material]->elastic_stiffness(F_old,
+                                                    point.old_state,
+                                                    C_n))
+        return nullptr; // the isotropic metric of the moduli
+      if (entry == nullptr)
+        entry = std::make_unique<pf::StepStiffness>();
+      *entry             = pf::step_stiffness(C_n, F_old);
+      stiffness_stamp[k] = stiffness_step;
+      return entry.get();
+    }
+
+
     void
     DamageField::modify_material_response(const unsigned int          q,
                                           const Tensor<2, 3>         &F,
@@ -301,17 +334,12 @@ namespace micropillar
         return;
       const Tensor<2, 3> tau = r.P * transpose(F);
       // The orthogonal split's metric: the model's own stiffness at the
-      // step's start, if it has one (constitutive/phase_field.h).
-      pf::StepStiffness        C;
-      pf::Stiffness            C_n;
-      const pf::StepStiffness *stiffness = nullptr;
-      if (split == pf::Split::orthogonal &&
-          models[cell_material]->elastic_stiffness(F_old, point.old_state, C_n))
-      {
-        C         = pf::step_stiffness(C_n, F_old);
-        stiffness = &C;
-      }
-      double drive =
+      // step's start, if it has one (constitutive/phase_field.h), cached
+      // per point for the step.
+      const pf::StepStiffness *stiffness = split == pf::Split::orthogonal
+                                             ? step_stiffness(q, F_old, point)
+                                             : nullptr;
+      double                   drive =
         pf::energy_split(tau, moduli[cell_material], split, stiffness, F).first;
       if (parameters.ductile())
       {
@@ -650,6 +678,7 @@ namespace micropillar
     void
     DamageField::accept_step()
     {
+      ++stiffness_step;
       extrapolated = false;
       relaxable    = false;
       if (accelerator)

@@ -32,3 +32,7 @@ micropillar_regression(fracture_step_control fracture_step_control_test.py)
 # flow_end within +-3 % strain of the full-size orthogonal-split run and a
 # load drop of at least 10 %, 2 ranks (~3 min).
 micropillar_regression(laminate_fracture_ci laminate_fracture_ci_test.py)
+# The orthogonal split's per-point metric cache on a crystal degraded whole:
+# a run killed in its damage and restarted (empty cache) gives the same
+# curve to 1e-10; fails with a cache that outlives its step (~25 s).
+micropillar_regression(fracture_stiffness_cache fracture_stiffness_cache_test.py)

@@ -252,6 +252,12 @@ namespace micropillar
 
       /// Distance of @p p from the segment a-b (in a strip: in the x-z
       /// plane).
+      // The cached metric of point q of the reinit() cell (see
+      // stiffness_cache); null if the model has no elastic_stiffness().
+      const constitutive::phase_field::StepStiffness *
+      step_stiffness(const unsigned int          q,
+                     const dealii::Tensor<2, 3> &F_old,
+                     const PointHistory         &point);
       double
       crack_distance(dealii::Point<3> p,
                      dealii::Point<3> a,
@@ -292,10 +298,22 @@ namespace micropillar
       std::unique_ptr<dealii::FEValues<3>> fe_values;
       std::vector<double>                  d_q; // at the reinit() cell
       unsigned int                         cell_material = 0;
+      unsigned int                         cell_index    = 0;
       bool                                 strip         = false;
-      dealii::IndexSet                     near_initial_crack;
-      int                                  onset_step   = -1;
-      double                               onset_strain = -1.;
+      // The orthogonal split's metric of a model degraded whole, per
+      // quadrature point (active cell index x n_q + q; null until first
+      // needed): it depends only on the step's start (F_n, state_n), so it
+      // is built once per point and step, not at every assembly. An entry
+      // is valid while its stamp equals `stiffness_step` (advanced by
+      // accept_step(); a cut-back step keeps its start) and its F_old is
+      // the caller's; setup() empties the cache (new mesh or restart).
+      std::vector<std::unique_ptr<constitutive::phase_field::StepStiffness>>
+                                stiffness_cache;
+      std::vector<unsigned int> stiffness_stamp;
+      unsigned int              stiffness_step = 1;
+      dealii::IndexSet          near_initial_crack;
+      int                       onset_step   = -1;
+      double                    onset_strain = -1.;
       // Staggered acceleration (null: none); the last damage solve's d
       // (owned) while the current iterate is extrapolated.
       std::unique_ptr<
