@@ -30,7 +30,7 @@ micropillar_regression(fracture_viscous fracture_viscous_test.py)
 micropillar_regression(fracture_step_control fracture_step_control_test.py)
 # The cracking laminate pillar's CI sibling (prm/laminate_fracture_ci.prm):
 # flow_end within +-3 % strain of the full-size orthogonal-split run and a
-# load drop of at least 10 %, 2 ranks (~3 min).
+# load drop of at least 10 %, 2 ranks (~2 min).
 micropillar_regression(laminate_fracture_ci laminate_fracture_ci_test.py)
 # The orthogonal split's per-point metric cache on a crystal degraded whole:
 # a run killed in its damage and restarted (empty cache) gives the same
