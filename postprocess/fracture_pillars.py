@@ -18,6 +18,12 @@ For each run directory (stress_strain.csv with the fracture columns):
   quadrature point);
 - ``drops``: every step in which the stress falls by more than
   ``--drop`` of the previous step's (strain, relative drop);
+- with the columns ``stabilisation_work`` and ``external_work`` (a run with
+  ``Newton/Viscous stabilisation`` > 0; per-step works [µN µm]):
+  ``energy_audit``, the dashpot's and the punch's summed works, their
+  ratio ``share`` and the largest ratio in one step ``largest_step_share``
+  (steps with positive punch work): the check the entry's documentation
+  asks for before a damped curve is trusted;
 - with ``--reference RUN`` (the same prm without fracture): ``deviation``,
   the first strain from ``--start`` on where the stress is more than 2 %
   below the reference curve.
@@ -67,6 +73,22 @@ def flow_end(c, start: float = 0.08) -> Optional[float]:
     return None
 
 
+def energy_audit(c) -> Optional[Dict[str, float]]:
+    """The dashpot's work against the punch's (see above); None without
+    the columns."""
+    if "stabilisation_work" not in c.columns or \
+            "external_work" not in c.columns:
+        return None
+    ws = np.asarray(c.columns["stabilisation_work"], dtype=float)
+    we = np.asarray(c.columns["external_work"], dtype=float)
+    total_s, total_e = float(np.sum(ws)), float(np.sum(we))
+    pos = we > 0.
+    return {"stabilisation_work": total_s, "external_work": total_e,
+            "share": total_s / total_e if total_e > 0. else float("inf"),
+            "largest_step_share":
+                float(np.max(ws[pos] / we[pos])) if pos.any() else 0.}
+
+
 def summary(c, start=0.05, drop=0.05, reference=None,
             flow_start=0.08) -> Dict[str, object]:
     out: Dict[str, object] = {"final_strain": float(c.strain[-1])}
@@ -82,6 +104,9 @@ def summary(c, start=0.05, drop=0.05, reference=None,
     rel = (s[:-1] - s[1:]) / np.maximum(np.abs(s[:-1]), 1e-30)
     out["drops"] = [(round(float(c.strain[i + 1]), 5), round(float(r), 4))
                     for i, r in enumerate(rel) if r > drop]
+    audit = energy_audit(c)
+    if audit is not None:
+        out["energy_audit"] = audit
     if reference is not None:
         ref = np.interp(c.strain, reference.strain, reference.stress)
         m = (c.strain >= start) & (c.strain <= reference.strain[-1]) & \

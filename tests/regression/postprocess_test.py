@@ -26,6 +26,7 @@ from postprocess import convergence, curves, fields  # noqa: E402
 from postprocess import glass_localisation  # noqa: E402
 from postprocess import backus_modulus  # noqa: E402
 from postprocess import fracture_surface  # noqa: E402
+from postprocess import fracture_pillars  # noqa: E402
 
 PY = "/usr/bin/python3"
 HEADER = "step,time,displacement,force,strain,stress,newton_iterations,dt"
@@ -154,6 +155,47 @@ class ModulusAndYield(unittest.TestCase):
         a = curves.offset_yield(self.strain, s, E_TRUE)
         b = curves.offset_yield(self.strain, s, 0.8 * E_TRUE)
         self.assertGreater(abs(a.stress - b.stress), 1.0)
+
+
+class FracturePillars(unittest.TestCase):
+    """fracture_pillars.py: flow_end and the dashpot's energy audit on a
+    synthetic curve with known answers."""
+
+    def test_flow_end_and_energy_audit(self):
+        strain = np.linspace(0., 0.2, 201)
+        # hardens to 14 %, then falls
+        stress = np.where(strain <= 0.14, 2000. + 1000. * strain,
+                          2140. - 5000. * (strain - 0.14))
+        ws = np.full(strain.size, 0.01)
+        we = np.full(strain.size, 2.)
+        ws[0] = we[0] = 0.
+        ws[150], we[150] = 0.5, 1.   # one step where the dashpot took half
+        we[160] = -1.                # an unloading step: not in the max
+        ws[160] = 0.3
+        with tempfile.TemporaryDirectory() as d:
+            write_csv(Path(d) / "stress_strain.csv", strain, stress,
+                      {"stabilisation_work": ws, "external_work": we})
+            c = curves.read_curve(d)
+            s = fracture_pillars.summary(c)
+            out = subprocess.run([PY, str(ROOT / "postprocess" /
+                                          "fracture_pillars.py"), d],
+                                 capture_output=True, text=True, check=True)
+        self.assertAlmostEqual(s["flow_end"], 0.14, places=12)
+        a = s["energy_audit"]
+        self.assertAlmostEqual(a["stabilisation_work"], ws.sum(), places=12)
+        self.assertAlmostEqual(a["external_work"], we.sum(), places=12)
+        self.assertAlmostEqual(a["share"], ws.sum() / we.sum(), places=12)
+        self.assertAlmostEqual(a["largest_step_share"], 0.5, places=12)
+        cli = json.loads(out.stdout.splitlines()[0])
+        self.assertAlmostEqual(cli["energy_audit"]["share"], a["share"],
+                               places=12)
+
+    def test_no_audit_without_the_columns(self):
+        strain = np.linspace(0., 0.2, 21)
+        with tempfile.TemporaryDirectory() as d:
+            write_csv(Path(d) / "stress_strain.csv", strain, 1000. + strain)
+            self.assertNotIn("energy_audit",
+                             fracture_pillars.summary(curves.read_curve(d)))
 
 
 class FlowStress(unittest.TestCase):
