@@ -1382,6 +1382,13 @@ namespace micropillar
             for (unsigned int q = 0; q < 6; ++q)
               AssertThrow((p < 3 && q < 3) || p == q || ph.Chat[p][q] == 0.,
                           dealii::ExcInternalError());
+          {
+            phase_field::Stiffness Cl;
+            for (unsigned int p = 0; p < 6; ++p)
+              for (unsigned int q = 0; q < 6; ++q)
+                Cl[vi[p]][vj[p]][vi[q]][vj[q]] = C[p][q];
+            ph.lattice = phase_field::step_stiffness(Cl, identity());
+          }
           ph.C11           = pp.C11;
           ph.gamma_dot_0   = pp.gamma_dot_0;
           ph.n_exp         = pp.rate_exponent;
@@ -2387,18 +2394,12 @@ namespace micropillar
           const double     weight = ip == 0 ? 1. - f : f;
           if (!ph.present || weight == 0.)
             continue;
-          any = true;
-          // ℂ of the lattice frame (Chat carries the factor 2 of the
-          // tensor shear components)
-          pf::Stiffness C;
-          for (unsigned int p = 0; p < 6; ++p)
-            for (unsigned int q = 0; q < 6; ++q)
-              C[vi[p]][vj[p]][vi[q]][vj[q]] =
-                ph.Chat[p][q] / (q >= 3 ? 2. : 1.);
-          const pf::StepStiffness L   = pf::step_stiffness(C, I);
-          const Tensor2           Fpi = load9(state.data() + ph.offset + b_Fpi);
-          const Tensor2           FpiT = dealii::transpose(Fpi);
-          const Tensor2           Fe   = F * Fpi;
+          any                        = true;
+          const pf::StepStiffness &L = ph.lattice; // ℂ of the lattice frame
+          const pf::Stiffness     &C = L.C;
+          const Tensor2 Fpi          = load9(state.data() + ph.offset + b_Fpi);
+          const Tensor2 FpiT         = dealii::transpose(Fpi);
+          const Tensor2 Fe           = F * Fpi;
           const dealii::SymmetricTensor<2, 3> Ee =
             dealii::symmetrize(0.5 * (dealii::transpose(Fe) * Fe - I));
           const Tensor2 S = Tensor2(C * Ee);

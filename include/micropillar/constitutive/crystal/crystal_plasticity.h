@@ -132,6 +132,7 @@
 #include <micropillar/constitutive/crystal/lattice.h>
 #include <micropillar/constitutive/crystal/microstructure.h>
 #include <micropillar/constitutive/interface.h>
+#include <micropillar/constitutive/phase_field.h>
 #include <string>
 #include <vector>
 
@@ -415,9 +416,13 @@ namespace micropillar
           std::array<unsigned int, max_systems> family;
           std::array<std::array<double, max_systems>, max_systems> q;
           double Chat[6][6]; // S_voigt = Chat · E_tensor-components
-          double C11           = 0.;
-          double gamma_dot_0   = 1e-3;
-          double n_exp         = 20.;
+          /// ℂ of the lattice frame with C^±½ (the metric of the
+          /// orthogonal split of a frozen phase, degraded_elastic_update()),
+          /// built once in setup().
+          phase_field::StepStiffness lattice;
+          double                     C11         = 0.;
+          double                     gamma_dot_0 = 1e-3;
+          double                     n_exp       = 20.;
           int    n_int         = 20; // n if integer (fast power), else -1
           double hall_petch    = 0.; // k [MPa µm^½]; τ_HP = k/√d
           double basal_burgers = 0.;
