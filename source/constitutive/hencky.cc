@@ -93,26 +93,6 @@ namespace micropillar
         SymTensor2
         log_of_eigen(const Eigen                         &e,
                      SymTensor4                          *dlnA_dA,
-                     std::array<dealii::Tensor<1, 3>, 3> *directions);
-      } // namespace
-
-      SymTensor2
-      log(const SymTensor2                    &A,
-          SymTensor4                          *dlnA_dA,
-          std::array<dealii::Tensor<1, 3>, 3> *directions)
-      {
-        const Eigen e = eigen(A);
-        AssertThrow(positive(e),
-                    dealii::ExcMessage(
-                      "hencky::log: tensor is not positive definite"));
-        return log_of_eigen(e, dlnA_dA, directions);
-      }
-
-      namespace
-      {
-        SymTensor2
-        log_of_eigen(const Eigen                         &e,
-                     SymTensor4                          *dlnA_dA,
                      std::array<dealii::Tensor<1, 3>, 3> *directions)
         {
           if (directions != nullptr)
@@ -155,6 +135,19 @@ namespace micropillar
           return result;
         }
       } // namespace
+
+      SymTensor2
+      log(const SymTensor2                    &A,
+          SymTensor4                          *dlnA_dA,
+          std::array<dealii::Tensor<1, 3>, 3> *directions)
+      {
+        const Eigen e = eigen(A);
+        AssertThrow(positive(e),
+                    dealii::ExcMessage(
+                      "hencky::log: tensor is not positive definite"));
+        return log_of_eigen(e, dlnA_dA, directions);
+      }
+
 
       SymTensor2
       exp(const SymTensor2 &A)

@@ -250,14 +250,14 @@ namespace micropillar
                     const dealii::TrilinosWrappers::MPI::Vector  &b,
                     dealii::TrilinosWrappers::MPI::Vector        &x);
 
-      /// Distance of @p p from the segment a-b (in a strip: in the x-z
-      /// plane).
       // The cached metric of point q of the reinit() cell (see
       // stiffness_cache); null if the model has no elastic_stiffness().
       const constitutive::phase_field::StepStiffness *
       step_stiffness(const unsigned int          q,
                      const dealii::Tensor<2, 3> &F_old,
                      const PointHistory         &point);
+      /// Distance of @p p from the segment a-b (in a strip: in the x-z
+      /// plane).
       double
       crack_distance(dealii::Point<3> p,
                      dealii::Point<3> a,
