@@ -780,6 +780,20 @@ TEST(PhaseField, OrthogonalSplitOfAnAnisotropicModelIsConservative)
     }
 }
 
+namespace
+{
+  // One HCP crystal, not transforming, in a general orientation.
+  micropillar::constitutive::crystal::CrystalPlasticity::Parameters
+  rotated_hcp()
+  {
+    micropillar::constitutive::crystal::CrystalPlasticity::Parameters p;
+    p.initial_phase               = "HCP";
+    p.transformation              = false;
+    p.microstructure.euler_angles = {{10., 40., 25.}};
+    return p;
+  }
+} // namespace
+
 // The crystal's elastic_stiffness(): its lattice C rotated by its
 // orientation and by the rotation of F; a small elastic strain from F = Q
 // gives tau ~ C : eps to O(eps); and the orthogonal split of the real HCP
@@ -787,11 +801,7 @@ TEST(PhaseField, OrthogonalSplitOfAnAnisotropicModelIsConservative)
 TEST(PhaseField, CrystalElasticStiffnessIsItsRotatedLatticeStiffness)
 {
   using micropillar::constitutive::crystal::CrystalPlasticity;
-  CrystalPlasticity::Parameters p;
-  p.initial_phase               = "HCP";
-  p.transformation              = false;
-  p.microstructure.euler_angles = {{10., 40., 25.}};
-  const CrystalPlasticity m(p);
+  const CrystalPlasticity m(rotated_hcp());
   std::vector<double>     state(m.n_state());
   m.initialise_state(PointContext(), state);
   const Tensor2 I = dealii::unit_symmetric_tensor<3>();
@@ -847,11 +857,7 @@ TEST(PhaseField, CrystalElasticStiffnessIsItsRotatedLatticeStiffness)
 TEST(PhaseField, CrystalFrozenPhaseSplitIsExactAtLargeStrain)
 {
   using micropillar::constitutive::crystal::CrystalPlasticity;
-  CrystalPlasticity::Parameters p;
-  p.initial_phase               = "HCP";
-  p.transformation              = false;
-  p.microstructure.euler_angles = {{10., 40., 25.}};
-  const CrystalPlasticity m(p);
+  const CrystalPlasticity m(rotated_hcp());
   std::vector<double>     state(m.n_state());
   m.initialise_state(PointContext(), state);
   const Tensor2 I = dealii::unit_symmetric_tensor<3>();
