@@ -10,8 +10,9 @@
 // with each sub-model's own isotropic moduli) and the equivalent plastic
 // strain; the mixture's psi+ (what the whole-point degradation sees) for
 // comparison. With a damage d > 0 the crystal sub-point is degraded with
-// g(d) (residual stiffness 1e-6, spectral split; update_degraded()) from
-// the first step on: the point's response with its crystal cracked.
+// g(d) (residual stiffness 1e-6; update_degraded()) from the first step
+// on, with the file's Fracture/Energy split and Fracture/Broken phase
+// degradation: the point's response with its crystal cracked.
 //   build/laminate_point PRM [target strain = 0.2] [increment = 0.002]
 //                        [x y of the point = 0.1 0.05] [d = 0] [d1]
 // With d1 given, the last step is then re-solved at d1 from the state
@@ -22,6 +23,7 @@
 // and material: the file's (first material must be a homogenised laminate).
 #include <cmath>
 #include <cstdio>
+#include <deal.II/base/exceptions.h>
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/symmetric_tensor.h>
@@ -32,6 +34,7 @@
 #include <micropillar/constitutive/phase_field.h>
 #include <micropillar/constitutive/registry.h>
 #include <micropillar/solver/parameters.h>
+#include <optional>
 
 using namespace micropillar;
 using namespace micropillar::constitutive;
@@ -58,9 +61,32 @@ namespace
 } // namespace
 
 int
+run(int argc, char **argv);
+
+int
 main(int argc, char **argv)
 {
   dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
+  try
+  {
+    return run(argc, argv);
+  }
+  catch (const dealii::ExceptionBase &e)
+  {
+    std::cerr << "laminate_point: ";
+    e.print_info(std::cerr); // the message, not the programmer's banner
+    return 1;
+  }
+  catch (const std::exception &e)
+  {
+    std::cerr << "laminate_point: " << e.what() << std::endl;
+    return 1;
+  }
+}
+
+int
+run(int argc, char **argv)
+{
   if (argc < 2)
   {
     std::cerr << "usage: laminate_point PRM [target] [increment] [x y] [d]\n";
@@ -96,14 +122,17 @@ main(int argc, char **argv)
   const pf::IsotropicModuli mg = pf::isotropic_moduli(lam->glass_model(), cg);
   const pf::IsotropicModuli mm = pf::isotropic_moduli(*lam, context);
   pf::PhaseDegradation      deg;
-  deg.g         = pf::degradation(d, 1e-6);
-  deg.split     = pf::Split::spectral;
-  deg.cracks[0] = d > 0.;
-  deg.moduli[0] = mc;
-  deg.moduli[1] = mg;
+  deg.g            = pf::degradation(d, 1e-6);
+  deg.split        = pf::split_from_string(params.fracture.energy_split);
+  deg.frozen_below = params.fracture.broken_phase_degradation;
+  deg.cracks[0]    = d > 0.;
+  deg.moduli[0]    = mc;
+  deg.moduli[1]    = mg;
   double psi[2];
-  std::printf("# moduli K, G [MPa]: crystal %.0f %.0f, glass %.0f %.0f, "
-              "mixture %.0f %.0f\n",
+  std::printf("# split %s, broken below g = %g; moduli K, G [MPa]: crystal "
+              "%.0f %.0f, glass %.0f %.0f, mixture %.0f %.0f\n",
+              params.fracture.energy_split.c_str(),
+              deg.frozen_below,
               mc.K,
               mc.G,
               mg.K,
@@ -197,7 +226,15 @@ main(int argc, char **argv)
     // psi+ from the effective crystal stress; the printed stress degraded
     const Tensor2 tc = rc.P * dealii::transpose(F_c);
     if (deg.cracks[0])
-      pf::degrade(rc, F_c, deg.g, deg.split, mc);
+    {
+      // the crystal's own metric for the orthogonal split, as the laminate
+      pf::Stiffness                    C;
+      std::optional<pf::StepStiffness> metric;
+      if (deg.split == pf::Split::orthogonal &&
+          lam->crystal_model().elastic_stiffness(F_c_old, oc, C))
+        metric = pf::step_stiffness(C, F_c_old);
+      pf::degrade(rc, F_c, deg.g, deg.split, mc, metric ? &*metric : nullptr);
+    }
     const Tensor2 sc = cauchy(rc.P, F_c), sg = cauchy(rg.P, F_g),
                   sm = cauchy(r.P, F);
     const Tensor2 tg = rg.P * dealii::transpose(F_g),

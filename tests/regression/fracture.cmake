@@ -36,3 +36,12 @@ micropillar_regression(laminate_fracture_ci laminate_fracture_ci_test.py)
 # a run killed in its damage and restarted (empty cache) gives the same
 # curve to 1e-10; fails with a cache that outlives its step (~25 s).
 micropillar_regression(fracture_stiffness_cache fracture_stiffness_cache_test.py)
+# The monolithic glass pillar with fracture on (prm/glass_fracture.prm):
+# completes 30 %, fails by its band without damage, peaks at the measured
+# 1.8 GPa, and gives the curve of Fracture/Model = none (~30 s).
+micropillar_regression(glass_fracture glass_fracture_test.py)
+# What a broken point carries in uniaxial compression: the spectral split's
+# analytic 2G|ln(1-e)|/(1-e), nothing with the orthogonal and the
+# volumetric-deviatoric splits (~6 s).
+micropillar_regression(fracture_broken_compression
+                       fracture_broken_compression_test.py)
