@@ -408,20 +408,22 @@ namespace micropillar
               sub[k]->degraded_elastic_update(
                 *Fk[k], *ok[k], degradation->g, *rk[k], e.psi_plus[k]))
             continue;
+          // psi+ of the effective stress; a cracking phase is degraded
+          // from the same split (degrade() returns it).
           e.psi_plus[k] =
-            phase_field::energy_split(rk[k]->P * dealii::transpose(*Fk[k]),
-                                      degradation->moduli[k],
+            (degradation->cracks[k]
+               ? phase_field::degrade(*rk[k],
+                                      *Fk[k],
+                                      degradation->g,
                                       degradation->split,
-                                      degradation->stiffness[k],
-                                      *Fk[k])
+                                      degradation->moduli[k],
+                                      degradation->stiffness[k])
+               : phase_field::energy_split(rk[k]->P * dealii::transpose(*Fk[k]),
+                                           degradation->moduli[k],
+                                           degradation->split,
+                                           degradation->stiffness[k],
+                                           *Fk[k]))
               .first;
-          if (degradation->cracks[k])
-            phase_field::degrade(*rk[k],
-                                 *Fk[k],
-                                 degradation->g,
-                                 degradation->split,
-                                 degradation->moduli[k],
-                                 degradation->stiffness[k]);
         }
       }
       e.r      = (e.rc.P - e.rg.P) * N0;

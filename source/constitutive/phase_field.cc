@@ -421,7 +421,8 @@ namespace micropillar
         // degrade() with the orthogonal split in the metric dR * C_n (the
         // file comment of the header): tau+ = dR tau^+(dR^T tau~ dR) dR^T,
         // P = P~ - c tau+ F^-T, with dR's derivative in the tangent.
-        void
+        // Returns (psi+, psi-) of the effective stress.
+        std::pair<double, double>
         degrade_rotated(UpdateResult        &r,
                         const Tensor2       &F,
                         const double         c,
@@ -473,6 +474,7 @@ namespace micropillar
             }
           r.dP_dF -= c * dP;
           r.P -= c * tp * Finv_T;
+          return std::make_pair(s.psi_plus, s.psi_minus);
         }
       } // namespace
 
@@ -633,7 +635,7 @@ namespace micropillar
       }
 
 
-      void
+      std::pair<double, double>
       degrade(UpdateResult          &r,
               const Tensor2         &F,
               const double           g,
@@ -642,14 +644,19 @@ namespace micropillar
               const StepStiffness   *stiffness)
       {
         if (split == Split::volumetric_deviatoric)
-          return degrade(r, F, g);
+        {
+          const auto psi = energy_split(r.P * dealii::transpose(F), moduli);
+          degrade(r, F, g);
+          return psi;
+        }
         // P = P~ - c tau+(tau~) F^-T, tau~ = P~ F^T, c = 1 - g:
         // dP_ijkl = A_ijkl - c (M_imab Dtau_abkl F^-T_mj
         //                       - (tau+ F^-T)_il F^-T_kj),
         // Dtau_abkl = d tau~_ab / dF_kl = A_amkl F_bm + P~_al delta_bk.
         const double c = 1. - g;
         if (c == 0.)
-          return;
+          return energy_split(
+            r.P * dealii::transpose(F), moduli, split, stiffness, F);
         if (split == Split::orthogonal && stiffness != nullptr)
           return degrade_rotated(r, F, c, *stiffness);
         Tensor4       M;
@@ -696,6 +703,7 @@ namespace micropillar
                 r.dP_dF[i][j][k][l] -= c * v;
               }
         r.P -= c * Pp;
+        return std::make_pair(s.psi_plus, s.psi_minus);
       }
 
 

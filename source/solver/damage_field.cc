@@ -339,8 +339,16 @@ namespace micropillar
       const pf::StepStiffness *stiffness = split == pf::Split::orthogonal
                                              ? step_stiffness(q, F_old, point)
                                              : nullptr;
-      double                   drive =
-        pf::energy_split(tau, moduli[cell_material], split, stiffness, F).first;
+      // psi+ of the effective stress (degrade() splits it once for both)
+      const double dq = std::clamp(d_q[q], 0., 1.);
+      double       drive =
+        pf::degrade(r,
+                    F,
+                    pf::degradation(dq, parameters.residual_stiffness),
+                    split,
+                    moduli[cell_material],
+                    stiffness)
+          .first;
       if (parameters.ductile())
       {
         // W_p accumulated over the converged steps (field_old) plus this
@@ -357,13 +365,6 @@ namespace micropillar
       }
       point.field_new[point_offset] =
         std::max(point.field_old[point_offset], drive);
-      const double dq = std::clamp(d_q[q], 0., 1.);
-      pf::degrade(r,
-                  F,
-                  pf::degradation(dq, parameters.residual_stiffness),
-                  split,
-                  moduli[cell_material],
-                  stiffness);
     }
 
 

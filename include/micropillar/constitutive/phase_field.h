@@ -206,8 +206,12 @@ namespace micropillar
       /// file comment, P <- P - (1 - g) tau~+ F^-T, with its consistent
       /// tangent (moduli: the model's isotropic_moduli()); orthogonal
       /// likewise with the tau~+ of the orthogonal split in the metric
-      /// @p stiffness (null: the isotropic C of @p moduli).
-      void
+      /// @p stiffness (null: the isotropic C of @p moduli). Returns
+      /// (psi+, psi-) of the effective stress, as energy_split() with the
+      /// same arguments would, from the split it has computed anyway (at
+      /// g = 1 the split alone), so a caller needing the driving force and
+      /// the degraded stress splits once.
+      std::pair<double, double>
       degrade(UpdateResult          &r,
               const Tensor2         &F,
               const double           g,
