@@ -12,7 +12,11 @@
 // comparison. With a damage d > 0 the crystal sub-point is degraded with
 // g(d) (residual stiffness 1e-6; update_degraded()) from the first step
 // on, with the file's Fracture/Energy split and Fracture/Broken phase
-// degradation: the point's response with its crystal cracked.
+// degradation: the point's response with its crystal cracked. The mixture's
+// and the glass's columns are the point's; the crystal's columns re-run its
+// update with the step's dt, so for a broken, frozen crystal (g below the
+// broken-phase bound: dt = 0 and the exact split inside the laminate) they
+// are not the stresses the laminate used.
 //   build/laminate_point PRM [target strain = 0.2] [increment = 0.002]
 //                        [x y of the point = 0.1 0.05] [d = 0] [d1]
 // With d1 given, the last step is then re-solved at d1 from the state
